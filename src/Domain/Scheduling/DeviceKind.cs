@@ -1,0 +1,7 @@
+namespace Dashboard.Domain.Scheduling;
+
+public enum DeviceKind
+{
+    Cpu,
+    Cuda,
+}

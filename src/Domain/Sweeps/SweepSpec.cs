@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+
+namespace Dashboard.Domain.Sweeps;
+
+/// <summary>
+/// A grid over named axes times seeds. JSON form:
+/// <c>{"axes": {"variant": ["hc", "mhc"], "depth": [12, 24]}, "seeds": [0, 1, 2]}</c>; "seeds" may also be
+/// a count N, meaning seeds 0..N-1. Runs are the product of the axes in the order given (the last axis
+/// varies fastest), with seeds innermost.
+/// </summary>
+public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long> Seeds)
+{
+    public const int MaxRuns = 10_000;
+
+    public static readonly SweepSpec Single = new([], []);
+
+    public int RunCount => Axes.Aggregate(Math.Max(1, Seeds.Count), (count, axis) => count * axis.Values.Count);
+
+    public static SweepSpec Parse(JsonNode? node, string field = "sweep")
+    {
+        if (node is null) return Single;
+        if (node is not JsonObject obj)
+            throw new InvalidInputException(field, "must be an object like {\"axes\": {\"lr\": [0.1, 0.01]}, \"seeds\": 3}.");
+
+        var errors = new List<ValidationError>();
+        foreach (var (name, _) in obj)
+            if (name is not ("axes" or "seeds"))
+                errors.Add(new($"{field}.{name}", "is not a sweep field; use 'axes' and 'seeds'."));
+
+        var axes = new List<SweepAxis>();
+        switch (obj["axes"])
+        {
+            case null: break;
+            case JsonObject axisObject:
+                foreach (var (path, values) in axisObject)
+                {
+                    var axisField = $"{field}.axes.{path}";
+                    if (!ConfigPath.IsValid(path))
+                        errors.Add(new(axisField, "axis names are config field paths like 'lr' or 'optimizer.lr'."));
+                    else if (path == "seed")
+                        errors.Add(new(axisField, "sweep seeds with 'seeds', not an axis."));
+                    else if (values is not JsonArray array || array.Count == 0)
+                        errors.Add(new(axisField, "must be a non-empty array of values."));
+                    else
+                        axes.Add(new(path, array.Select(v => v?.DeepClone()).ToList()));
+                }
+                break;
+            default:
+                errors.Add(new($"{field}.axes", "must be an object mapping config paths to arrays of values."));
+                break;
+        }
+
+        var seeds = new List<long>();
+        switch (obj["seeds"])
+        {
+            case null: break;
+            case JsonValue count when count.TryGetValue<long>(out var n):
+                if (n is < 1 or > MaxRuns) errors.Add(new($"{field}.seeds", $"a seed count must be between 1 and {MaxRuns}."));
+                else for (long s = 0; s < n; s++) seeds.Add(s);
+                break;
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (list[i] is JsonValue v && v.TryGetValue<long>(out var seed)) seeds.Add(seed);
+                    else errors.Add(new($"{field}.seeds[{i}]", "must be an integer."));
+                }
+                if (list.Count == 0) errors.Add(new($"{field}.seeds", "must not be empty."));
+                if (seeds.Distinct().Count() != seeds.Count) errors.Add(new($"{field}.seeds", "must not repeat a seed."));
+                break;
+            default:
+                errors.Add(new($"{field}.seeds", "must be a count or an array of integer seeds."));
+                break;
+        }
+
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+        var spec = new SweepSpec(axes, seeds);
+        var runs = axes.Aggregate(Math.Max(1L, seeds.Count), (c, a) => c * a.Values.Count);
+        if (runs > MaxRuns)
+            throw new InvalidInputException(field, $"expands to {runs} runs; at most {MaxRuns} are allowed in one experiment.");
+        return spec;
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["axes"] = new JsonObject(Axes.Select(a =>
+            KeyValuePair.Create(a.Path, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray())))),
+        ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
+    };
+
+    /// <summary>Every run of the sweep over <paramref name="baseConfig"/>, which is left unchanged.</summary>
+    public IReadOnlyList<SweepPoint> Expand(JsonObject baseConfig)
+    {
+        var points = new List<SweepPoint>(RunCount);
+        var combination = new int[Axes.Count];
+        IReadOnlyList<long?> seeds = Seeds.Count == 0 ? [null] : Seeds.Select(s => (long?)s).ToList();
+        while (true)
+        {
+            foreach (var seed in seeds)
+            {
+                var config = (JsonObject)baseConfig.DeepClone();
+                var axisValues = new JsonObject();
+                for (var a = 0; a < Axes.Count; a++)
+                {
+                    var value = Axes[a].Values[combination[a]];
+                    ConfigPath.Set(config, Axes[a].Path, value?.DeepClone());
+                    axisValues[Axes[a].Path] = value?.DeepClone();
+                }
+                if (seed is { } s) config["seed"] = s;
+                points.Add(new SweepPoint(points.Count, config, seed, axisValues));
+            }
+            if (!Advance(combination)) return points;
+        }
+    }
+
+    private bool Advance(int[] combination)
+    {
+        for (var a = Axes.Count - 1; a >= 0; a--)
+        {
+            if (++combination[a] < Axes[a].Values.Count) return true;
+            combination[a] = 0;
+        }
+        return false;
+    }
+}
