@@ -33,6 +33,8 @@ public sealed class Run
 
     public long? Step { get; set; }
     public long? TotalSteps { get; set; }
+    /// <summary>What the run reported about itself as a JSON object (parameter count, peak GPU memory, final metrics).</summary>
+    public string Summary { get; set; } = "{}";
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }

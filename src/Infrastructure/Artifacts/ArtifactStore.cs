@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using Dashboard.Domain;
+using Dashboard.Domain.Artifacts;
+using Npgsql;
+
+namespace Dashboard.Infrastructure.Artifacts;
+
+/// <summary>
+/// Files per run under <c>{root}/runs/{runId}/</c>, with size and SHA-256 recorded in the artifacts table.
+/// Names are checked twice (by the domain rule and by resolving the path) so nothing can leave the run's folder.
+/// </summary>
+public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirectory)
+{
+    public string Root { get; } = Path.GetFullPath(rootDirectory);
+
+    public string RunFolder(long runId) => Path.Combine(Root, "runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The full path of an artifact, or an <see cref="InvalidInputException"/> for a name that would escape.</summary>
+    public string PathOf(long runId, string name)
+    {
+        ArtifactName.Ensure(name);
+        var folder = RunFolder(runId) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.Combine(folder, name));
+        if (!full.StartsWith(folder, StringComparison.Ordinal))
+            throw new InvalidInputException("name", $"'{name}' resolves outside the run's folder.");
+        return full;
+    }
+
+    /// <summary>Streams content into the store (replacing an artifact of the same name) and records it.</summary>
+    public async Task<Artifact> SaveAsync(long runId, string name, Stream content, string? contentType = null,
+        CancellationToken ct = default)
+    {
+        var path = PathOf(runId, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".partial-" + Guid.NewGuid().ToString("N");
+        long size = 0;
+        string sha;
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    size += read;
+                }
+                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+        return await RecordAsync(runId, name, size, sha, contentType ?? ContentTypes.Guess(name), ct);
+    }
+
+    /// <summary>Records a file that already sits in the run's folder (a script wrote it to its output folder).</summary>
+    public async Task<Artifact> RecordExistingAsync(long runId, string name, CancellationToken ct = default)
+    {
+        var path = PathOf(runId, name);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        return await RecordAsync(runId, name, file.Length, sha, ContentTypes.Guess(name), ct);
+    }
+
+    /// <summary>Records every file under the run's folder that is not recorded yet, or changed since.</summary>
+    public async Task<IReadOnlyList<Artifact>> RecordFolderAsync(long runId, CancellationToken ct = default)
+    {
+        var folder = RunFolder(runId);
+        if (!Directory.Exists(folder)) return [];
+        var recorded = (await ListAsync(runId, ct)).ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var result = new List<Artifact>();
+        foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (name.Contains(".partial-", StringComparison.Ordinal) || ArtifactName.Problem(name) is not null) continue;
+            var info = new FileInfo(path);
+            if (recorded.TryGetValue(name, out var known) && known.SizeBytes == info.Length && known.CreatedAt >= info.LastWriteTimeUtc)
+                continue;
+            result.Add(await RecordExistingAsync(runId, name, ct));
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<Artifact>> ListAsync(long runId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, run_id, name, size_bytes, sha256, content_type, created_at
+            FROM artifacts WHERE run_id = $1 ORDER BY name
+            """);
+        command.Parameters.AddWithValue(runId);
+        var list = new List<Artifact>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(Read(reader));
+        return list;
+    }
+
+    /// <summary>The artifact and a stream over its bytes (the caller disposes it), or null when there is none.</summary>
+    public async Task<(Artifact Artifact, Stream Content)?> OpenAsync(long runId, string name, CancellationToken ct = default)
+    {
+        var path = PathOf(runId, name);
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, run_id, name, size_bytes, sha256, content_type, created_at
+            FROM artifacts WHERE run_id = $1 AND name = $2
+            """);
+        command.Parameters.AddWithValue(runId);
+        command.Parameters.AddWithValue(name);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || !File.Exists(path)) return null;
+        var artifact = Read(reader);
+        return (artifact, new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+    }
+
+    /// <summary>Removes a run's files (its rows go with the run through ON DELETE CASCADE).</summary>
+    public void DeleteRunFiles(long runId)
+    {
+        var folder = RunFolder(runId);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    private async Task<Artifact> RecordAsync(long runId, string name, long size, string sha, string contentType, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO artifacts (run_id, name, size_bytes, sha256, content_type, created_at)
+            VALUES ($1, $2, $3, $4, $5, now())
+            ON CONFLICT (run_id, name) DO UPDATE SET size_bytes = excluded.size_bytes, sha256 = excluded.sha256,
+                content_type = excluded.content_type, created_at = excluded.created_at
+            RETURNING id, run_id, name, size_bytes, sha256, content_type, created_at
+            """);
+        command.Parameters.AddWithValue(runId);
+        command.Parameters.AddWithValue(name);
+        command.Parameters.AddWithValue(size);
+        command.Parameters.AddWithValue(sha);
+        command.Parameters.AddWithValue(contentType);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return Read(reader);
+    }
+
+    private static Artifact Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        RunId = reader.GetInt64(1),
+        Name = reader.GetString(2),
+        SizeBytes = reader.GetInt64(3),
+        Sha256 = reader.GetString(4),
+        ContentType = reader.GetString(5),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+    };
+}
