@@ -1,6 +1,69 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using System.Text.Json;
+using Dashboard.Domain.Families;
+using Dashboard.Infrastructure.Artifacts;
+using Dashboard.Infrastructure.Database;
+using Dashboard.Infrastructure.Metrics;
+using Dashboard.Infrastructure.Queue;
+using Dashboard.Web.Api;
+using Dashboard.Web.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
 
-app.MapGet("/", () => "Hello World!");
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+var options = DashboardOptions.From(builder.Configuration);
+var database = await DatabaseConnection.OpenAsync(
+    builder.Configuration.GetConnectionString("Dashboard"), options.DataDirectory, Console.WriteLine);
+
+var services = builder.Services;
+services.AddSingleton(options);
+services.AddSingleton(database);
+services.AddSingleton(database.DataSource);
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton(FamilyCatalogue.BuiltIn());
+services.AddSingleton(sp => new RunQueue(database.DataSource, options.Queue, sp.GetRequiredService<TimeProvider>()));
+services.AddSingleton<MetricQueries>();
+services.AddSingleton<MetricExport>();
+services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPath));
+services.AddDbContextFactory<DashboardDbContext>(db => db.UseNpgsql(database.DataSource));
+services.AddHostedService<LeaseRescue>();
+services.AddHostedService<LocalWorker>();
+
+services.Configure<JsonOptions>(json =>
+{
+    json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+});
+services.AddProblemDetails();
+services.AddExceptionHandler<ApiProblems>();
+services.AddOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+
+var api = app.MapGroup("/api");
+api.MapExperimentEndpoints();
+api.MapRunEndpoints();
+api.MapMetricEndpoints();
+api.MapArtifactEndpoints();
+api.MapCatalogueEndpoints();
+app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
+{
+    await using var command = db.DataSource.CreateCommand("SELECT 1");
+    await command.ExecuteScalarAsync(ct);
+    return Results.Ok(new { status = "ok" });
+}).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser."));
+app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
 app.Run();
+
+/// <summary>Entry point, visible to the web tests' WebApplicationFactory.</summary>
+public partial class Program;

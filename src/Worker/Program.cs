@@ -1,1 +1,36 @@
+using Dashboard.Infrastructure.Database;
+using Dashboard.Worker.Execution;
+using Dashboard.Worker.Execution.Commands;
+using Dashboard.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+
+// A worker process: one per GPU (--device cuda:N) or one on the CPU (--device cpu).
+var configuration = new ConfigurationBuilder()
+    .AddEnvironmentVariables()
+    .AddCommandLine(args, new Dictionary<string, string> { ["-d"] = "device", ["-n"] = "name" })
+    .Build();
+
+void Log(string line) => Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {line}");
+
+WorkerOptions options;
+try
+{
+    options = WorkerOptions.From(configuration);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine("Usage: Dashboard.Worker --device cpu|cuda:N [--name NAME] [--max-runs N]");
+    return 2;
+}
+
+using var shutdown = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; shutdown.Cancel(); };
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
+
+var device = DeviceProbe.Probe(options.DeviceName);
+await using var database = await DatabaseConnection.OpenAsync(options.ConnectionString, ".data", Log, shutdown.Token);
+var executors = new RunExecutorCatalogue([new CommandExecutor()]);
+await new WorkerLoop(options, device, database.DataSource, executors, Log).RunAsync(shutdown.Token);
 return 0;

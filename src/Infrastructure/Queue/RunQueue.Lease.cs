@@ -95,6 +95,27 @@ public sealed partial class RunQueue
         return await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Hands a run back to the queue untouched by failure (its worker is shutting down): the attempt does not
+    /// count, and the next claimer resumes from the last checkpoint. Returns false when the lease was lost.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(Lease lease, string reason, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE runs SET state = 'queued', attempts = greatest(attempts - 1, 0), worker_id = NULL,
+                            lease_expires_at = NULL, failure_reason = $4, updated_at = $5
+            WHERE id = $1 AND worker_id = $2 AND attempts = $3 AND state = 'running'
+            """);
+        command.Parameters.AddWithValue(lease.RunId);
+        command.Parameters.AddWithValue(lease.WorkerId);
+        command.Parameters.AddWithValue(lease.Attempt);
+        command.Parameters.AddWithValue(reason);
+        command.Parameters.AddWithValue(Now);
+        var released = await command.ExecuteNonQueryAsync(ct) == 1;
+        await ClearWorkerRunAsync(lease, ct);
+        return released;
+    }
+
     private async Task ClearWorkerRunAsync(Lease lease, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(

@@ -1,0 +1,41 @@
+# Debian packages the product needs, installed when we are root, else named in one command for the user.
+# Sourced by scripts/start and scripts/test.
+
+# PostgreSQL server (embedded default database), libtorch (the worker's training), python3-torch (the
+# numerical oracle in tests), Chromium (browser tests), Node.js/npm (front-end packages, text corpus).
+DASHBOARD_RUNTIME_PACKAGES=(postgresql libtorch-dev g++ nodejs npm)
+DASHBOARD_TEST_PACKAGES=(python3-torch python3-numpy chromium)
+
+missing_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    echo "${missing[@]:-}"
+}
+
+ensure_packages() {
+    # node and npm may come from elsewhere than Debian (they do on these machines); accept them if on PATH.
+    local wanted=()
+    for package in "$@"; do
+        case "$package" in
+            nodejs) command -v node >/dev/null || wanted+=("$package") ;;
+            npm) command -v npm >/dev/null || wanted+=("$package") ;;
+            *) wanted+=("$package") ;;
+        esac
+    done
+    local missing
+    missing=$(missing_packages "${wanted[@]}")
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "Installing Debian packages: $missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $missing >/dev/null
+    else
+        echo "These Debian packages are missing: $missing"
+        echo "Install them once with:  sudo apt-get install -y $missing"
+        exit 1
+    fi
+}

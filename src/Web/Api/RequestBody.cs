@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dashboard.Domain;
+
+namespace Dashboard.Web.Api;
+
+/// <summary>Reads a JSON body by hand so that malformed JSON is a 400 naming the problem, not a framework error.</summary>
+public static class RequestBody
+{
+    public const long MaxBytes = 4 * 1024 * 1024;
+
+    public static async Task<JsonNode?> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength is > MaxBytes)
+            throw new InvalidInputException("body", $"is larger than {MaxBytes / 1024 / 1024} MiB.");
+        if (request.ContentLength == 0) return null;
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException("body", $"is not valid JSON: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Dashboard.Domain.Scheduling;
+using Dashboard.Infrastructure.Queue;
+using Microsoft.Extensions.Configuration;
+
+namespace Dashboard.Worker.Hosting;
+
+/// <summary>
+/// A worker's settings: command line (--device cpu|cuda:N, --name NAME) over configuration
+/// (ConnectionStrings:Dashboard, Dashboard:ArtifactsDirectory, Dashboard:Queue:*).
+/// </summary>
+public sealed record WorkerOptions
+{
+    public required string ConnectionString { get; init; }
+    public required string Name { get; init; }
+    public required string DeviceName { get; init; }
+    public required string ArtifactsDirectory { get; init; }
+    public QueueOptions Queue { get; init; } = new();
+    /// <summary>How long an idle worker waits before asking the queue again (a NOTIFY wakes it sooner).</summary>
+    public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Stop after this many runs (tests and one-shot jobs); null: run until stopped.</summary>
+    public int? MaxRuns { get; init; }
+
+    public static WorkerOptions From(IConfiguration configuration)
+    {
+        var connection = configuration.GetConnectionString("Dashboard");
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new ArgumentException(
+                "No database configured: set ConnectionStrings__Dashboard (the web app passes it to the local worker it starts).");
+        var device = configuration["device"] ?? "cpu";
+        if (!WorkerDevice.TryParseName(device, out _, out _))
+            throw new ArgumentException($"--device '{device}' is not a device; use cpu or cuda:N.");
+        var section = configuration.GetSection("Dashboard");
+        var defaults = new QueueOptions();
+        return new WorkerOptions
+        {
+            ConnectionString = connection,
+            DeviceName = device,
+            Name = configuration["name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{device}",
+            ArtifactsDirectory = section["ArtifactsDirectory"] is { Length: > 0 } a ? a : Path.Combine(".data", "artifacts"),
+            Queue = new QueueOptions
+            {
+                LeaseDuration = Seconds(section["Queue:LeaseSeconds"]) ?? defaults.LeaseDuration,
+                HeartbeatInterval = Seconds(section["Queue:HeartbeatSeconds"]) ?? defaults.HeartbeatInterval,
+                RetryBackoffBase = Seconds(section["Queue:RetryBackoffSeconds"]) ?? defaults.RetryBackoffBase,
+            },
+            MaxRuns = int.TryParse(configuration["max-runs"], CultureInfo.InvariantCulture, out var max) ? max : null,
+        };
+    }
+
+    private static TimeSpan? Seconds(string? text) =>
+        text is { Length: > 0 } ? TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture)) : null;
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Dashboard.Domain.Sweeps;
+
+namespace Dashboard.Domain.Tests;
+
+public sealed class SweepSpecTests
+{
+    [Fact]
+    public void A_grid_times_seeds_expands_with_the_last_axis_fastest_and_seeds_innermost()
+    {
+        var spec = SweepSpec.Parse(JsonNode.Parse("""{"axes": {"depth": [12, 24], "model.variant": ["hc", "mhc"]}, "seeds": [7, 8]}"""));
+        spec.RunCount.Should().Be(8);
+        var points = spec.Expand(new JsonObject { ["lr"] = 0.1 });
+        points.Should().HaveCount(8);
+        points.Select(p => (p.Config["depth"]!.GetValue<int>(), p.Config["model"]!["variant"]!.GetValue<string>(), p.Seed))
+            .Should().Equal((12, "hc", 7L), (12, "hc", 8L), (12, "mhc", 7L), (12, "mhc", 8L),
+                (24, "hc", 7L), (24, "hc", 8L), (24, "mhc", 7L), (24, "mhc", 8L));
+        points.Should().OnlyContain(p => p.Config["lr"]!.GetValue<double>() == 0.1 && p.Config["seed"]!.GetValue<long>() == p.Seed);
+        points.Select(p => p.Index).Should().Equal(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+
+    [Fact]
+    public void A_thousand_run_sweep_expands()
+    {
+        var spec = SweepSpec.Parse(JsonNode.Parse("""{"axes": {"a": [1,2,3,4,5,6,7,8,9,10], "b": [1,2,3,4,5,6,7,8,9,10]}, "seeds": 10}"""));
+        spec.Expand(new JsonObject()).Should().HaveCount(1000);
+    }
+
+    [Theory]
+    [InlineData("""{"axes": {"seed": [1]}}""", "sweep.axes.seed")]
+    [InlineData("""{"axes": {"lr": []}}""", "sweep.axes.lr")]
+    [InlineData("""{"seeds": [1, 1]}""", "sweep.seeds")]
+    [InlineData("""{"grid": {}}""", "sweep.grid")]
+    [InlineData("""[1]""", "sweep")]
+    public void Malformed_sweeps_name_the_field(string json, string field)
+    {
+        var act = () => SweepSpec.Parse(JsonNode.Parse(json));
+        act.Should().Throw<InvalidInputException>().Which.Errors.Select(e => e.Field).Should().Contain(field);
+    }
+
+    [Fact]
+    public void Sweeps_over_ten_thousand_runs_are_refused()
+    {
+        var act = () => SweepSpec.Parse(JsonNode.Parse("""{"axes": {"a": [1,2,3,4,5,6,7,8,9,10,11]}, "seeds": 1000}"""));
+        act.Should().Throw<InvalidInputException>().WithMessage("*11000*");
+    }
+}
