@@ -1,0 +1,18 @@
+# A GPU worker: PyTorch's own CUDA libtorch (from its wheel), the shim compiled against it, one process per GPU.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS publish
+WORKDIR /src
+COPY . .
+# The shim is compiled in the final image, against the CUDA libtorch it will load.
+RUN dotnet publish src/Worker -c Release -r linux-x64 --self-contained -p:SkipTorchShim=true -o /app
+
+FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip g++ \
+    && pip3 install --no-cache-dir torch \
+    && rm -rf /var/lib/apt/lists/*
+ENV LIBTORCH_DIR=/usr/local/lib/python3.10/dist-packages/torch
+WORKDIR /app
+COPY --from=publish /app .
+COPY src/Torch/native /app/native
+RUN /app/native/build.sh /app
+ENTRYPOINT ["/app/Dashboard.Worker"]
+CMD ["--device", "cuda:0"]
