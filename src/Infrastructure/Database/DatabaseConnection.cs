@@ -36,7 +36,7 @@ public sealed class DatabaseConnection : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             var embedded = await Embedded.EmbeddedPostgres.StartAsync(
-                new Embedded.EmbeddedPostgresOptions { DataDirectory = Path.Combine(Path.GetFullPath(dataDirectory), "postgres") },
+                new Embedded.EmbeddedPostgresOptions(Path.Combine(Path.GetFullPath(dataDirectory), "postgres")),
                 log, ct);
             connection = new DatabaseConnection(embedded.ConnectionString, embedded);
             log($"Embedded PostgreSQL running ({embedded.ConnectionString}).");
