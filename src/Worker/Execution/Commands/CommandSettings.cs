@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dashboard.Domain.Families;
 
 namespace Dashboard.Worker.Execution.Commands;
 
@@ -28,9 +28,18 @@ internal sealed record CommandSettings(
         if (!Directory.Exists(workingDirectory))
             return (null, $"the working directory '{workingDirectory}' does not exist on this worker.");
 
-        return (new CommandSettings(command, workingDirectory, environment!,
-            new CommandFamily().TotalSteps(config), unresolved), null);
+        return (new CommandSettings(command, workingDirectory, environment!, ReadTotalSteps(config), unresolved), null);
     }
+
+    /// <summary>
+    /// CommandFamily.TotalSteps reads configs parsed from JSON text, as the host's are; a config built in code
+    /// holds an int where it looks for a long, so the field's JSON text is read instead, which works for both.
+    /// </summary>
+    private static long? ReadTotalSteps(JsonObject config) =>
+        config["total_steps"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number &&
+        long.TryParse(v.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var steps) && steps > 0
+            ? steps
+            : null;
 
     /// <summary>Default: the run's folder. Relative paths are taken from the run's folder too, "~/" from the worker user's home.</summary>
     private static string ResolveWorkingDirectory(JsonNode? node, string runFolder)
