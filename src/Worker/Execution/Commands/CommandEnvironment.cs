@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Dashboard.Worker.Execution.Commands;
+
+/// <summary>The variables a command gets on top of the worker's own environment.</summary>
+internal static class CommandEnvironment
+{
+    public const string RunId = "DASHBOARD_RUN_ID";
+    public const string Seed = "DASHBOARD_SEED";
+    public const string OutputDir = "DASHBOARD_OUTPUT_DIR";
+    public const string Config = "DASHBOARD_CONFIG";
+    public const string Attempt = "DASHBOARD_ATTEMPT";
+
+    public static Dictionary<string, string> For(RunContext context, CommandSettings settings)
+    {
+        // Python buffers stdout when it is a pipe, which would hold metrics back until the buffer fills;
+        // the user's env may still turn that back on.
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["PYTHONUNBUFFERED"] = "1" };
+        foreach (var (name, value) in settings.Environment) variables[name] = value;
+
+        // Set last, so a script can rely on them whatever the user's env says.
+        variables[RunId] = context.RunId.ToString(CultureInfo.InvariantCulture);
+        variables[OutputDir] = context.RunFolder.FullName;
+        variables[Config] = context.Config.ToJsonString();
+        variables[Attempt] = context.Attempt.ToString(CultureInfo.InvariantCulture);
+        if (context.Seed is { } seed) variables[Seed] = seed.ToString(CultureInfo.InvariantCulture);
+        else variables.Remove(Seed);
+        return variables;
+    }
+}
