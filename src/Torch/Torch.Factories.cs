@@ -2,6 +2,14 @@ namespace Dashboard.Torch;
 
 public static partial class Torch
 {
+    /// <summary>Uninitialised memory: fill it before reading.</summary>
+    public static unsafe Tensor Empty(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        var dev = device ?? Device.Cpu;
+        fixed (long* s = shape)
+            return Tensor.Wrap(Native.NativeMethods.dt_tensor_empty(s, shape.Length, (int)dtype, (int)dev.Type, dev.Index, out var h), h);
+    }
+
     public static Tensor Zeros(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) =>
         Ops.Zeros.Call(shape, dtype, Arg.None, device ?? Device.Cpu);
 
