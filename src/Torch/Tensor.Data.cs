@@ -90,3 +90,28 @@ public sealed partial class Tensor
     /// <summary>Replaces what this tensor refers to, keeping its identity (PyTorch's <c>param.data = t</c>).</summary>
     public void SetData(Tensor source) => NativeMethods.Check(NativeMethods.dt_tensor_set_data(Handle, source.Handle));
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>The raw elements (row-major, little-endian) in the tensor's own dtype.</summary>
+    public unsafe byte[] ToBytes()
+    {
+        var bytes = new byte[NumEl * Dtype.ElementSize()];
+        fixed (byte* p = bytes)
+            NativeMethods.Check(NativeMethods.dt_tensor_to_host(Handle, p, bytes.Length));
+        return bytes;
+    }
+
+    /// <summary>A tensor from raw elements of <paramref name="dtype"/> (any dtype, bfloat16 included).</summary>
+    public static unsafe Tensor FromBytes(ReadOnlySpan<byte> bytes, ScalarType dtype, long[] shape, Device? device = null)
+    {
+        long count = 1;
+        foreach (var s in shape) count *= s;
+        if (count * dtype.ElementSize() != bytes.Length)
+            throw new ArgumentException($"{bytes.Length} bytes do not fill shape [{string.Join(", ", shape)}] of {dtype}");
+        var dev = device ?? Device.Cpu;
+        fixed (byte* p = bytes)
+        fixed (long* s = shape)
+            return Wrap(NativeMethods.dt_tensor_from_data(p, s, shape.Length, (int)dtype, (int)dev.Type, dev.Index, out var h), h);
+    }
+}
