@@ -15,23 +15,23 @@ internal static class Benchmarks
     private const int Width = 512;
     private const int Batch = 64;
 
-    public static IEnumerable<(string Name, double Microseconds)> Run(Device device, bool quick)
+    public static IEnumerable<(string Name, Func<double> Measure)> Rows(Device device, bool quick)
     {
         var opIterations = quick ? 2_000 : 50_000;
         var stepIterations = quick ? 5 : 100;
-        using var a = Torch.Ones([16], device: device);
-        using var b = Torch.Ones([16], device: device);
-
-        yield return ("tiny add, operator (fast path)", PerCall(device, opIterations, () => { using var c = a + b; }));
+        var a = Torch.Ones([16], device: device);
+        var b = Torch.Ones([16], device: device);
         var generic = new Op("aten::add", "Tensor");
-        yield return ("tiny add, generic dispatcher call", PerCall(device, opIterations, () => { using var c = generic.Call(a, b); }));
-        yield return ("tiny add, in dispose scope", PerCall(device, opIterations, () =>
+
+        yield return ("tiny add, operator (fast path)", () => PerCall(device, opIterations, () => { using var c = a + b; }));
+        yield return ("tiny add, generic dispatcher call", () => PerCall(device, opIterations, () => { using var c = generic.Call(a, b); }));
+        yield return ("tiny add, in dispose scope", () => PerCall(device, opIterations, () =>
         {
             using var scope = Torch.NewDisposeScope();
             _ = a + b;
         }));
-        yield return ("4-layer MLP train step, fp32", TrainStep(device, stepIterations, autocast: false));
-        yield return ("4-layer MLP train step, bf16 autocast", TrainStep(device, stepIterations, autocast: true));
+        yield return ("4-layer MLP train step, fp32", () => TrainStep(device, stepIterations, autocast: false));
+        yield return ("4-layer MLP train step, bf16 autocast", () => TrainStep(device, stepIterations, autocast: true));
     }
 
     private static double PerCall(Device device, int iterations, Action body)

@@ -12,10 +12,19 @@ var device = Device.Parse(options.Device);
 Console.Error.WriteLine($"libtorch {Torch.Version}, device {device}, CUDA build {Torch.HasCudaBuild}, CUDA available {Cuda.IsAvailable}");
 
 var binding = new Dictionary<string, double>();
-foreach (var (name, microseconds) in Benchmarks.Run(device, options.Quick))
+foreach (var (name, measure) in Benchmarks.Rows(device, options.Quick))
 {
-    binding[name] = microseconds;
-    Console.Error.WriteLine($"  {name}: {microseconds:F2} us");
+    try
+    {
+        binding[name] = measure();
+        Console.Error.WriteLine($"  {name}: {binding[name]:F2} us");
+    }
+    catch (TorchException e)
+    {
+        // One failing row (e.g. a feature this libtorch lacks) must not cost the rest of the table.
+        binding[name] = double.NaN;
+        Console.Error.WriteLine($"  {name}: failed: {e.Message}");
+    }
 }
 
 JsonObject? reference = null;

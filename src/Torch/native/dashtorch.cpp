@@ -469,11 +469,8 @@ int dt_autocast_set(int32_t device_type, int32_t enabled, int32_t dtype) {
   return guarded([&] {
     auto dev = static_cast<c10::DeviceType>(device_type);
     auto st = static_cast<c10::ScalarType>(dtype);
-    if (dev == c10::DeviceType::CUDA) {
-#ifndef DT_WITH_CUDA
-      if (enabled) no_cuda();
-#endif
-    } else if (dev != c10::DeviceType::CPU) {
+    // Autocast state lives in libtorch_cpu, so CUDA autocast needs no CUDA headers here.
+    if (dev != c10::DeviceType::CPU && dev != c10::DeviceType::CUDA) {
       throw std::invalid_argument("autocast supports cpu and cuda");
     }
 #if DT_TORCH_AT_LEAST(2, 4)
