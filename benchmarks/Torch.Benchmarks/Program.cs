@@ -43,7 +43,7 @@ if (options.Python is not null)
     reference = JsonNode.Parse(output)!.AsObject();
 }
 
-var deviceName = reference?["device_name"]?.GetValue<string>() ?? Benchmarks.CpuName();
+var deviceName = device.IsCuda ? reference?["device_name"]?.GetValue<string>() ?? "cuda" : Benchmarks.CpuName();
 Console.WriteLine($"Device: {deviceName} ({device}); binding on libtorch {Torch.Version}" +
     (reference is null ? "" : $"; PyTorch {reference["torch_version"]!.GetValue<string>()}"));
 Console.WriteLine();
