@@ -146,3 +146,35 @@ public class TrainingTests
         }
     }
 }
+
+public class AdamWForeachTests
+{
+    [Fact]
+    public void Foreach_and_per_tensor_updates_are_bit_identical()
+    {
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(8);
+        var start = new[] { Torch.Randn([3, 4]), Torch.Randn([4]) };
+        var grads = Enumerable.Range(0, 4).Select(_ => new[] { Torch.Randn([3, 4]), Torch.Randn([4]) }).ToList();
+        Tensor[] Run(bool useForeach)
+        {
+            var ps = start.Select(t => t.Clone().RequiresGrad_().DetachFromDisposeScope()).ToArray();
+            using var opt = new AdamW(ps, 1e-2, weightDecay: 0.1, useForeach: useForeach);
+            opt.Foreach.Should().Be(useForeach);
+            foreach (var g in grads)
+            {
+                for (var i = 0; i < ps.Length; i++) ps[i].Grad = g[i];
+                opt.Step();
+            }
+            return ps;
+        }
+        var a = Run(true);
+        var b = Run(false);
+        for (var i = 0; i < a.Length; i++)
+        {
+            a[i].Equal(b[i]).Should().BeTrue();
+            a[i].Dispose();
+            b[i].Dispose();
+        }
+    }
+}
