@@ -20,7 +20,8 @@ if [ -n "${LIBTORCH_DIR:-}" ]; then
     echo "build.sh: error: LIBTORCH_DIR=$root has no include/torch/csrc/api/include/torch/version.h" >&2
     rm -f "$out"; exit 1
   fi
-  includes=(-isystem "$root/include" -isystem "$root/include/torch/csrc/api/include")
+  api_inc="$root/include/torch/csrc/api/include"
+  includes=(-isystem "$root/include" -isystem "$api_inc")
   libdir="$root/lib"
 else
   multiarch="$($cxx -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)"
@@ -30,7 +31,8 @@ else
     echo "build.sh:        or point LIBTORCH_DIR at a libtorch (e.g. .../site-packages/torch)." >&2
     rm -f "$out"; exit 1
   fi
-  includes=(-isystem /usr/include/torch/csrc/api/include)
+  api_inc=/usr/include/torch/csrc/api/include
+  includes=(-isystem "$api_inc")
 fi
 
 # The C++ ABI must match the one libtorch was built with; its exported symbols tell.
@@ -70,7 +72,7 @@ if [ -e "$libdir/libtorch_cuda.so" ]; then
   fi
 fi
 
-version="$(grep -m1 -A1 'define TORCH_VERSION ' "${includes[1]}/torch/version.h" 2>/dev/null | tail -1 | tr -d ' "\\' || true)"
+version="$(grep -m1 -A1 'define TORCH_VERSION ' "$api_inc/torch/version.h" 2>/dev/null | tail -1 | tr -d ' "\\' || true)"
 echo "build.sh: libtorch ${version:-?} at $libdir, _GLIBCXX_USE_CXX11_ABI=$abi -> $out"
 
 tmp="$out.tmp.$$"
