@@ -44,7 +44,8 @@ public class ErrorTests
     {
         var unknown = () => new Op("aten::no_such_op").Call();
         unknown.Should().Throw<TorchException>().WithMessage("*no_such_op*");
-        var missing = () => new Op("aten::add", "Tensor").Call(Torch.Ones([1]).DetachFromDisposeScope());
+        using var one = Torch.Ones([1]);
+        var missing = () => new Op("aten::add", "Tensor").Call(one);
         missing.Should().Throw<TorchException>().WithMessage("*no default*");
         Op.Exists("aten::add", "Tensor").Should().BeTrue();
         Op.Exists("aten::no_such_op").Should().BeFalse();
