@@ -1,0 +1,31 @@
+using Dashboard.Torch.Native;
+
+namespace Dashboard.Torch;
+
+/// <summary>
+/// A captured sequence of CUDA kernels replayed with one launch (at::cuda::CUDAGraph).
+/// Between <see cref="BeginCapture"/> and <see cref="EndCapture"/> work runs on a side stream and
+/// is recorded, not executed; replays read and write the same memory, so keep the input and output
+/// tensors of the captured region alive and copy new inputs into them before each replay.
+/// Warm up (run the region once) before capturing.
+/// </summary>
+public sealed class CudaGraph : IDisposable
+{
+    private IntPtr _graph;
+
+    public CudaGraph() => NativeMethods.Check(NativeMethods.dt_cuda_graph_new(out _graph));
+
+    public void BeginCapture() => NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_begin(Live()));
+
+    public void EndCapture() => NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_end(Live()));
+
+    public void Replay() => NativeMethods.Check(NativeMethods.dt_cuda_graph_replay(Live()));
+
+    private IntPtr Live() => _graph != IntPtr.Zero ? _graph : throw new ObjectDisposedException(nameof(CudaGraph));
+
+    public void Dispose()
+    {
+        var g = Interlocked.Exchange(ref _graph, IntPtr.Zero);
+        if (g != IntPtr.Zero) NativeMethods.dt_cuda_graph_free(g);
+    }
+}

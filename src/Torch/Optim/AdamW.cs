@@ -1,0 +1,172 @@
+using System.Globalization;
+
+namespace Dashboard.Torch.Optim;
+
+/// <summary>
+/// Adam with decoupled weight decay (Loshchilov and Hutter), op for op as PyTorch's
+/// single-tensor AdamW so results match it: decay, moment updates, bias-corrected step.
+/// </summary>
+public sealed class AdamW : Optimizer
+{
+    private readonly Dictionary<int, State> _state = [];
+
+    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 1e-2, bool useForeach = true)
+        : this([new ParamGroup(parameters, learningRate, weightDecay)], beta1, beta2, eps, useForeach) { }
+
+    /// <param name="useForeach">
+    /// Update each group with libtorch's multi-tensor (_foreach_*) kernels: the same arithmetic,
+    /// far fewer kernel launches on a GPU. Groups whose parameters are at different steps, or a
+    /// libtorch without those ops, take the per-tensor path.
+    /// </param>
+    public AdamW(IEnumerable<ParamGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, bool useForeach = true)
+        : base(groups)
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        Foreach = useForeach && ForeachOps.Available;
+    }
+
+    public bool Foreach { get; }
+
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Eps { get; }
+
+    private sealed class State(Tensor expAvg, Tensor expAvgSq)
+    {
+        public Tensor ExpAvg { get; } = expAvg;
+        public Tensor ExpAvgSq { get; } = expAvgSq;
+        public long Step { get; set; }
+    }
+
+    public override void Step()
+    {
+        using var noGrad = Torch.NoGrad();
+        var index = 0;
+        foreach (var group in Groups)
+        {
+            using var scope = Torch.NewDisposeScope();
+            var items = new List<(Tensor Param, Tensor Grad, State State)>();
+            foreach (var p in group.Parameters)
+            {
+                var i = index++;
+                var grad = p.Grad;
+                if (grad is null) continue;
+                if (!_state.TryGetValue(i, out var s))
+                    _state[i] = s = new State(Own(Torch.ZerosLike(p)), Own(Torch.ZerosLike(p)));
+                items.Add((p, grad, s));
+            }
+            if (items.Count == 0) continue;
+            if (Foreach && items.All(it => it.State.Step == items[0].State.Step)) StepForeach(group, items);
+            else foreach (var it in items) StepOne(group, it.Param, it.Grad, it.State);
+        }
+    }
+
+    // PyTorch 1.13's _single_tensor_adamw, op for op.
+    private void StepOne(ParamGroup group, Tensor p, Tensor grad, State s)
+    {
+        using var scope = Torch.NewDisposeScope();
+        s.Step++;
+        double lr = group.LearningRate, wd = group.WeightDecay;
+        p.Mul_(1 - lr * wd);
+        s.ExpAvg.Mul_(Beta1).Add_(grad, alpha: 1 - Beta1);
+        s.ExpAvgSq.Mul_(Beta2).Addcmul_(grad, grad, value: 1 - Beta2);
+        var biasCorrection1 = 1 - Math.Pow(Beta1, s.Step);
+        var biasCorrection2 = 1 - Math.Pow(Beta2, s.Step);
+        var stepSize = lr / biasCorrection1;
+        var denom = (s.ExpAvgSq.Sqrt() / Math.Sqrt(biasCorrection2)).Add_(Eps);
+        p.Addcdiv_(s.ExpAvg, denom, value: -stepSize);
+    }
+
+    // The same arithmetic over the whole group at once; every parameter is at the same step, so
+    // the bias corrections are scalars.
+    private void StepForeach(ParamGroup group, List<(Tensor Param, Tensor Grad, State State)> items)
+    {
+        foreach (var it in items) it.State.Step++;
+        var step = items[0].State.Step;
+        double lr = group.LearningRate, wd = group.WeightDecay;
+        var ps = items.Select(it => it.Param).ToArray();
+        var gs = items.Select(it => it.Grad).ToArray();
+        var m = items.Select(it => it.State.ExpAvg).ToArray();
+        var v = items.Select(it => it.State.ExpAvgSq).ToArray();
+        ForeachOps.MulScalar.CallInPlace(ps, 1 - lr * wd);
+        ForeachOps.MulScalar.CallInPlace(m, Beta1);
+        ForeachOps.AddList.CallInPlace(m, gs, 1 - Beta1);
+        ForeachOps.MulScalar.CallInPlace(v, Beta2);
+        ForeachOps.AddcmulScalar.CallInPlace(v, gs, gs, 1 - Beta2);
+        var biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        var biasCorrection2 = 1 - Math.Pow(Beta2, step);
+        var stepSize = lr / biasCorrection1;
+        var denom = ForeachOps.Sqrt.CallMany(v.Length, v).Select(t => t!).ToArray();
+        ForeachOps.DivScalar.CallInPlace(denom, Math.Sqrt(biasCorrection2));
+        ForeachOps.AddScalar.CallInPlace(denom, Eps);
+        ForeachOps.AddcdivScalar.CallInPlace(ps, m, denom, -stepSize);
+    }
+
+    private static class ForeachOps
+    {
+        internal static readonly Op MulScalar = new("aten::_foreach_mul_", "Scalar");
+        internal static readonly Op DivScalar = new("aten::_foreach_div_", "Scalar");
+        internal static readonly Op AddScalar = new("aten::_foreach_add_", "Scalar");
+        internal static readonly Op AddList = new("aten::_foreach_add_", "List");
+        internal static readonly Op AddcmulScalar = new("aten::_foreach_addcmul_", "Scalar");
+        internal static readonly Op AddcdivScalar = new("aten::_foreach_addcdiv_", "Scalar");
+        internal static readonly Op Sqrt = new("aten::_foreach_sqrt");
+
+        internal static bool Available => s_available.Value;
+
+        private static readonly Lazy<bool> s_available = new(() =>
+            new[] { MulScalar, DivScalar, AddScalar, AddList, AddcmulScalar, AddcdivScalar, Sqrt }.All(o => Op.Exists(o.Name, o.Overload)));
+    }
+
+    public override IReadOnlyDictionary<string, Tensor> StateTensors()
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (i, s) in _state)
+        {
+            tensors[$"{i}.exp_avg"] = s.ExpAvg;
+            tensors[$"{i}.exp_avg_sq"] = s.ExpAvgSq;
+        }
+        return tensors;
+    }
+
+    public override IReadOnlyDictionary<string, string> StateValues()
+    {
+        var values = new Dictionary<string, string>(base.StateValues())
+        {
+            ["type"] = "AdamW",
+            ["beta1"] = Format(Beta1),
+            ["beta2"] = Format(Beta2),
+            ["eps"] = Format(Eps),
+        };
+        foreach (var (i, s) in _state) values[$"{i}.step"] = s.Step.ToString(CultureInfo.InvariantCulture);
+        return values;
+    }
+
+    public override void LoadState(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> values)
+    {
+        base.LoadState(tensors, values);
+        using var noGrad = Torch.NoGrad();
+        foreach (var (i, p, _) in Indexed())
+        {
+            if (!values.TryGetValue($"{i}.step", out var step)) continue;
+            if (!_state.TryGetValue(i, out var s))
+                _state[i] = s = new State(Own(Torch.ZerosLike(p)), Own(Torch.ZerosLike(p)));
+            s.ExpAvg.CopyFrom(tensors[$"{i}.exp_avg"]);
+            s.ExpAvgSq.CopyFrom(tensors[$"{i}.exp_avg_sq"]);
+            s.Step = long.Parse(step, CultureInfo.InvariantCulture);
+        }
+    }
+
+    public override void Dispose()
+    {
+        foreach (var s in _state.Values)
+        {
+            s.ExpAvg.Dispose();
+            s.ExpAvgSq.Dispose();
+        }
+        _state.Clear();
+    }
+}

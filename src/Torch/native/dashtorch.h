@@ -1,0 +1,137 @@
+// dashtorch: a thin C ABI over libtorch for the C# binding in src/Torch.
+//
+// Conventions
+// - Every function that can fail returns an int status: 0 = ok, nonzero = error.
+//   The message of the last error on the calling thread is read with dt_last_error().
+//   No libtorch exception ever crosses this boundary.
+// - A dt_tensor is an owned reference to an at::Tensor. Each handle returned by the shim
+//   must be released exactly once with dt_tensor_free. dt_live_tensors() counts them.
+// - dtype codes are c10::ScalarType values; device types are c10::DeviceType values
+//   (0 = cpu, 1 = cuda). Both are stable across libtorch versions.
+#pragma once
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DT_API __attribute__((visibility("default")))
+
+// Bumped whenever a signature changes, so the C# side can refuse a stale library.
+#define DT_ABI_VERSION 3
+
+typedef void* dt_tensor;
+typedef void* dt_op;
+
+enum dt_arg_tag {
+  DT_ARG_NONE = 0,
+  DT_ARG_TENSOR = 1,       // v.p = dt_tensor (NULL means None)
+  DT_ARG_INT = 2,          // v.i
+  DT_ARG_DOUBLE = 3,       // v.d
+  DT_ARG_BOOL = 4,         // v.i != 0
+  DT_ARG_INT_LIST = 5,     // v.p = const int64_t*, len
+  DT_ARG_DOUBLE_LIST = 6,  // v.p = const double*, len
+  DT_ARG_TENSOR_LIST = 7,  // v.p = const dt_tensor*, len
+  DT_ARG_OPT_TENSOR_LIST = 8, // v.p = const dt_tensor*, len; NULL entries are None
+  DT_ARG_DTYPE = 9,        // v.i = scalar type code
+  DT_ARG_STRING = 10,      // v.p = const char* (UTF-8), len = byte count
+  DT_ARG_DEVICE = 11,      // v.i = (device_type << 16) | (device_index & 0xffff)
+};
+
+typedef struct dt_arg {
+  int32_t tag;
+  int32_t len;
+  union {
+    int64_t i;
+    double d;
+    const void* p;
+  } v;
+} dt_arg;
+
+// Library facts
+DT_API const char* dt_last_error(void);
+DT_API int dt_abi_version(void);
+DT_API const char* dt_version(void);  // libtorch version this shim was compiled against
+DT_API int dt_has_cuda_build(void);   // 1 when compiled with DT_WITH_CUDA
+DT_API int64_t dt_live_tensors(void);
+
+// Tensor handles
+DT_API int dt_tensor_from_data(const void* data, const int64_t* shape, int32_t ndim, int32_t dtype,
+                               int32_t device_type, int32_t device_index, dt_tensor* out);
+DT_API int dt_tensor_empty(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t device_type,
+                           int32_t device_index, dt_tensor* out);
+DT_API void dt_tensor_free(dt_tensor t);
+DT_API int dt_tensor_clone_handle(dt_tensor t, dt_tensor* out);  // a second handle, same tensor
+DT_API int dt_tensor_info(dt_tensor t, int32_t* dtype, int32_t* ndim, int32_t* device_type,
+                          int32_t* device_index, int32_t* requires_grad);
+DT_API int dt_tensor_shape(dt_tensor t, int64_t* shape, int32_t capacity);
+DT_API int dt_tensor_strides(dt_tensor t, int64_t* strides, int32_t capacity);
+DT_API int64_t dt_tensor_numel(dt_tensor t);
+DT_API int dt_tensor_is_defined(dt_tensor t);
+DT_API int dt_tensor_to_host(dt_tensor t, void* dst, int64_t nbytes);
+DT_API int dt_tensor_item_double(dt_tensor t, double* out);
+DT_API int dt_tensor_item_int64(dt_tensor t, int64_t* out);
+DT_API int dt_tensor_to(dt_tensor t, int32_t device_type, int32_t device_index, int32_t dtype,
+                        int32_t copy, dt_tensor* out);  // dtype -1 keeps the dtype
+DT_API int dt_tensor_copy_(dt_tensor dst, dt_tensor src);
+DT_API int dt_tensor_set_data(dt_tensor dst, dt_tensor src);  // param.data = src
+DT_API int dt_tensor_same(dt_tensor a, dt_tensor b);            // same TensorImpl
+
+// Generic operator call through the dispatcher
+DT_API int dt_op_resolve(const char* name, const char* overload, dt_op* out);
+DT_API int dt_op_exists(const char* name, const char* overload);  // 1, 0; never sets an error
+DT_API int dt_op_schema(dt_op op, const char** out);
+DT_API int dt_op_call(dt_op op, const dt_arg* args, int32_t nargs, dt_tensor* outs,
+                      int32_t capacity, int32_t* nouts);
+
+// Direct fast paths for the hottest elementwise ops and matmul (skip boxing)
+DT_API int dt_add(dt_tensor a, dt_tensor b, double alpha, dt_tensor* out);
+DT_API int dt_sub(dt_tensor a, dt_tensor b, double alpha, dt_tensor* out);
+DT_API int dt_mul(dt_tensor a, dt_tensor b, dt_tensor* out);
+DT_API int dt_div(dt_tensor a, dt_tensor b, dt_tensor* out);
+DT_API int dt_matmul(dt_tensor a, dt_tensor b, dt_tensor* out);
+DT_API int dt_add_scalar(dt_tensor a, double b, dt_tensor* out);
+DT_API int dt_mul_scalar(dt_tensor a, double b, dt_tensor* out);
+
+// Autograd
+DT_API int dt_backward(dt_tensor t, dt_tensor grad_or_null, int32_t retain_graph, int32_t create_graph);
+DT_API int dt_grad(dt_tensor t, dt_tensor* out);  // *out = NULL when there is no gradient
+DT_API int dt_set_grad(dt_tensor t, dt_tensor grad_or_null);
+DT_API int dt_set_requires_grad(dt_tensor t, int32_t requires_grad);
+DT_API int dt_detach(dt_tensor t, dt_tensor* out);
+DT_API int dt_is_leaf(dt_tensor t);
+DT_API int dt_grad_enabled(void);
+DT_API void dt_set_grad_enabled(int32_t enabled);
+DT_API int dt_inference_mode_enter(void** guard);
+DT_API void dt_inference_mode_exit(void* guard);
+DT_API int dt_inference_mode_enabled(void);
+
+// Autocast (device_type 0 = cpu, 1 = cuda)
+DT_API int dt_autocast_get(int32_t device_type, int32_t* enabled, int32_t* dtype);
+DT_API int dt_autocast_set(int32_t device_type, int32_t enabled, int32_t dtype);
+DT_API int dt_autocast_increment_nesting(void);
+DT_API int dt_autocast_decrement_nesting(void);  // clears the cast cache at depth 0
+
+// Random
+DT_API int dt_manual_seed(uint64_t seed);
+DT_API int dt_rng_state_get(dt_tensor* out);  // CPU generator state as a uint8 tensor
+DT_API int dt_rng_state_set(dt_tensor state);
+
+// CUDA
+DT_API int dt_cuda_is_available(void);
+DT_API int dt_cuda_device_count(void);
+DT_API int dt_cuda_synchronize(int32_t device_index);
+DT_API int dt_cuda_memory_stats(int32_t device_index, int64_t* allocated, int64_t* reserved, int64_t* peak);
+DT_API int dt_cuda_reset_peak(int32_t device_index);
+DT_API int dt_cuda_empty_cache(void);
+DT_API int dt_cuda_graph_new(void** graph);
+DT_API int dt_cuda_graph_capture_begin(void* graph);
+DT_API int dt_cuda_graph_capture_end(void* graph);
+DT_API int dt_cuda_graph_replay(void* graph);
+DT_API void dt_cuda_graph_free(void* graph);
+
+DT_API int dt_set_num_threads(int32_t n);
+
+#ifdef __cplusplus
+}
+#endif
