@@ -35,12 +35,27 @@ public sealed partial class RunQueue
         command.Parameters.AddWithValue(now);
         command.Parameters.AddWithValue(device.GpuMemoryMb);
         command.Parameters.AddWithValue(Options.LeaseDuration);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
+        ClaimedRun claimed;
+        // Disposed exactly once: Npgsql reuses reader objects per connection, so a second dispose after
+        // the connection went back to the pool would close another caller's reader.
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return null;
+            claimed = Read(reader, workerId);
+        }
 
+        await using var mark = dataSource.CreateCommand("UPDATE workers SET current_run_id = $2 WHERE id = $1");
+        mark.Parameters.AddWithValue(workerId);
+        mark.Parameters.AddWithValue(claimed.RunId);
+        await mark.ExecuteNonQueryAsync(ct);
+        return claimed;
+    }
+
+    private static ClaimedRun Read(Npgsql.NpgsqlDataReader reader, long workerId)
+    {
         var runId = reader.GetInt64(0);
         var attempt = reader.GetInt32(7);
-        var claimed = new ClaimedRun(
+        return new ClaimedRun(
             new Lease(runId, workerId, attempt),
             ExperimentId: reader.GetInt64(1),
             Index: reader.GetInt32(2),
@@ -52,13 +67,6 @@ public sealed partial class RunQueue
             TimeLimit: reader.IsDBNull(9) ? null : TimeSpan.FromSeconds(reader.GetInt32(9)),
             LastStep: reader.IsDBNull(10) ? null : reader.GetInt64(10),
             TotalSteps: reader.IsDBNull(11) ? null : reader.GetInt64(11));
-        await reader.DisposeAsync();
-
-        await using var mark = dataSource.CreateCommand("UPDATE workers SET current_run_id = $2 WHERE id = $1");
-        mark.Parameters.AddWithValue(workerId);
-        mark.Parameters.AddWithValue(runId);
-        await mark.ExecuteNonQueryAsync(ct);
-        return claimed;
     }
 }
 

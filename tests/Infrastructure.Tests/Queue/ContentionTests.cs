@@ -21,7 +21,7 @@ public sealed class ContentionTests : QueueTestBase
                 executions.Add(claimed.RunId);
                 (await Queue.CompleteAsync(claimed.Lease, RunCompletion.Succeeded)).Should().NotBeNull();
             }
-        })));
+        }))).WaitAsync(TimeSpan.FromSeconds(60));
 
         executions.Should().HaveCount(500).And.OnlyHaveUniqueItems();
         executions.Should().BeEquivalentTo(enqueued.RunIds);
