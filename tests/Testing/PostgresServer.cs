@@ -45,7 +45,7 @@ public static class PostgresServer
     public static async Task<string> CreateDatabaseAsync(string? prefix = null)
     {
         var server = await InstanceAsync();
-        var name = $"{Sanitize(prefix ?? "test")}_{Guid.NewGuid():N}"[..40];
+        var name = $"{Sanitize(prefix ?? "test")}_{Guid.NewGuid():N}";
         await using var connection = new NpgsqlConnection(server.ConnectionStringFor("postgres"));
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
@@ -54,7 +54,7 @@ public static class PostgresServer
     }
 
     private static string Sanitize(string prefix) =>
-        new(prefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').Take(24).ToArray());
+        new(prefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').Take(30).ToArray());
 
     private static void StartWatchdog(string folder)
     {

@@ -50,6 +50,6 @@ public sealed record ArtifactDto(string Name, long SizeBytes, string Sha256, str
             $"/api/runs/{a.RunId}/artifacts/{string.Join('/', a.Name.Split('/').Select(Uri.EscapeDataString))}");
 }
 
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
 
 public sealed record CreatedExperimentDto(ExperimentDto Experiment, IReadOnlyList<RunDto> Runs);

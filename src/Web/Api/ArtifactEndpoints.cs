@@ -18,6 +18,8 @@ public static class ArtifactEndpoints
 
         group.MapGet("/{**name}", async (long id, string name, HttpContext http, ArtifactStore store, CancellationToken ct) =>
         {
+            // Catch-all route values keep %2F encoded; decode so the name is checked as the path it means.
+            name = Uri.UnescapeDataString(name);
             var opened = await store.OpenAsync(id, name, ct);
             if (opened is not { } found) return ApiProblems.NotFound($"Artifact '{name}' of run {id}");
             // A run's files are untrusted: never let the browser sniff or run them as our pages.

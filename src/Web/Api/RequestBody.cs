@@ -13,10 +13,14 @@ public static class RequestBody
     {
         if (request.ContentLength is > MaxBytes)
             throw new InvalidInputException("body", $"is larger than {MaxBytes / 1024 / 1024} MiB.");
-        if (request.ContentLength == 0) return null;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBytes)
+            throw new InvalidInputException("body", $"is larger than {MaxBytes / 1024 / 1024} MiB.");
+        if (buffer.Length == 0) return null;
         try
         {
-            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+            return JsonNode.Parse(buffer.ToArray());
         }
         catch (JsonException e)
         {

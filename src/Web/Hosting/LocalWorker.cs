@@ -1,3 +1,4 @@
+using Dashboard.Infrastructure.Database;
 using System.Diagnostics;
 
 namespace Dashboard.Web.Hosting;

@@ -42,7 +42,8 @@ public sealed class WorkerLoop(
         log($"Worker {options.Name} (id {WorkerId}) on {device.Name}{(device.GpuName is null ? "" : $" ({device.GpuName}, {device.GpuMemoryMb} MiB)")} is taking runs.");
 
         using var wake = new SemaphoreSlim(0);
-        var listener = ListenAsync(wake, shutdown);
+        using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        var listener = ListenAsync(wake, stopListening.Token);
         var done = 0;
         try
         {
@@ -74,6 +75,7 @@ public sealed class WorkerLoop(
         {
             await registry.SignOffAsync(WorkerId, CancellationToken.None);
             log($"Worker {options.Name} stopped.");
+            await stopListening.CancelAsync();
             try { await listener; } catch (OperationCanceledException) { }
         }
     }
