@@ -30,6 +30,8 @@ internal static class Benchmarks
             using var scope = Torch.NewDisposeScope();
             _ = a + b;
         }));
+        if (device.IsCuda)
+            yield return ("tiny add, 100 per replayed CUDA graph (per add)", () => GraphedAdds(device, quick ? 20 : 500, a, b));
         yield return ("4-layer MLP train step, fp32", () => TrainStep(device, stepIterations, autocast: false));
         yield return ("4-layer MLP train step, bf16 autocast", () => TrainStep(device, stepIterations, autocast: true));
     }
@@ -47,6 +49,29 @@ internal static class Benchmarks
             best = Math.Min(best, watch.Elapsed.TotalMicroseconds / iterations);
         }
         return best;
+    }
+
+    /// <summary>
+    /// The same adds captured once in a CUDA graph and replayed: what a static-shape training step pays
+    /// per op when it is captured, since one launch then covers every kernel.
+    /// </summary>
+    private static double GraphedAdds(Device device, int replays, Tensor a, Tensor b)
+    {
+        const int addsPerGraph = 100;
+        var outputs = new List<Tensor>(addsPerGraph);
+        using var graph = new CudaGraph();
+        using (var warm = a + b) Sync(device);
+        graph.BeginCapture();
+        for (var i = 0; i < addsPerGraph; i++) outputs.Add(a + b);
+        graph.EndCapture();
+        try
+        {
+            return PerCall(device, replays, graph.Replay) / addsPerGraph;
+        }
+        finally
+        {
+            foreach (var output in outputs) output.Dispose();
+        }
     }
 
     private static double TrainStep(Device device, int iterations, bool autocast)
