@@ -1,64 +1,74 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Npgsql;
 
 namespace Dashboard.Infrastructure.Metrics;
 
-/// <summary>Every point of a run, streamed out as CSV or JSON without holding the series in memory.</summary>
-public sealed class MetricExport(NpgsqlDataSource dataSource)
+/// <summary>Every point of a run, streamed out as CSV or JSON, one series at a time.</summary>
+public sealed class MetricExport(NpgsqlDataSource dataSource, MetricQueries queries)
 {
-    /// <summary>CSV with a header row: key,step,value,wall_time (ISO 8601, UTC).</summary>
+    /// <summary>CSV with a header row: key,step,value,wall_time (ISO 8601, UTC, microseconds).</summary>
     public async Task WriteCsvAsync(long runId, Stream output, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // The database formats CSV faster than we could; runId is a long, so inlining it is safe.
-        using var reader = await connection.BeginTextExportAsync(string.Create(CultureInfo.InvariantCulture, $"""
-            COPY (SELECT key, step, value, to_char(wall_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS wall_time
-                  FROM metric_points WHERE run_id = {runId} ORDER BY key, step)
-            TO STDOUT WITH (FORMAT csv, HEADER)
-            """), ct);
-        await using var writer = new StreamWriter(output, leaveOpen: true);
-        var buffer = new char[64 * 1024];
-        int read;
-        while ((read = await reader.ReadAsync(buffer, ct)) > 0)
-            await writer.WriteAsync(buffer.AsMemory(0, read), ct);
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await writer.WriteAsync("key,step,value,wall_time\n");
+        var line = new StringBuilder();
+        foreach (var key in await KeysAsync(runId, ct))
+        {
+            var raw = await queries.ReadAsync(runId, key, long.MinValue, ct);
+            for (var i = 0; i < raw.Count; i++)
+            {
+                line.Clear();
+                line.Append(Csv(key)).Append(',').Append(raw.Steps[i].ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(raw.Values[i].ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(RawSeries.Time(raw.Times[i]).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture))
+                    .Append('\n');
+                await writer.WriteAsync(line, ct);
+            }
+        }
         await writer.FlushAsync(ct);
     }
 
     /// <summary>JSON: {"run_id": 1, "series": {"loss": [[step, value, "wall_time"], …], …}}. NaN/Infinity as strings.</summary>
     public async Task WriteJsonAsync(long runId, Stream output, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT key, step, value, wall_time FROM metric_points WHERE run_id = $1 ORDER BY key, step");
-        command.Parameters.AddWithValue(runId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
         await using var json = new Utf8JsonWriter(output);
         json.WriteStartObject();
         json.WriteNumber("run_id", runId);
         json.WriteStartObject("series");
-        string? currentKey = null;
-        var rows = 0;
-        while (await reader.ReadAsync(ct))
+        foreach (var key in await KeysAsync(runId, ct))
         {
-            var key = reader.GetString(0);
-            if (key != currentKey)
+            var raw = await queries.ReadAsync(runId, key, long.MinValue, ct);
+            json.WriteStartArray(key);
+            for (var i = 0; i < raw.Count; i++)
             {
-                if (currentKey is not null) json.WriteEndArray();
-                json.WriteStartArray(key);
-                currentKey = key;
+                json.WriteStartArray();
+                json.WriteNumberValue(raw.Steps[i]);
+                var value = raw.Values[i];
+                if (double.IsFinite(value)) json.WriteNumberValue(value);
+                else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+                json.WriteStringValue(RawSeries.Time(raw.Times[i]).UtcDateTime);
+                json.WriteEndArray();
+                if (i % 10_000 == 9_999) await json.FlushAsync(ct);
             }
-            json.WriteStartArray();
-            json.WriteNumberValue(reader.GetInt64(1));
-            var value = reader.GetDouble(2);
-            if (double.IsFinite(value)) json.WriteNumberValue(value);
-            else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
-            json.WriteStringValue(reader.GetFieldValue<DateTimeOffset>(3).ToUniversalTime());
             json.WriteEndArray();
-            if (++rows % 10_000 == 0) await json.FlushAsync(ct);
         }
-        if (currentKey is not null) json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndObject();
         await json.FlushAsync(ct);
     }
+
+    private async Task<List<string>> KeysAsync(long runId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT key FROM metric_series WHERE run_id = $1 ORDER BY key");
+        command.Parameters.AddWithValue(runId);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) keys.Add(reader.GetString(0));
+        return keys;
+    }
+
+    // Keys are restricted to letters, digits and _ . / : - (MetricKey), so none needs quoting; keep it honest anyway.
+    private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 }

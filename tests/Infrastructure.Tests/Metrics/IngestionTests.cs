@@ -21,11 +21,25 @@ public sealed class IngestionTests : QueueTestBase
         (await writer.WriteAsync(batch)).Should().Be(2000);
         (await writer.WriteAsync(batch)).Should().Be(0);
         (await writer.WriteAsync(batch.Take(10).Append(new MetricPoint(run, "loss", 1000, 0.5, now)).ToList())).Should().Be(1);
-        (await ScalarAsync<long>("SELECT count(*) FROM metric_points WHERE run_id = $1", run)).Should().Be(2001);
+        (await ScalarAsync<long>("SELECT coalesce(sum(count), 0)::bigint FROM metric_series WHERE run_id = $1", run)).Should().Be(2001);
         var keys = await new MetricQueries(DataSource).KeysAsync(run);
         keys.Select(k => k.Key).Should().Equal("loss", "val/loss");
         keys[0].LastStep.Should().Be(1000);
         keys[0].LastValue.Should().Be(0.5);
+    }
+
+    [Fact]
+    public async Task A_late_point_for_an_earlier_step_is_kept_and_a_re_reported_step_keeps_its_first_value()
+    {
+        var run = await NewRunAsync();
+        var writer = new MetricWriter(DataSource);
+        var now = DateTimeOffset.UtcNow;
+        await writer.WriteAsync([new MetricPoint(run, "loss", 10, 1.0, now), new MetricPoint(run, "loss", 30, 3.0, now)]);
+        (await writer.WriteAsync([new MetricPoint(run, "loss", 20, 2.0, now), new MetricPoint(run, "loss", 30, 99.0, now),
+            new MetricPoint(run, "loss", 40, 4.0, now)])).Should().Be(2);
+        var series = await new MetricQueries(DataSource).SeriesAsync(run, "loss");
+        series.Points.Select(p => (p.Step, p.Value)).Should().Equal((10, 1.0), (20, 2.0), (30, 3.0), (40, 4.0));
+        (await new MetricQueries(DataSource).SeriesAsync(run, "loss", fromStep: 25)).Points.Select(p => p.Step).Should().Equal(30, 40);
     }
 
     [Fact]
@@ -35,7 +49,7 @@ public sealed class IngestionTests : QueueTestBase
         var act = () => new MetricWriter(DataSource).WriteAsync([new MetricPoint(run, "ok", 0, 1, DateTimeOffset.UtcNow),
             new MetricPoint(run, "bad key!", 0, 1, DateTimeOffset.UtcNow)]);
         await act.Should().ThrowAsync<ArgumentException>().WithMessage("*bad key!*");
-        (await ScalarAsync<long>("SELECT count(*) FROM metric_points WHERE run_id = $1", run)).Should().Be(0);
+        (await ScalarAsync<long>("SELECT coalesce(sum(count), 0)::bigint FROM metric_series WHERE run_id = $1", run)).Should().Be(0);
     }
 
     [Fact]
@@ -75,7 +89,7 @@ public sealed class IngestionTests : QueueTestBase
         var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
         await new MetricWriter(DataSource).WriteAsync([new MetricPoint(run, "loss", 1, 2.5, at),
             new MetricPoint(run, "loss", 2, double.NaN, at), new MetricPoint(run, "acc", 1, 0.25, at)]);
-        var export = new MetricExport(DataSource);
+        var export = new MetricExport(DataSource, new MetricQueries(DataSource));
 
         using var csv = new MemoryStream();
         await export.WriteCsvAsync(run, csv);
