@@ -38,7 +38,7 @@ public sealed partial class RunQueue
     /// Returns the state the run is now in, or null when the lease was lost (nothing was written).
     /// </summary>
     public async Task<RunState?> CompleteAsync(Lease lease, RunCompletion completion, string? summaryJson = null,
-        CancellationToken ct = default)
+        long? lastStep = null, CancellationToken ct = default)
     {
         if (!completion.State.IsTerminal())
             throw new ArgumentException($"A run completes in a terminal state, not '{completion.State.ToName()}'.", nameof(completion));
@@ -51,7 +51,8 @@ public sealed partial class RunQueue
                 finished_at = CASE WHEN $4 AND attempts < max_attempts THEN NULL ELSE $6 END,
                 failure_reason = $8,
                 worker_id = NULL, lease_expires_at = NULL, updated_at = $6,
-                summary = summary || coalesce($9::jsonb, '{}')
+                summary = summary || coalesce($9::jsonb, '{}'),
+                step = coalesce($11, step)
             WHERE id = $1 AND worker_id = $2 AND attempts = $3 AND state = 'running'
             RETURNING state
             """);
@@ -65,6 +66,7 @@ public sealed partial class RunQueue
         command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)Truncate(completion.Reason) ?? DBNull.Value);
         command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)summaryJson ?? DBNull.Value);
         command.Parameters.AddWithValue(Options.RetryBackoffMax);
+        command.Parameters.AddWithValue(NpgsqlDbType.Bigint, lastStep is { } last ? last : DBNull.Value);
         var state = await command.ExecuteScalarAsync(ct) as string;
         await ClearWorkerRunAsync(lease, ct);
         return state is null ? null : RunStateNames.Parse(state);

@@ -88,7 +88,7 @@ public sealed class RunAttempt(
             ? new RunCompletion(RunState.Cancelled, "cancelled by a user")
             : new RunCompletion(outcome.State, outcome.Reason, Retryable: broke is not null);
         var summary = Summary(metrics.Latest);
-        return await queue.CompleteAsync(claimed.Lease, completion, summary, CancellationToken.None);
+        return await queue.CompleteAsync(claimed.Lease, completion, summary, Interlocked.Read(ref _step), CancellationToken.None);
     }
 
     /// <summary>
