@@ -33,5 +33,5 @@ public sealed class CommandFamily : ExperimentFamily
     }
 
     public override long? TotalSteps(JsonObject config) =>
-        config["total_steps"] is JsonValue v && v.TryGetValue<long>(out var steps) ? steps : null;
+        ConfigValue.Integer(config["total_steps"]);
 }

@@ -13,13 +13,12 @@ public static class ConfigFieldCheck
         switch (field.Type)
         {
             case ConfigFieldType.Integer:
-                if (value is not JsonValue iv || !iv.TryGetValue<long>(out var i))
-                    return value is JsonValue dv && dv.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e15
-                        ? Bounds(field, d)
-                        : $"must be an integer, got {Show(value)}.";
-                return Bounds(field, i);
+                if (ConfigValue.Integer(value) is { } i) return Bounds(field, i);
+                return ConfigValue.Number(value) is { } d && d == Math.Floor(d) && Math.Abs(d) < 1e15
+                    ? Bounds(field, d)
+                    : $"must be an integer, got {Show(value)}.";
             case ConfigFieldType.Number:
-                if (value is not JsonValue nv || !nv.TryGetValue<double>(out var n) || !double.IsFinite(n))
+                if (ConfigValue.Number(value) is not { } n || !double.IsFinite(n))
                     return $"must be a number, got {Show(value)}.";
                 return Bounds(field, n);
             case ConfigFieldType.Boolean:

@@ -51,7 +51,7 @@ public abstract class ExperimentFamily
         }
         foreach (var field in Fields.Where(f => f.Required && config[f.Name] is null))
             errors.Add(new($"{prefix}.{field.Name}", "is required."));
-        if (config["seed"] is { } seed && !(seed is JsonValue v && v.TryGetValue<long>(out _)))
+        if (config["seed"] is { } seed && ConfigValue.Integer(seed) is null)
             errors.Add(new($"{prefix}.seed", "must be an integer."));
         if (errors.Count == 0) errors.AddRange(CrossFieldProblems(config, prefix));
         return errors;
