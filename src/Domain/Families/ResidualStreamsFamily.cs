@@ -32,7 +32,7 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
         new("steps", ConfigFieldType.Integer, 50, "Training steps.", Min: 1, Max: 1_000_000),
         new("learning_rate", ConfigFieldType.Number, 3e-3, "AdamW learning rate.", Min: 0, Max: 10),
         new("sinkhorn_iterations", ConfigFieldType.Integer, 20, "Sinkhorn-Knopp iterations per mixing matrix (mHC).", Min: 1, Max: 1000),
-        new("hc_init_noise", ConfigFieldType.Number, 0.1, "HC: std of the noise added to the identity mixing at init.", Min: 0, Max: 10),
+        new("hc_init_noise", ConfigFieldType.Number, 0.3, "HC: std of the noise added to the identity mixing at init.", Min: 0, Max: 10),
         new("precision", ConfigFieldType.Choice, "float32", "bfloat16 autocast on CUDA; CPU runs use float32.", Choices: ["float32", "bfloat16"]),
         new("checkpoint_every", ConfigFieldType.Integer, 25, "Save a checkpoint every N steps (0: never); a requeued run resumes from it.", Min: 0),
         new("seed", ConfigFieldType.Integer, 0, "Seed for weights and data."),

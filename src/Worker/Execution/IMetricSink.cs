@@ -8,4 +8,10 @@ public interface IMetricSink
 {
     /// <summary>Values of one step; keys are valid <c>MetricKey</c>s. Values may be NaN or infinite: that is how divergence shows.</summary>
     void Report(long step, IReadOnlyDictionary<string, double> values, DateTimeOffset wallTime);
+
+    /// <summary>
+    /// Returns once everything reported so far is stored. Trainers call it before a checkpoint, so that a run
+    /// resumed from that checkpoint never misses the points before it.
+    /// </summary>
+    void Flush() { }
 }

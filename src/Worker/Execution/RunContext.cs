@@ -32,4 +32,10 @@ public sealed class RunContext
     public required IRunLog Log { get; init; }
 
     public required IRunProgress Progress { get; init; }
+
+    /// <summary>The worker's device: built-in trainers train on it (the CPU, or the GPU "cuda:N").</summary>
+    public Dashboard.Domain.Scheduling.WorkerDevice Device { get; init; } = Dashboard.Domain.Scheduling.WorkerDevice.Cpu;
+
+    /// <summary>What the run says about itself (parameter count, peak GPU memory); kept on the run when it ends.</summary>
+    public JsonObject Summary { get; } = [];
 }

@@ -28,7 +28,10 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    public long Written { get; private set; }
+    private long _reported;
+    private long _written;
+
+    public long Written => Interlocked.Read(ref _written);
 
     public IReadOnlyDictionary<string, double> Latest
     {
@@ -41,7 +44,20 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
             foreach (var (key, value) in values)
                 _latest[key] = value;
         foreach (var (key, value) in values)
-            _points.Writer.TryWrite(new MetricPoint(_runId, key, step, value, wallTime));
+            if (_points.Writer.TryWrite(new MetricPoint(_runId, key, step, value, wallTime)))
+                Interlocked.Increment(ref _reported);
+    }
+
+    public void Flush()
+    {
+        var target = Interlocked.Read(ref _reported);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (Interlocked.Read(ref _written) < target)
+        {
+            if (_pump.IsCompleted || DateTime.UtcNow > deadline)
+                throw new IOException($"metrics of run {_runId} could not be stored ({Written} of {target} written)");
+            Thread.Sleep(5);
+        }
     }
 
     private async Task PumpAsync()
@@ -72,7 +88,7 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
             try
             {
                 await _writer.WriteAsync(batch);
-                Written += batch.Count;
+                Interlocked.Add(ref _written, batch.Count);
                 return;
             }
             catch (Exception e) when (attempt < 8 && e is Npgsql.NpgsqlException or TimeoutException or IOException)

@@ -13,6 +13,7 @@ namespace Dashboard.Worker.Hosting;
 /// </summary>
 public sealed class RunAttempt(
     ClaimedRun claimed,
+    Dashboard.Domain.Scheduling.WorkerDevice device,
     IRunExecutor executor,
     RunQueue queue,
     MetricWriter metricWriter,
@@ -45,6 +46,7 @@ public sealed class RunAttempt(
             Metrics = metrics,
             Log = runLog,
             Progress = new Progress(this),
+            Device = device,
         };
 
         using var heartbeatStop = new CancellationTokenSource();
@@ -87,7 +89,7 @@ public sealed class RunAttempt(
         var completion = _cause == StopCause.UserCancel
             ? new RunCompletion(RunState.Cancelled, "cancelled by a user")
             : new RunCompletion(outcome.State, outcome.Reason, Retryable: broke is not null);
-        var summary = Summary(metrics.Latest);
+        var summary = Summary(metrics.Latest, context.Summary);
         return await queue.CompleteAsync(claimed.Lease, completion, summary, Interlocked.Read(ref _step), CancellationToken.None);
     }
 
@@ -125,12 +127,14 @@ public sealed class RunAttempt(
         catch (OperationCanceledException) { }
     }
 
-    private static string Summary(IReadOnlyDictionary<string, double> latest)
+    private static string Summary(IReadOnlyDictionary<string, double> latest, JsonObject reported)
     {
         var final = new JsonObject();
         foreach (var (key, value) in latest.OrderBy(p => p.Key, StringComparer.Ordinal))
             final[key] = double.IsFinite(value) ? value : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new JsonObject { ["final"] = final }.ToJsonString();
+        var summary = (JsonObject)reported.DeepClone();
+        summary["final"] = final;
+        return summary.ToJsonString();
     }
 
     private sealed class Progress(RunAttempt attempt) : IRunProgress

@@ -65,7 +65,7 @@ public sealed class WorkerLoop(
                     continue;
                 }
                 log($"Run {claimed.RunId} ({claimed.Family}) attempt {claimed.Attempt}: started.");
-                var state = await new RunAttempt(claimed, executor, queue, metricWriter, artifacts, log).ExecuteAsync(shutdown);
+                var state = await new RunAttempt(claimed, device, executor, queue, metricWriter, artifacts, log).ExecuteAsync(shutdown);
                 log($"Run {claimed.RunId}: {(state is { } s ? s.ToString() : "lost")}.");
                 done++;
             }

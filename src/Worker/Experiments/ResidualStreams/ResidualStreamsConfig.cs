@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+using Dashboard.Domain.Families;
+
+namespace Dashboard.Worker.Experiments.ResidualStreams;
+
+/// <summary>A run's config as typed values (the family record in Domain has validated and defaulted it).</summary>
+public sealed record ResidualStreamsConfig(
+    string Variant, int Depth, int Streams, int Width, int Vocab, int SeqLen, int Batch, long Steps,
+    double LearningRate, int SinkhornIterations, double HcInitNoise, string Precision, long CheckpointEvery, long Seed)
+{
+    public static ResidualStreamsConfig From(JsonObject config)
+    {
+        var c = new ResidualStreamsFamily().WithDefaults(config);
+        int I(string name) => (int)ConfigValue.Integer(c[name])!.Value;
+        long L(string name) => ConfigValue.Integer(c[name])!.Value;
+        double D(string name) => ConfigValue.Number(c[name])!.Value;
+        string S(string name) => ConfigValue.Text(c[name])!;
+        var variant = S("variant");
+        return new ResidualStreamsConfig(variant, I("depth"), variant == "baseline" ? 1 : I("streams"), I("width"), I("vocab"),
+            I("seq_len"), I("batch"), L("steps"), D("learning_rate"), I("sinkhorn_iterations"), D("hc_init_noise"), S("precision"),
+            L("checkpoint_every"), L("seed"));
+    }
+}

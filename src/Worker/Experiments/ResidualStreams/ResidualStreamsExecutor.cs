@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Dashboard.Domain.Families;
+using Dashboard.Domain.Metrics;
+using Dashboard.Torch;
+using Dashboard.Torch.Optim;
+using Dashboard.Worker.Execution;
+using Dashboard.Worker.Experiments.Training;
+using F = Dashboard.Torch.Functional;
+
+namespace Dashboard.Worker.Experiments.ResidualStreams;
+
+/// <summary>
+/// Trains a residual-streams run in-process: AdamW on the incrementing-token task, one metric record per step
+/// (loss, grad_norm, gain_proxy, nan_inf_events, steps_per_sec), checkpoints every N steps and resumes from
+/// the latest one. A NaN or infinite loss is reported at its step and ends the run as diverged.
+/// </summary>
+public sealed class ResidualStreamsExecutor : IRunExecutor
+{
+    public const string GainProxy = "gain_proxy";
+
+    public bool CanExecute(string family) => family == ResidualStreamsFamily.FamilyName;
+
+    public Task<RunOutcome> ExecuteAsync(RunContext context, CancellationToken cancellationToken) =>
+        // Training is synchronous native work; keep it off the caller's thread.
+        Task.Factory.StartNew(() => Train(context, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static RunOutcome Train(RunContext context, CancellationToken ct)
+    {
+        var config = ResidualStreamsConfig.From(context.Config);
+        var target = TrainingDevice.For(context.Device, config.Precision);
+        if (config.Precision == "bfloat16" && !target.Bf16Autocast)
+            context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
+        Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
+
+        using var model = new ResidualStreamsModel(config);
+        model.To(target.Device);
+        using var optimizer = new AdamW(model.Parameters(), config.LearningRate, weightDecay: 0.0);
+        var checkpoint = new TrainingCheckpoint(context.RunFolder);
+        var start = 0L;
+        if (checkpoint.TryResume(model, optimizer) is { } saved)
+        {
+            start = saved + 1;
+            context.Log.Write(RunLogStreams.Worker, $"resumed from the checkpoint taken after step {saved}");
+        }
+        context.Summary["parameters"] = model.ParameterCount();
+        context.Summary["device"] = target.Device.ToString();
+
+        var data = new IncrementingTokens(config.Vocab, config.SeqLen, config.Batch, config.Seed);
+        var parameters = model.Parameters().ToList();
+        var clock = Stopwatch.StartNew();
+        for (var step = start; step < config.Steps; step++)
+        {
+            if (ct.IsCancellationRequested) return RunOutcome.Cancelled();
+            using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+            var (inputs, targets) = data.Batch(step, target.Device);
+            optimizer.ZeroGrad();
+            Tensor loss;
+            using (target.Autocast())
+            {
+                var logits = model.Forward(inputs);                                  // (B, T, vocab)
+                loss = F.CrossEntropy(logits.Reshape(-1, config.Vocab), targets.Reshape(-1));
+            }
+            var lossValue = loss.ToDouble();
+            if (!double.IsFinite(lossValue))
+            {
+                context.Metrics.Report(step, new Dictionary<string, double>
+                {
+                    [MetricKey.Loss] = lossValue, [MetricKey.NanInfEvents] = 1, [GainProxy] = model.GainProxy(),
+                }, DateTimeOffset.UtcNow);
+                context.Progress.ReportProgress(step + 1, config.Steps);
+                return RunOutcome.Diverged($"the loss became {lossValue} at step {step}");
+            }
+            loss.Backward();
+            var gradNorm = GradientClipping.ClipGradNorm(parameters, double.PositiveInfinity);
+            optimizer.Step();
+
+            var values = new Dictionary<string, double>
+            {
+                [MetricKey.Loss] = lossValue,
+                [MetricKey.GradNorm] = gradNorm,
+                [GainProxy] = model.GainProxy(),
+                [MetricKey.NanInfEvents] = double.IsFinite(gradNorm) ? 0 : 1,
+                [MetricKey.StepsPerSecond] = (step - start + 1) / clock.Elapsed.TotalSeconds,
+            };
+            if (target.PeakMemoryMb() is { } peak) values[MetricKey.GpuMemoryPeakMb] = peak;
+            context.Metrics.Report(step, values, DateTimeOffset.UtcNow);
+            context.Progress.ReportProgress(step + 1, config.Steps);
+
+            if (config.CheckpointEvery > 0 && (step + 1) % config.CheckpointEvery == 0 && step + 1 < config.Steps)
+            {
+                context.Metrics.Flush();   // the checkpoint must not get ahead of the stored curve
+                checkpoint.Save(model, optimizer, step);
+            }
+        }
+        if (target.PeakMemoryMb() is { } finalPeak) context.Summary["peak_gpu_memory_mb"] = Math.Round(finalPeak, 1);
+        context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        return RunOutcome.Succeeded();
+    }
+}

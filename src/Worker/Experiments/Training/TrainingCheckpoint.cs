@@ -1,0 +1,33 @@
+using System.Globalization;
+using Dashboard.Torch.Checkpoints;
+using Dashboard.Torch.NN;
+using Dashboard.Torch.Optim;
+
+namespace Dashboard.Worker.Experiments.Training;
+
+/// <summary>
+/// The run's latest checkpoint (model, optimizer, RNG, step) in its folder. A requeued run finds it and goes
+/// on from the next step, so its curve continues; metric writes are idempotent, so nothing is duplicated.
+/// </summary>
+public sealed class TrainingCheckpoint(DirectoryInfo runFolder)
+{
+    private const string StepKey = "step";
+    public string Path { get; } = System.IO.Path.Combine(runFolder.FullName, "checkpoints", "latest.safetensors");
+
+    /// <summary>The step the checkpoint was taken after, with model and optimizer restored; null when there is none.</summary>
+    public long? TryResume(Module model, Optimizer optimizer)
+    {
+        if (!File.Exists(Path)) return null;
+        var metadata = Checkpoint.Load(Path, model, optimizer);
+        return long.Parse(metadata[StepKey], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Saves after <paramref name="step"/>; written beside and moved into place, so a kill never leaves half a file.</summary>
+    public void Save(Module model, Optimizer optimizer, long step)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var partial = Path + ".partial";
+        Checkpoint.Save(partial, model, optimizer, new Dictionary<string, string> { [StepKey] = step.ToString(CultureInfo.InvariantCulture) });
+        File.Move(partial, Path, overwrite: true);
+    }
+}

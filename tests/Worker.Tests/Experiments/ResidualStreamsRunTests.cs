@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dashboard.Domain.Experiments;
+using Dashboard.Domain.Families;
+using Dashboard.Domain.Scheduling;
+using Dashboard.Infrastructure.Database;
+using Dashboard.Infrastructure.Metrics;
+using Dashboard.Infrastructure.Queue;
+using Dashboard.Testing;
+using Dashboard.Worker.Execution;
+using Dashboard.Worker.Execution.Commands;
+using Dashboard.Worker.Experiments.ResidualStreams;
+using Dashboard.Worker.Hosting;
+using Npgsql;
+
+namespace Dashboard.Worker.Tests.Experiments;
+
+/// <summary>The residual-streams family queued like a user queues it, run by a real worker against a real database.</summary>
+public sealed class ResidualStreamsRunTests : IAsyncLifetime
+{
+    private string _connectionString = "";
+    private NpgsqlDataSource _dataSource = null!;
+    private RunQueue _queue = null!;
+    private readonly string _artifacts = Path.Combine(Path.GetTempPath(), "rs-" + Guid.NewGuid().ToString("N"));
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await MigratedDatabase.CreateAsync("residual");
+        _dataSource = DatabaseConnection.Create(_connectionString);
+        _queue = new RunQueue(_dataSource, new QueueOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(250) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        if (Directory.Exists(_artifacts)) Directory.Delete(_artifacts, recursive: true);
+    }
+
+    private async Task<long> EnqueueAsync(string request) =>
+        (await _queue.EnqueueAsync(ExperimentRequest.Parse(JsonNode.Parse(request), FamilyCatalogue.BuiltIn(),
+            DateTimeOffset.UtcNow, new TimeOnly(22, 0)))).RunIds[0];
+
+    private async Task RunOneAsync()
+    {
+        var options = new WorkerOptions
+        {
+            ConnectionString = _connectionString, Name = "rs-test", DeviceName = "cpu", ArtifactsDirectory = _artifacts,
+            Queue = _queue.Options, IdlePoll = TimeSpan.FromMilliseconds(200), MaxRuns = 1,
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await new WorkerLoop(options, WorkerDevice.Cpu, _dataSource,
+            new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor()]), _ => { }).RunAsync(stop.Token);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, long runId)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue(runId);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task The_tiny_preset_trains_to_success_and_reports_its_metrics_and_parameter_count()
+    {
+        var run = await EnqueueAsync("""{"family": "residual-streams", "preset": "tiny"}""");
+        await RunOneAsync();
+
+        (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("succeeded");
+        var keys = (await new MetricQueries(_dataSource).KeysAsync(run)).ToDictionary(k => k.Key);
+        keys.Keys.Should().Contain(["loss", "grad_norm", "gain_proxy", "nan_inf_events", "steps_per_sec"]);
+        keys["loss"].Count.Should().Be(20);
+        var loss = await new MetricQueries(_dataSource).SeriesAsync(run, "loss");
+        loss.Points[^1].Value.Should().BeLessThan(loss.Points[0].Value, "the model learns to count");
+        keys["gain_proxy"].LastValue.Should().BeApproximately(Math.Log10(0.25), 0.01, "mHC's composed mixing stays uniform-ish");
+        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run)).Should().BeGreaterThan(1000);
+        (await ScalarAsync<long>("SELECT step FROM runs WHERE id = $1", run)).Should().Be(20);
+    }
+
+    [Fact]
+    public async Task A_run_whose_loss_becomes_nan_is_marked_diverged_and_keeps_its_curve()
+    {
+        var run = await EnqueueAsync("""
+            {"family": "residual-streams", "preset": "tiny", "config": {"variant": "hc", "depth": 64, "hc_init_noise": 4}}
+            """);
+        await RunOneAsync();
+
+        (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("diverged");
+        (await ScalarAsync<string>("SELECT failure_reason FROM runs WHERE id = $1", run)).Should().Contain("loss became");
+        var loss = await new MetricQueries(_dataSource).SeriesAsync(run, "loss");
+        loss.Points.Should().NotBeEmpty();
+        double.IsFinite(loss.Points[^1].Value).Should().BeFalse("the NaN step itself is kept");
+    }
+
+    [Fact]
+    public async Task A_requeued_run_resumes_from_its_checkpoint_with_a_continuous_curve_after_its_worker_is_killed()
+    {
+        // 400 steps, checkpoint every 20: long enough to kill the worker mid-run on a slow machine.
+        var run = await EnqueueAsync("""
+            {"family": "residual-streams", "preset": "tiny", "config": {"steps": 400, "checkpoint_every": 20}, "max_attempts": 3}
+            """);
+        using (var first = StartWorkerProcess())
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(_artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
+            {
+                first.HasExited.Should().BeFalse("the worker should still be training");
+                clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(90));
+                await Task.Delay(100);
+            }
+            await Task.Delay(300);
+            first.Kill(entireProcessTree: true);   // SIGKILL: no chance to hand the run back
+            await first.WaitForExitAsync();
+        }
+        (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("running", "nobody knows yet");
+
+        using (var second = StartWorkerProcess())
+        {
+            var clock = Stopwatch.StartNew();
+            string state;
+            while ((state = await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)) is not ("succeeded" or "failed" or "diverged"))
+            {
+                clock.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(3), $"run is {state}");
+                await Task.Delay(250);
+            }
+            second.Kill(entireProcessTree: true);
+            state.Should().Be("succeeded");
+        }
+
+        (await ScalarAsync<int>("SELECT attempts FROM runs WHERE id = $1", run)).Should().Be(2);
+        var steps = (await new MetricQueries(_dataSource).SeriesAsync(run, "loss", maxPoints: 10_000)).Points.Select(p => p.Step).ToList();
+        steps.Should().Equal(Enumerable.Range(0, 400).Select(i => (long)i), "every step once, none missing, none twice");
+        File.ReadAllText(Path.Combine(_artifacts, "runs", run.ToString(), "log.txt")).Should().Contain("resumed from the checkpoint");
+    }
+
+    private Process StartWorkerProcess()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Dashboard.Worker.dll"), "--device", "cpu"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__Dashboard"] = _connectionString;
+        start.Environment["Dashboard__ArtifactsDirectory"] = _artifacts;
+        start.Environment["Dashboard__Queue__LeaseSeconds"] = "3";
+        start.Environment["Dashboard__Queue__HeartbeatSeconds"] = "0.5";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
