@@ -101,7 +101,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task CreateDatabaseIfMissingAsync(CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        // Unpooled: this one connection to the maintenance database must not linger.
+        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false");
         await connection.OpenAsync(ct);
         ServerVersion = connection.ServerVersion;
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
@@ -113,14 +114,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             await create.ExecuteNonQueryAsync(ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase) { }
+        // Two starters racing to create it: one wins, the other sees one of these.
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
     }
 
     public async Task StopAsync(CancellationToken ct = default)
     {
         if (_stopped) return;
         _stopped = true;
-        NpgsqlConnection.ClearAllPools();
+        // Only this cluster's pooled connections; other clusters' pools (tests run several) stay.
+        using (var pooled = new NpgsqlConnection(ConnectionString)) NpgsqlConnection.ClearPool(pooled);
         await _control.StopAsync(_options.StartTimeout, ct);
     }
 
