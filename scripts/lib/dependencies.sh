@@ -39,3 +39,14 @@ ensure_packages() {
         exit 1
     fi
 }
+
+# Browser libraries (plotly.js) from npm, copied into the web app's wwwroot/lib before it is built.
+ensure_web_assets() {
+    local web=src/Web
+    if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+        echo "Installing the dashboard's browser libraries (npm ci)…"
+        npm ci --prefix "$web" --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+    mkdir -p "$web/wwwroot/lib/plotly"
+    cp -u "$web/node_modules/plotly.js-dist-min/plotly.min.js" "$web/wwwroot/lib/plotly/plotly.min.js"
+}

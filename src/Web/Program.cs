@@ -4,8 +4,11 @@ using Dashboard.Infrastructure.Artifacts;
 using Dashboard.Infrastructure.Database;
 using Dashboard.Infrastructure.Metrics;
 using Dashboard.Infrastructure.Queue;
+using Dashboard.Web.Access;
 using Dashboard.Web.Api;
+using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
+using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +33,15 @@ services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPa
 services.AddDbContextFactory<DashboardDbContext>(db => db.UseNpgsql(database.DataSource));
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
+services.AddSingleton<RunChangeFeed>();
+services.AddHostedService(sp => sp.GetRequiredService<RunChangeFeed>());
+
+services.AddRazorComponents().AddInteractiveServerComponents();
+services.AddCascadingAuthenticationState();
+// Sign-in and review links replace these open policies (issue 4's access piece).
+services.AddAuthorizationBuilder()
+    .AddPolicy(AccessPolicies.View, policy => policy.RequireAssertion(_ => true))
+    .AddPolicy(AccessPolicies.Act, policy => policy.RequireAssertion(_ => true));
 
 services.Configure<JsonOptions>(json =>
 {
@@ -42,7 +54,13 @@ services.AddOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+// The API answers empty errors with problem details; pages show the dashboard's own not-found page.
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseRouting(); // after the re-execute above, so a re-executed request is routed again
+app.UseAntiforgery();
+app.MapStaticAssets();
 app.MapOpenApi();
 
 var api = app.MapGroup("/api");
@@ -57,7 +75,7 @@ app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
     await command.ExecuteScalarAsync(ct);
     return Results.Ok(new { status = "ok" });
 }).ExcludeFromDescription();
-app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser."));
