@@ -97,6 +97,10 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Processes of a command run (the worker starts them with DASHBOARD_RUN_ID in their environment) still alive.</summary>
+    public IReadOnlyList<int> ProcessesOfRun(long runId) =>
+        ProcessTable.WithEnvironment([(MarkerVariable, _instance), ("DASHBOARD_RUN_ID", runId.ToString(CultureInfo.InvariantCulture))]);
+
     public async ValueTask DisposeAsync() => await StopAsync(_ => { });
 
     /// <summary>
@@ -133,6 +137,7 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         }
 
         StopWatchdog();
+        _process.Dispose();
         try
         {
             if (Directory.Exists(_start.DataDirectory)) Directory.Delete(_start.DataDirectory, recursive: true);

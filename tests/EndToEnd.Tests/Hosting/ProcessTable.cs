@@ -21,9 +21,12 @@ internal static class ProcessTable
     }
 
     /// <summary>Live processes whose environment holds <paramref name="variable"/>=<paramref name="value"/>.</summary>
-    public static IReadOnlyList<int> WithEnvironment(string variable, string value)
+    public static IReadOnlyList<int> WithEnvironment(string variable, string value) => WithEnvironment([(variable, value)]);
+
+    /// <summary>Live processes whose environment holds every one of <paramref name="variables"/>.</summary>
+    public static IReadOnlyList<int> WithEnvironment(IReadOnlyList<(string Name, string Value)> variables)
     {
-        var wanted = $"{variable}={value}";
+        var wanted = variables.Select(v => $"{v.Name}={v.Value}").ToList();
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -31,7 +34,8 @@ internal static class ProcessTable
             try
             {
                 var environ = File.ReadAllText(System.IO.Path.Combine(dir, "environ"));
-                if (environ.Split('\0').Contains(wanted) && PosixSignals.IsAlive(pid)) found.Add(pid);
+                var entries = environ.Split('\0');
+                if (wanted.All(entries.Contains) && PosixSignals.IsAlive(pid)) found.Add(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
