@@ -30,9 +30,10 @@ public static class AccessSetup
 
         // Keys that encrypt the session cookies: kept on disk so sessions survive restarts (not in the database,
         // so that reading the database is not enough to forge a session).
-        services.AddDataProtection()
-            .SetApplicationName("gpu-dashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(access.KeysDirectory is { Length: > 0 } k ? k : Path.Combine(options.DataDirectory, "keys")));
+        var keys = access.KeysDirectory is { Length: > 0 } k ? k : Path.Combine(options.DataDirectory, "keys");
+        if (!OperatingSystem.IsWindows() && !Directory.Exists(keys))
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        services.AddDataProtection().SetApplicationName("gpu-dashboard").PersistKeysToFileSystem(new DirectoryInfo(keys));
 
         services.AddAuthentication(AccessSchemes.Default)
             .AddPolicyScheme(AccessSchemes.Default, "Session cookie or API token", policy =>
