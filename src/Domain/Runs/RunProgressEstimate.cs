@@ -17,7 +17,7 @@ public sealed record RunProgressEstimate(long? Step, long? TotalSteps, double? F
             var elapsed = (now - started).TotalSeconds;
             if (elapsed > 0)
             {
-                var seconds = (total - step.Value) / (step.Value / elapsed);
+                var seconds = elapsed * (total - step.Value) / step.Value;
                 if (double.IsFinite(seconds) && seconds < TimeSpan.MaxValue.TotalSeconds / 2) remaining = TimeSpan.FromSeconds(seconds);
             }
         }

@@ -181,7 +181,7 @@ public sealed class ExperimentDraft
         if (preset is not null)
             foreach (var (key, value) in preset.Config)
                 if (!config.ContainsKey(key)) config[key] = value?.DeepClone();
-        draft.ApplyConfig(config);
+        draft.ApplyConfig(family.WithDefaults(config));
         if (request["sweep"] is JsonObject sweep) draft.ApplySweep(sweep);
         else if (preset?.Sweep is { } presetSweep) draft.ApplySweep(presetSweep);
 
