@@ -44,7 +44,8 @@ public static class Readable
     public static string Age(DateTimeOffset at, DateTimeOffset now)
     {
         var span = now - at;
-        if (span < TimeSpan.Zero) return "in " + Duration(-span);
+        // A second or two ahead is clock skew between machines (a worker's heartbeat), not the future.
+        if (span < TimeSpan.FromSeconds(-5)) return "in " + Duration(-span);
         return span.TotalSeconds < 5 ? "just now" : Duration(span) + " ago";
     }
 
