@@ -23,6 +23,10 @@ public static partial class RequestText
         { "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~" };
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-/]*$")]
+    private static partial Regex PlainKey();
+
+    // Plain (unquoted) text: starts with a letter, no YAML indicators (: # , [ ] { } and quotes), no edge spaces.
+    [GeneratedRegex(@"^[A-Za-z_/](?:[A-Za-z0-9_ ./()+=@~^$%\-]*[A-Za-z0-9_./()+=@~^$%\-])?$")]
     private static partial Regex PlainText();
 
     [GeneratedRegex(@"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")]
@@ -125,11 +129,22 @@ public static partial class RequestText
                     else WriteValue(text, item, indent + 2);
                 }
                 break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && IsBlock(v.GetValue<string>()):
+                // Multi-line text (a script) reads best as a literal block, exactly as typed.
+                text.Append(" |-\n");
+                foreach (var line in v.GetValue<string>().Split('\n'))
+                    (line.Length == 0 ? text : text.Append(' ', indent + 2).Append(line)).Append('\n');
+                break;
             default: text.Append(' ').Append(Scalar(value)).Append('\n'); break;
         }
     }
 
-    private static string Key(string key) => PlainText().IsMatch(key) && !Reserved.Contains(key) ? key : JsonSerializer.Serialize(key, Compact);
+    /// <summary>Text a literal block keeps exactly: several lines, no trailing newline, no leading space or control characters.</summary>
+    private static bool IsBlock(string text) =>
+        text.Contains('\n') && !text.EndsWith('\n') && !text.StartsWith(' ') && !text.StartsWith('\n')
+        && text.All(c => c == '\n' || !char.IsControl(c)) && text.Split('\n').All(l => l.Length == 0 || !char.IsWhiteSpace(l[^1]));
+
+    private static string Key(string key) => PlainKey().IsMatch(key) && !Reserved.Contains(key) ? key : JsonSerializer.Serialize(key, Compact);
 
     private static string Scalar(JsonNode? value)
     {

@@ -19,7 +19,18 @@ public sealed class RequestTextTests
         yaml.Should().Contain("  lr: 0.003\n").And.Contain("    lr: [0.1, 0.01]\n").And.Contain("family: command\n");
         // Text that YAML would read as another type is quoted; ü and > stay as written.
         yaml.Should().Contain("label: \"true\"").And.Contain("> out.txt").And.Contain("ü");
+        yaml.Should().Contain("name: lr sweep\n").And.Contain("notes: |-\n  line one\n  line two: ü\n");
         JsonNode.DeepEquals(RequestText.ParseYaml(yaml), Request).Should().BeTrue(yaml);
+    }
+
+    [Fact]
+    public void A_multi_line_script_is_a_literal_block_that_reads_back_as_typed()
+    {
+        var script = "python3 - <<'EOF'\nimport json\nfor s in range(3):\n    print(json.dumps({'step': s}))\n\nEOF";
+        var document = new JsonObject { ["family"] = "command", ["config"] = new JsonObject { ["command"] = script } };
+        var yaml = RequestText.ToYaml(document);
+        yaml.Should().Contain("  command: |-\n    python3 - <<'EOF'\n    import json\n").And.Contain("\n        print(");
+        RequestText.ParseYaml(yaml)["config"]!["command"]!.GetValue<string>().Should().Be(script);
     }
 
     [Fact]
