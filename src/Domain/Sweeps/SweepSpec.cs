@@ -80,12 +80,17 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
         return spec;
     }
 
-    public JsonObject ToJson() => new()
+    /// <summary>The JSON form that <see cref="Parse"/> reads back; "seeds" is left out when there are none.</summary>
+    public JsonObject ToJson()
     {
-        ["axes"] = new JsonObject(Axes.Select(a =>
-            KeyValuePair.Create(a.Path, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray())))),
-        ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
-    };
+        var json = new JsonObject
+        {
+            ["axes"] = new JsonObject(Axes.Select(a =>
+                KeyValuePair.Create(a.Path, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray())))),
+        };
+        if (Seeds.Count > 0) json["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        return json;
+    }
 
     /// <summary>Every run of the sweep over <paramref name="baseConfig"/>, which is left unchanged.</summary>
     public IReadOnlyList<SweepPoint> Expand(JsonObject baseConfig)
