@@ -20,6 +20,7 @@ public sealed class DashboardFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     private DashboardProcess? _app;
     private IPlaywright? _playwright;
+    private string? _adminState;
 
     public IBrowser Browser { get; private set; } = null!;
     public Uri BaseUrl => App.BaseUrl;
@@ -28,6 +29,9 @@ public sealed class DashboardFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>The first admin, handed to the product through configuration (Dashboard:Admin).</summary>
     public string AdminUserName { get; } = "e2e-admin";
     public string AdminPassword { get; } = "E2e-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+
+    /// <summary>An API token of the admin, made on /account once per run; <see cref="Api"/> sends it.</summary>
+    public string ApiToken { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -50,6 +54,23 @@ public sealed class DashboardFixture(IMessageSink diagnostics) : IAsyncLifetime
         Log($"Chromium {Browser.Version} started from {Chromium.ExecutablePath}.");
         // Slow CI machines: assertions wait up to this long for the page to get there.
         SetDefaultExpectTimeout(15_000);
+        await SignInOnceAsync();
+    }
+
+    /// <summary>
+    /// Signs the admin in through the form once and keeps the cookies (Playwright's storage state), so each test
+    /// starts signed in without another round of the form; and makes the API token the REST calls use.
+    /// </summary>
+    private async Task SignInOnceAsync()
+    {
+        var output = new DiagnosticOutput(Log);
+        await using var session = await BrowserSession.OpenAsync(Browser, BaseUrl, null, output,
+            Screenshots.For("Fixture", "SignInOnce", output));
+        await new SignInPage(session).SignInAsync(AdminUserName, AdminPassword);
+        _adminState = await session.Context.StorageStateAsync();
+        ApiToken = await (await new AccountPage(session).OpenAsync()).CreateTokenAsync("e2e tests");
+        await session.ScreenshotAsync("account-token-made");
+        Log("Signed in as the admin once; API token made on /account.");
     }
 
     public async Task DisposeAsync()
@@ -65,17 +86,15 @@ public sealed class DashboardFixture(IMessageSink diagnostics) : IAsyncLifetime
         BrowserSession.OpenAsync(Browser, BaseUrl, App.Output, output,
             Screenshots.For(Path.GetFileNameWithoutExtension(file), test, output));
 
-    /// <summary>A fresh browser context signed in as the admin, on the overview.</summary>
-    public async Task<BrowserSession> OpenSignedInBrowserAsync(ITestOutputHelper output,
-        [CallerMemberName] string test = "", [CallerFilePath] string file = "")
-    {
-        var session = await OpenBrowserAsync(output, test, file);
-        await new SignInPage(session).SignInAsync(AdminUserName, AdminPassword);
-        return session;
-    }
+    /// <summary>A fresh browser context with the admin's session cookie (signed in once by the fixture); no page loaded yet.</summary>
+    public Task<BrowserSession> OpenSignedInBrowserAsync(ITestOutputHelper output,
+        [CallerMemberName] string test = "", [CallerFilePath] string file = "") =>
+        BrowserSession.OpenAsync(Browser, BaseUrl, App.Output, output,
+            Screenshots.For(Path.GetFileNameWithoutExtension(file), test, output),
+            storageState: _adminState ?? throw new InvalidOperationException("The admin has not signed in."));
 
-    /// <summary>The REST API as a script or another tool calls it.</summary>
-    public DashboardApi Api() => new(BaseUrl);
+    /// <summary>The REST API as a script or another tool calls it, with the admin's API token.</summary>
+    public DashboardApi Api() => new(BaseUrl, ApiToken);
 
     private void Log(string message) => diagnostics.OnMessage(new DiagnosticMessage($"[e2e] {message}"));
 }

@@ -6,21 +6,18 @@ using System.Text.Json.Nodes;
 namespace Dashboard.EndToEnd.Tests.Api;
 
 /// <summary>
-/// The dashboard's REST API, called as a user's script calls it (JSON in snake_case). This is the one place requests
-/// get their credentials: once the API asks for a bearer token, <see cref="Authenticate"/> adds it.
+/// The dashboard's REST API, called as a user's script calls it (JSON in snake_case), with a member's API token
+/// (the README's <c>authorization: Bearer $DASHBOARD_TOKEN</c>). This is the one place requests get their credentials.
 /// </summary>
 public sealed class DashboardApi : IDisposable
 {
     private readonly HttpClient _http;
 
-    public DashboardApi(Uri baseUrl)
+    public DashboardApi(Uri baseUrl, string apiToken)
     {
         _http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
-        Authenticate(_http);
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiToken);
     }
-
-    /// <summary>No credentials yet: the API is open on main. The auth branch makes this send an API token.</summary>
-    private static void Authenticate(HttpClient http) => _ = http;
 
     public HttpClient Http => _http;
 

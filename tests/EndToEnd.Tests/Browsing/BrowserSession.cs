@@ -52,12 +52,14 @@ public sealed class BrowserSession : IAsyncDisposable
         get { lock (_console) return _console.ToList(); }
     }
 
+    /// <param name="storageState">Cookies to start with (Playwright's storage state JSON), e.g. a signed-in member's; null for none.</param>
     internal static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, AppOutput? app,
-        ITestOutputHelper output, Screenshots screenshots, string role = "")
+        ITestOutputHelper output, Screenshots screenshots, string role = "", string? storageState = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl.ToString(),
+            StorageState = storageState,
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
             Locale = "en-US",
             TimezoneId = "UTC",

@@ -11,7 +11,7 @@ public sealed class SignInPage(BrowserSession session)
     public ILocator UserName => Page.GetByTestId("signin-username");
     public ILocator Password => Page.GetByTestId("signin-password");
     public ILocator Submit => Page.GetByTestId("signin-submit");
-    public ILocator Error => Page.Locator(".alert.error");
+    public ILocator Error => Page.GetByTestId("signin-error");
     /// <summary>Who is signed in, shown in the layout.</summary>
     public ILocator SignedInUser => Page.GetByTestId("signed-in-user");
 

@@ -3,14 +3,14 @@ using Dashboard.EndToEnd.Tests.Pages;
 
 namespace Dashboard.EndToEnd.Tests.Scenarios;
 
-/// <summary>The page shell as it stands on main: layout and navigation, the not-found page, a live Blazor circuit.</summary>
+/// <summary>The page shell: layout and navigation for a signed-in member, the not-found page, a live Blazor circuit.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class ShellTests(DashboardFixture dashboard, ITestOutputHelper output)
 {
     [Fact]
     public async Task The_overview_renders_inside_the_layout_with_the_sidebar_navigation()
     {
-        await using var browser = await dashboard.OpenBrowserAsync(output);
+        await using var browser = await dashboard.OpenSignedInBrowserAsync(output);
         var overview = await new OverviewPage(browser).OpenAsync();
 
         await Expect(browser.Page).ToHaveTitleAsync(new Regex("Overview"));
@@ -24,21 +24,28 @@ public sealed class ShellTests(DashboardFixture dashboard, ITestOutputHelper out
     [Fact]
     public async Task An_unknown_address_answers_404_with_the_page_not_found_page()
     {
-        await using var browser = await dashboard.OpenBrowserAsync(output);
+        await using var browser = await dashboard.OpenSignedInBrowserAsync(output);
         var response = await browser.GotoAsync("/no-such-page/here", interactive: false);
 
         response!.Status.Should().Be(404);
         var notFound = new NotFoundPage(browser.Page);
         await Expect(notFound.Heading).ToBeVisibleAsync();
         await Expect(notFound.OverviewLink).ToBeVisibleAsync();
-        await Expect(new Sidebar(browser.Page).Navigation).ToBeVisibleAsync();
+        await Expect(new Sidebar(browser.Page).Link("Overview")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("not-found");
+
+        // Someone not signed in gets the same answer, without the members' navigation.
+        await using var stranger = await browser.OpenFreshContextAsync("stranger");
+        (await stranger.GotoAsync("/no-such-page/here", interactive: false))!.Status.Should().Be(404);
+        await Expect(new NotFoundPage(stranger.Page).Heading).ToBeVisibleAsync();
+        await Expect(new Sidebar(stranger.Page).Navigation.GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
+        await stranger.ScreenshotAsync("not-found");
     }
 
     [Fact]
     public async Task A_nav_link_navigates_over_the_circuit_without_a_page_load()
     {
-        await using var browser = await dashboard.OpenBrowserAsync(output);
+        await using var browser = await dashboard.OpenSignedInBrowserAsync(output);
         var page = browser.Page;
         await browser.GotoAsync(NotFoundPage.Path);
         await Expect(new NotFoundPage(page).Heading).ToBeVisibleAsync();

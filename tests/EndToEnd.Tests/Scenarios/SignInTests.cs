@@ -7,7 +7,7 @@ namespace Dashboard.EndToEnd.Tests.Scenarios;
 [Collection(DashboardCollection.Name)]
 public sealed class SignInTests(DashboardFixture dashboard, ITestOutputHelper output)
 {
-    [Fact(Skip = Needs.Auth)]
+    [Fact]
     public async Task A_visitor_is_sent_to_sign_in_and_the_admin_gets_in_with_the_right_password_only()
     {
         await using var browser = await dashboard.OpenBrowserAsync(output);
