@@ -33,6 +33,8 @@ public sealed class Screenshots
     public async Task<string> TakeAsync(IPage page, string state)
     {
         var path = Path.Combine(Folder, $"{Interlocked.Increment(ref _count):00}-{Safe(state)}.png");
+        // From the top: a full-page capture of a scrolled page draws sticky parts (sidebar, side cards) where the scroll left them.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         _output.WriteLine($"screenshot: {path}");
         return path;

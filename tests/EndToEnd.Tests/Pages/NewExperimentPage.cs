@@ -29,6 +29,10 @@ public sealed partial class NewExperimentPage(BrowserSession session)
     /// <summary>The summary of what stops the submit, beside the button.</summary>
     public ILocator Errors => Page.GetByTestId("new-experiment-errors");
     public ILocator Submit => Page.GetByTestId("new-experiment-submit");
+    /// <summary>The editor's tabs: "form", "yaml", "json".</summary>
+    public ILocator EditorTab(string tab) => Page.GetByTestId($"editor-tab-{tab}");
+    /// <summary>The YAML or JSON document of the request, in the text tabs.</summary>
+    public ILocator RequestText => Page.GetByTestId("request-text");
 
     /// <summary>Opens the page on its family picker.</summary>
     public async Task<NewExperimentPage> OpenAsync()

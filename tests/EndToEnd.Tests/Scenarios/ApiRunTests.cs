@@ -33,6 +33,9 @@ public sealed class ApiRunTests(DashboardFixture dashboard)
             CommandExperiments.UniqueName("api cancel"), CommandExperiments.LossCurve(600, delaySeconds: 0.5), totalSteps: 600));
         var runId = created.RunIds.Single();
         await api.WaitForRunAsync(runId, state => state == "running", TimeSpan.FromMinutes(1), "to start");
+        // "running" is stored when the worker claims the run, a moment before it spawns the command.
+        var spawned = Stopwatch.StartNew();
+        while (dashboard.App.ProcessesOfRun(runId).Count == 0 && spawned.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(100);
         dashboard.App.ProcessesOfRun(runId).Should().NotBeEmpty("the command's shell runs under the worker");
 
         await api.CancelRunAsync(runId);

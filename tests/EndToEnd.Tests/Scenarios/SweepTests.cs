@@ -43,6 +43,15 @@ public sealed class SweepTests(DashboardFixture dashboard, ITestOutputHelper out
         await Expect(form.Errors).ToHaveCountAsync(0);
         await browser.ScreenshotAsync("form-filled");
 
+        // The same request as YAML, the document POST /api/experiments takes; back in the form nothing is lost.
+        await form.EditorTab("yaml").ClickAsync();
+        foreach (var line in new[] { @"^family: command$", @"^sweep:$", @"^\s+lr:", @"^\s+seeds: 2$" })
+            await Expect(form.RequestText).ToHaveValueAsync(new Regex(line, RegexOptions.Multiline));
+        await browser.ScreenshotAsync("yaml");
+        await form.EditorTab("form").ClickAsync();
+        await Expect(form.AxisValues.First).ToHaveValueAsync("0.1, 0.01");
+        await Expect(form.RunCountPreview).ToContainTextAsync("4 runs");
+
         var experimentId = await form.SubmitAsync();
         var experiment = new ExperimentPage(browser, experimentId);
         await Expect(experiment.Name).ToHaveTextAsync(name);
