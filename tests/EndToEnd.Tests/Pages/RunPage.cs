@@ -8,13 +8,14 @@ public sealed class RunPage(BrowserSession session, long runId)
     public string Path => $"/runs/{runId}";
 
     private IPage Page => session.Page;
-    public ILocator State => Page.GetByTestId("run-state");
+    public ILocator State => Page.GetByTestId("run-state").First;
+    public ILocator Step => Page.GetByTestId("run-step");
+    /// <summary>The chart of one metric key, e.g. "loss".</summary>
     public ILocator Chart(string key) => Page.GetByTestId($"run-chart-{key}");
     public ILocator Cancel => Page.GetByTestId("cancel-run");
-    public ILocator ConfirmCancel => Page.GetByTestId("cancel-run-confirm");
     /// <summary>Every control that changes something; a review-link visitor must see none of them.</summary>
     public ILocator ActionControls => Page.Locator(string.Join(", ",
-        new[] { "cancel-run", "rerun-run", "clone-run", "delete-run", "run-tags-edit", "run-notes-edit", "review-link-create" }
+        new[] { "run-actions", "cancel-run", "rerun-run", "rerun-run-new-seed", "clone-run", "delete-run", "review-link-open" }
             .Select(id => $"[data-testid=\"{id}\"]")));
 
     public async Task<RunPage> OpenAsync()
@@ -29,11 +30,4 @@ public sealed class RunPage(BrowserSession session, long runId)
 
     /// <summary>Waits until the chart for <paramref name="key"/> draws more than <paramref name="points"/> points, without reloading.</summary>
     public Task WaitForChartPointsAsync(string key, int points) => Charts.WaitForPointsAsync(Page, $"run-chart-{key}", points);
-
-    public async Task CancelAsync()
-    {
-        await Cancel.ClickAsync();
-        // RunActionBar may ask for confirmation first.
-        if (await ConfirmCancel.CountAsync() > 0) await ConfirmCancel.ClickAsync();
-    }
 }

@@ -24,9 +24,11 @@ public sealed class CompareTests(DashboardFixture dashboard, ITestOutputHelper o
 
         await Charts.WaitForTracesAsync(browser.Page, "compare-chart-loss", 2);
         (await compare.TraceCountAsync("loss")).Should().Be(2);
-        await Expect(compare.ConfigDiff).ToContainTextAsync("lr");
-        await Expect(compare.ConfigDiff).ToContainTextAsync("0.01");
-        await Expect(compare.Ranking.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Expect(compare.DiffRow("lr")).ToContainTextAsync("0.1");
+        await Expect(compare.DiffRow("lr")).ToContainTextAsync("0.01");
+        // Lowest final loss first: b ends at 1/8, a at 1/5.
+        await Expect(compare.RankingRows).ToHaveCountAsync(2);
+        await Expect(compare.RankingRows.Nth(0)).ToHaveAttributeAsync("data-run", b.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await browser.ScreenshotAsync("compare");
     }
 }
