@@ -12,6 +12,7 @@
 #include <c10/core/InferenceMode.h>
 
 #ifdef DT_WITH_CUDA
+#include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -649,6 +650,52 @@ void dt_cuda_graph_free(void* graph) {
 #else
   (void)graph;
 #endif
+}
+
+#ifdef DT_WITH_CUDA
+namespace {
+struct SideStream {
+  c10::cuda::CUDAStream previous;
+  c10::cuda::CUDAStream side;
+  std::optional<c10::cuda::CUDAStreamGuard> guard;
+  SideStream(c10::cuda::CUDAStream p, c10::cuda::CUDAStream s) : previous(p), side(s) {}
+};
+
+// `waiter` does not start later work until what is queued on `done` so far has run.
+void stream_wait(const c10::cuda::CUDAStream& waiter, const c10::cuda::CUDAStream& done) {
+  at::cuda::CUDAEvent event;
+  event.record(done);
+  event.block(waiter);
+}
+}  // namespace
+#endif
+
+int dt_cuda_side_stream_begin(int32_t device_index, void** guard) {
+  return guarded([&] {
+#ifdef DT_WITH_CUDA
+    auto index = static_cast<c10::DeviceIndex>(device_index);
+    auto state = std::make_unique<SideStream>(c10::cuda::getCurrentCUDAStream(index), c10::cuda::getStreamFromPool(false, index));
+    stream_wait(state->side, state->previous);
+    state->guard.emplace(state->side);
+    *guard = state.release();
+#else
+    (void)device_index; (void)guard;
+    no_cuda();
+#endif
+  });
+}
+
+int dt_cuda_side_stream_end(void* guard) {
+  return guarded([&] {
+#ifdef DT_WITH_CUDA
+    std::unique_ptr<SideStream> state(static_cast<SideStream*>(guard));
+    state->guard.reset();
+    stream_wait(state->previous, state->side);
+#else
+    (void)guard;
+    no_cuda();
+#endif
+  });
 }
 
 int dt_set_num_threads(int32_t n) {
