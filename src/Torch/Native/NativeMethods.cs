@@ -73,7 +73,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_cuda_reset_peak(int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_empty_cache();
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_new(out IntPtr graph);
-    [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_begin(IntPtr graph);
+    [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_begin(IntPtr graph, int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_end(IntPtr graph);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_replay(IntPtr graph);
     [LibraryImport(Library)] internal static partial void dt_cuda_graph_free(IntPtr graph);

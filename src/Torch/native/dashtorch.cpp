@@ -599,14 +599,22 @@ int dt_cuda_graph_new(void** graph) {
   });
 }
 
-int dt_cuda_graph_capture_begin(void* graph) {
+int dt_cuda_graph_capture_begin(void* graph, int32_t device_index) {
   return guarded([&] {
 #ifdef DT_WITH_CUDA
     auto* g = static_cast<Graph*>(graph);
-    g->stream.emplace(c10::cuda::getStreamFromPool());
-    g->graph.capture_begin();
+    // The guard makes the side stream current on its device (and that device current), so the ops of a
+    // worker on cuda:N are captured even when the thread's current device is another one.
+    auto index = device_index < 0 ? c10::cuda::current_device() : static_cast<c10::DeviceIndex>(device_index);
+    g->stream.emplace(c10::cuda::getStreamFromPool(false, index));
+    try {
+      g->graph.capture_begin();
+    } catch (...) {
+      g->stream.reset();
+      throw;
+    }
 #else
-    (void)graph;
+    (void)graph; (void)device_index;
     no_cuda();
 #endif
   });

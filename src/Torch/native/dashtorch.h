@@ -125,7 +125,7 @@ DT_API int dt_cuda_memory_stats(int32_t device_index, int64_t* allocated, int64_
 DT_API int dt_cuda_reset_peak(int32_t device_index);
 DT_API int dt_cuda_empty_cache(void);
 DT_API int dt_cuda_graph_new(void** graph);
-DT_API int dt_cuda_graph_capture_begin(void* graph);
+DT_API int dt_cuda_graph_capture_begin(void* graph, int32_t device_index);  // -1: the current device
 DT_API int dt_cuda_graph_capture_end(void* graph);
 DT_API int dt_cuda_graph_replay(void* graph);
 DT_API void dt_cuda_graph_free(void* graph);

@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using Dashboard.Torch;
+using Dashboard.Worker.Experiments.NGpt;
+using static Dashboard.Torch.Tests.PyTorchOracle;
+
+namespace Dashboard.Worker.Tests.Experiments;
+
+using Torch = Dashboard.Torch.Torch;
+
+/// <summary>
+/// The nGPT and GPT blocks against an independent PyTorch implementation (python3-torch), in float64: same
+/// weights and input, output and every gradient to 1e-6 relative.
+/// </summary>
+public sealed class NGptBlockOracleTests
+{
+    private static readonly NGptConfig Config = NGptConfig.From(new JsonObject
+    {
+        ["width"] = 16, ["heads"] = 2, ["context"] = 6, ["alpha_init"] = 0.28,
+    });
+
+    private const string Reference = """
+        import torch.nn as nn
+        import torch.nn.functional as F
+        C, nh, Fh, alpha_init = inp["C"], inp["nh"], inp["F"], inp["alpha_init"]
+        d = C // nh
+        base = 1 / math.sqrt(C)
+        cos, sin = T(inp["cos"]), T(inp["sin"])
+        def justnorm(x):
+            return x / x.norm(p=2, dim=-1, keepdim=True)
+        def rope(x):  # (B, nh, T, d), half-split rotation
+            n = x.size(2)
+            x1, x2 = x[..., : d // 2], x[..., d // 2 :]
+            return x * cos[:n] + torch.cat((-x2, x1), dim=-1) * sin[:n]
+        def attention(q, k, v, scale):
+            n = q.size(2)
+            att = (q @ k.transpose(-2, -1)) * scale
+            att = att.masked_fill(~torch.tril(torch.ones(n, n, dtype=torch.bool)), float("-inf"))
+            return F.softmax(att, dim=-1) @ v
+        def rmsnorm(x, w):
+            return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + torch.finfo(x.dtype).eps) * w
+        class Projections(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.query = nn.Linear(C, C, bias=False)
+                self.key = nn.Linear(C, C, bias=False)
+                self.value = nn.Linear(C, C, bias=False)
+                self.att_c_proj = nn.Linear(C, C, bias=False)
+                self.c_fc = nn.Linear(C, 2 * Fh, bias=False)
+                self.mlp_c_proj = nn.Linear(Fh, C, bias=False)
+            def qkv(self, x):
+                B, n, _ = x.shape
+                return [p(x).view(B, n, nh, d).transpose(1, 2) for p in (self.query, self.key, self.value)]
+            def merge(self, y):
+                B, _, n, _ = y.shape
+                return self.att_c_proj(y.transpose(1, 2).contiguous().view(B, n, C))
+        class NGPTBlock(Projections):
+            def __init__(self, alpha_size):
+                super().__init__()
+                self.attn_alpha = nn.Parameter(torch.ones(alpha_size))
+                self.mlp_alpha = nn.Parameter(torch.ones(alpha_size))
+                self.sqk = nn.Parameter(torch.ones(C))
+                self.suv = nn.Parameter(torch.ones(2 * Fh))
+            def forward(self, h):
+                q, k, v = self.qkv(h)
+                sqk = (self.sqk * (1.0 / base)).view(1, nh, 1, d)
+                q = sqk * justnorm(rope(q))
+                k = sqk * justnorm(rope(k))
+                h_att = self.merge(attention(q, k, v, math.sqrt(d)))
+                lr = torch.abs(self.attn_alpha * (alpha_init / base))
+                A, B = justnorm(h), justnorm(h_att)
+                h = justnorm(A + lr * (B - A))
+                uv = self.c_fc(h) * (self.suv * math.sqrt(C))
+                u, v = torch.chunk(uv, 2, dim=-1)
+                h_mlp = self.mlp_c_proj(u * F.silu(v))
+                lr = torch.abs(self.mlp_alpha * (alpha_init / base))
+                A, B = justnorm(h), justnorm(h_mlp)
+                return justnorm(A + lr * (B - A))
+        class GPTBlock(Projections):
+            def __init__(self):
+                super().__init__()
+                self.attn_norm = nn.Module(); self.attn_norm.weight = nn.Parameter(torch.ones(C))
+                self.mlp_norm = nn.Module(); self.mlp_norm.weight = nn.Parameter(torch.ones(C))
+            def forward(self, h):
+                q, k, v = self.qkv(rmsnorm(h, self.attn_norm.weight))
+                h = h + self.merge(attention(rope(q), rope(k), v, 1 / math.sqrt(d)))
+                u, v = torch.chunk(self.c_fc(rmsnorm(h, self.mlp_norm.weight)), 2, dim=-1)
+                return h + self.mlp_c_proj(u * F.silu(v))
+        block = NGPTBlock(inp["alpha_size"]) if inp["kind"] == "ngpt" else GPTBlock()
+        block.load_state_dict({k: T(v) for k, v in inp["params"].items()})
+        x = T(inp["x"]).requires_grad_()
+        y = block(x)
+        (y * T(inp["w"])).sum().backward()
+        out["y"] = J(y)
+        out["dx"] = J(x.grad)
+        out["grads"] = {k: J(p.grad) for k, p in block.named_parameters()}
+        """;
+
+    private static void CheckAgainstPyTorch(string kind, Func<RotaryEmbedding, Dashboard.Torch.NN.Module<Tensor, Tensor>> make, long alphaSize)
+    {
+        Torch.ManualSeed(5);
+        using var scope = Torch.NewDisposeScope();
+        using var rotary = new RotaryEmbedding(Config.HeadSize, Config.Context);
+        using var block = make(rotary);
+        rotary.To(ScalarType.Float64);
+        block.To(ScalarType.Float64);
+        using (Torch.NoGrad())
+        {
+            // Scales away from their initial values, so that every one of them matters in the comparison.
+            foreach (var (_, p) in block.NamedParameters().Where(p => p.Parameter.Dim == 1))
+                p.CopyFrom(Torch.Rand(p.Shape, ScalarType.Float64) * 0.5 + (kind == "ngpt" ? 0.1 : 0.75));
+        }
+        var raw = Torch.Randn([2, 5, Config.Width], ScalarType.Float64);
+        var x = (raw / raw.Norm(-1, keepDim: true)).Detach().RequiresGrad_();    // unit rows, as nGPT's hidden states
+        var w = Torch.Randn([2, 5, Config.Width], ScalarType.Float64);
+        var y = block.Forward(x);
+        (y * w).Sum().Backward();
+
+        var buffers = rotary.NamedBuffers().ToDictionary(b => b.Name, b => b.Buffer);
+        var result = Run(Reference, new JsonObject
+        {
+            ["kind"] = kind, ["C"] = Config.Width, ["nh"] = Config.Heads, ["F"] = Config.Hidden, ["alpha_init"] = Config.AlphaInit,
+            ["alpha_size"] = alphaSize, ["cos"] = ToJson(buffers["cos"]), ["sin"] = ToJson(buffers["sin"]),
+            ["params"] = ToJson(block.NamedParameters()), ["x"] = ToJson(x), ["w"] = ToJson(w),
+        });
+
+        ShouldMatch(y, result["y"]!, what: $"{kind} block output");
+        ShouldMatch(x.Grad!, result["dx"]!, what: $"{kind} input gradient");
+        foreach (var (name, p) in block.NamedParameters())
+            ShouldMatch(p.Grad!, result["grads"]![name]!, what: $"{kind} {name} gradient");
+    }
+
+    [Fact]
+    public void The_nGPT_block_matches_PyTorch_in_float64()
+    {
+        CheckAgainstPyTorch("ngpt", rotary => new NGptBlock(Config, rotary), Config.Width);
+    }
+
+    [Fact]
+    public void The_nGPT_block_with_scalar_alpha_matches_PyTorch_in_float64()
+    {
+        var scalar = Config with { AlphaShape = "scalar" };
+        CheckAgainstPyTorch("ngpt", rotary => new NGptBlock(scalar, rotary), 1);
+    }
+
+    [Fact]
+    public void The_GPT_baseline_block_matches_PyTorch_in_float64()
+    {
+        CheckAgainstPyTorch("gpt", rotary => new GptBlock(Config, rotary), 0);
+    }
+
+    [Fact]
+    public void The_nGPT_model_starts_on_the_sphere_with_cosine_logits()
+    {
+        Torch.ManualSeed(3);
+        using var scope = Torch.NewDisposeScope();
+        using var model = new NGptModel(Config with { Layers = 2, Vocab = 256 });
+        var tokens = Torch.RandInt(0, 256, [2, 6]);
+        using var logits = model.Forward(tokens);
+        logits.Shape.Should().Equal(2, 6, 256);
+        var deviation = model.WeightNormDeviation().ToDouble();
+        deviation.Should().BeLessThan(1e-6, "the model projects its matrices at initialisation");
+        var cosine = logits.Abs().Max().ToDouble() / Config.LogitScale;
+        cosine.Should().BeLessThanOrEqualTo(1 + 1e-5, "logits are cosines times s_z");
+    }
+}
