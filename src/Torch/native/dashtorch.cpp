@@ -12,8 +12,8 @@
 #include <c10/core/InferenceMode.h>
 
 #ifdef DT_WITH_CUDA
-#include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -669,11 +669,19 @@ struct SideStream {
   SideStream(c10::cuda::CUDAStream p, c10::cuda::CUDAStream s) : previous(p), side(s) {}
 };
 
-// `waiter` does not start later work until what is queued on `done` so far has run.
+// `waiter` does not start later work until what is queued on `done` so far has run. The CUDA runtime's
+// own calls: at::cuda::CUDAEvent has moved between headers and namespaces across libtorch versions.
 void stream_wait(const c10::cuda::CUDAStream& waiter, const c10::cuda::CUDAStream& done) {
-  at::cuda::CUDAEvent event;
-  event.record(done);
-  event.block(waiter);
+  cudaEvent_t event;
+  {
+    c10::cuda::CUDAGuard device(done.device_index());
+    C10_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming));
+    C10_CUDA_CHECK(cudaEventRecord(event, done.stream()));
+  }
+  c10::cuda::CUDAGuard device(waiter.device_index());
+  auto waited = cudaStreamWaitEvent(waiter.stream(), event, 0);
+  cudaEventDestroy(event);  // released once it has fired; the wait above is already queued
+  C10_CUDA_CHECK(waited);
 }
 }  // namespace
 #endif
