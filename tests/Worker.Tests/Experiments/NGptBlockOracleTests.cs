@@ -162,4 +162,18 @@ public sealed class NGptBlockOracleTests
         var cosine = logits.Abs().Max().ToDouble() / Config.LogitScale;
         cosine.Should().BeLessThanOrEqualTo(1 + 1e-5, "logits are cosines times s_z");
     }
+
+    [Fact]
+    public void The_seed_shape_has_the_seeds_parameter_count_and_scalar_alpha_saves_what_the_seeds_did()
+    {
+        var seed = NGptConfig.From(new Dashboard.Domain.Families.NGptFamily().Presets.Single(p => p.Name == "optimization-sweep").Config);
+        long Count(NGptConfig c)
+        {
+            using var model = new NGptModel(c);
+            return model.ParameterCount();
+        }
+        var vector = Count(seed);
+        vector.Should().BeCloseTo(52_808_449, 52_808, "the seed reports 52,808,449 parameters at this shape (within 0.1 %)");
+        (vector - Count(seed with { AlphaShape = "scalar" })).Should().Be(6_128, "the seed's scalar alpha saved 6,128 parameters");
+    }
 }
