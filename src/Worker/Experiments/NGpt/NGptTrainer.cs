@@ -146,29 +146,16 @@ public sealed class NGptTrainer : IDisposable
     {
         PrepareCapture();
         Optimizer.ZeroGrad();
-        var graph = new CudaGraph();
-        try
+        Tensor? metrics = null;
+        var graph = Capture(() => metrics = StepBody(zeroGrad: false), "the training step");
+        if (graph is null)
         {
-            graph.BeginCapture(_device.Index);
-            Tensor metrics;
-            try
-            {
-                metrics = StepBody(zeroGrad: false);
-            }
-            finally
-            {
-                graph.EndCapture();
-            }
-            Replace(metrics);
-            _stepGraph = graph;
-            return true;
-        }
-        catch (TorchException e)
-        {
-            graph.Dispose();
-            GiveUpGraphs($"capturing the training step failed: {e.Message}");
+            metrics?.Dispose();
             return false;
         }
+        Replace(metrics!);
+        _stepGraph = graph;
+        return true;
     }
 
     private void Project()
@@ -182,23 +169,42 @@ public sealed class NGptTrainer : IDisposable
         if (_projectionGraph is null)
         {
             PrepareCapture();
-            var graph = new CudaGraph();
-            try
+            _projectionGraph = Capture(Model.Project, "the projection");
+            if (_projectionGraph is null)
             {
-                graph.BeginCapture(_device.Index);
-                try { Model.Project(); }
-                finally { graph.EndCapture(); }
-                _projectionGraph = graph;
-            }
-            catch (TorchException e)
-            {
-                graph.Dispose();
-                GiveUpGraphs($"capturing the projection failed: {e.Message}");
                 Model.Project();
                 return;
             }
         }
         _projectionGraph.Replay();
+    }
+
+    /// <summary>The graph of <paramref name="body"/>, or null (graphs given up, with the first error as the reason).</summary>
+    private CudaGraph? Capture(Action body, string what)
+    {
+        var graph = new CudaGraph();
+        TorchException? failure = null;
+        try
+        {
+            graph.BeginCapture(_device.Index);
+            try
+            {
+                body();
+            }
+            catch (TorchException e)
+            {
+                failure = e;
+            }
+            graph.EndCapture();
+        }
+        catch (TorchException e)
+        {
+            failure ??= e;
+        }
+        if (failure is null) return graph;
+        graph.Dispose();
+        GiveUpGraphs($"capturing {what} in a CUDA graph failed: {failure.Message}");
+        return null;
     }
 
     private void PrepareCapture()
