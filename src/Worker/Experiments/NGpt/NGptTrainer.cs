@@ -72,9 +72,9 @@ public sealed class NGptTrainer : IDisposable
         {
             using (Cuda.SideStream(_device.Index)) Replace(EagerStep());
         }
-        else if (_stepGraph is null && !TryCaptureStep())
+        else if (_stepGraph is null && !TryCaptureStep())   // captures on the first step after the warm-up
         {
-            Replace(EagerStep());
+            Replace(EagerStep());                            // capture failed: this step, and the rest, eagerly
         }
         else
         {
