@@ -40,6 +40,17 @@ ensure_packages() {
     fi
 }
 
+# Browser libraries (plotly.js) from npm, copied into the web app's wwwroot/lib before it is built.
+ensure_web_assets() {
+    local web=src/Web
+    if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+        echo "Installing the dashboard's browser libraries (npm ci)…"
+        npm ci --prefix "$web" --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+    mkdir -p "$web/wwwroot/lib/plotly"
+    cp -u "$web/node_modules/plotly.js-dist-min/plotly.min.js" "$web/wwwroot/lib/plotly/plotly.min.js"
+}
+
 # Text corpora of the language-model families (data/corpus: package.json + package-lock.json, node_modules
 # ignored). npm ci again whenever the lock file is newer than the installed tree.
 ensure_corpus() {

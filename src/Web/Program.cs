@@ -4,16 +4,22 @@ using Dashboard.Infrastructure.Artifacts;
 using Dashboard.Infrastructure.Database;
 using Dashboard.Infrastructure.Metrics;
 using Dashboard.Infrastructure.Queue;
+using Dashboard.Web.Access;
 using Dashboard.Web.Api;
+using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
+using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+
+if (AdminCommand.Handles(args)) return await AdminCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 var options = DashboardOptions.From(builder.Configuration);
+var access = AccessOptions.From(builder.Configuration);
 var database = await DatabaseConnection.OpenAsync(
     builder.Configuration.GetConnectionString("Dashboard"), options.DataDirectory, Console.WriteLine);
 
@@ -30,6 +36,12 @@ services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPa
 services.AddDbContextFactory<DashboardDbContext>(db => db.UseNpgsql(database.DataSource));
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
+services.AddSingleton<RunChangeFeed>();
+services.AddHostedService(sp => sp.GetRequiredService<RunChangeFeed>());
+
+services.AddRazorComponents().AddInteractiveServerComponents();
+services.AddCascadingAuthenticationState();
+services.AddDashboardAccess(access, options); // sign-in, API tokens, review links, the View and Act policies
 
 services.Configure<JsonOptions>(json =>
 {
@@ -42,28 +54,42 @@ services.AddOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+// The API answers empty errors with problem details; pages show the dashboard's own not-found page.
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseRouting(); // after the re-execute above, so a re-executed request is routed again
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets();
 app.MapOpenApi();
 
-var api = app.MapGroup("/api");
+var api = app.MapGroup("/api").RequireAccessByMethod(); // GET needs View, anything else Act
 api.MapExperimentEndpoints();
 api.MapRunEndpoints();
 api.MapMetricEndpoints();
 api.MapArtifactEndpoints();
 api.MapCatalogueEndpoints();
+app.MapAccessEndpoints();
 app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
 {
     await using var command = db.DataSource.CreateCommand("SELECT 1");
     await command.ExecuteScalarAsync(ct);
     return Results.Ok(new { status = "ok" });
 }).ExcludeFromDescription();
-app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
+var firstStart = await FirstAdmin.EnsureAsync(app.Services, access, options, database.IsEmbedded);
 app.Lifetime.ApplicationStarted.Register(() =>
-    Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser."));
+{
+    Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser.");
+    foreach (var line in firstStart) Console.WriteLine(line);
+});
 app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the web tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -21,6 +21,9 @@ public static class ExperimentEndpoints
         {
             var body = await RequestBody.ReadAsync(request, ct);
             var submission = ExperimentRequest.Parse(body, catalogue, clock.GetUtcNow(), options.TonightAt);
+            // The caller owns what they queue, unless the body names an owner.
+            if (submission.Owner.Length == 0 && request.HttpContext.User.Identity?.Name is { Length: > 0 } caller)
+                submission = submission with { Owner = caller };
             var enqueued = await queue.EnqueueAsync(submission, ct);
             await using var context = await db.CreateDbContextAsync(ct);
             var experiment = await context.Experiments.AsNoTracking().SingleAsync(e => e.Id == enqueued.ExperimentId, ct);

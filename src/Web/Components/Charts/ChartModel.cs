@@ -1,0 +1,23 @@
+namespace Dashboard.Web.Components.Charts;
+
+/// <summary>One line (or set of markers) on a chart. X and Y have the same length.</summary>
+public sealed record ChartTrace(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)
+{
+    /// <summary>"lines", "markers" or "lines+markers" (plotly's trace modes).</summary>
+    public string Mode { get; init; } = "lines";
+    /// <summary>Optional per-point error bars or labels belong in later fields; keep the record what plotly needs.</summary>
+    public string? Color { get; init; }
+}
+
+/// <summary>Axes and titles of a chart.</summary>
+public sealed record ChartLayout
+{
+    public string? Title { get; init; }
+    public string? XTitle { get; init; }
+    public string? YTitle { get; init; }
+    public bool LogY { get; init; }
+    public bool LogX { get; init; }
+    /// <summary>"linear", or "date" when X holds unix milliseconds.</summary>
+    public string XType { get; init; } = "linear";
+    public int Height { get; init; } = 320;
+}
