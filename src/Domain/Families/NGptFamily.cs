@@ -109,6 +109,9 @@ public sealed class NGptFamily : ExperimentFamily
         }
     }
 
+    /// <summary>A NaN or infinite loss ends the run as diverged; a finite last loss is bounded.</summary>
+    public override DivergenceRule? Divergence { get; } = new(Metrics.MetricKey.Loss);
+
     public override long? TotalSteps(JsonObject config) =>
         ConfigValue.Integer(config["steps"]);
 }

@@ -24,7 +24,7 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
     public static readonly SweepSpec Single = new([], []);
 
     /// <summary>Named configs (empty: none, the grid alone).</summary>
-    public IReadOnlyList<SweepConfig> Configs { get; init; } = [];
+    public IReadOnlyList<NamedConfig> Configs { get; init; } = [];
 
     public int RunCount => Axes.Aggregate(Math.Max(1, Seeds.Count) * Math.Max(1, Configs.Count), (count, axis) => count * axis.Values.Count);
 
@@ -62,7 +62,7 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
                 break;
         }
 
-        var configs = new List<SweepConfig>();
+        var configs = new List<NamedConfig>();
         switch (obj["configs"])
         {
             case null: break;
@@ -90,7 +90,7 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
                         else
                             pairs.Add(KeyValuePair.Create(path, value?.DeepClone()));
                     }
-                    configs.Add(new SweepConfig(name, pairs));
+                    configs.Add(new NamedConfig(name, pairs));
                 }
                 break;
             default:
@@ -158,7 +158,7 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
         return points;
     }
 
-    private void ExpandGrid(JsonObject baseConfig, SweepConfig? named, IReadOnlyList<long?> seeds, List<SweepPoint> points)
+    private void ExpandGrid(JsonObject baseConfig, NamedConfig? named, IReadOnlyList<long?> seeds, List<SweepPoint> points)
     {
         var combination = new int[Axes.Count];
         while (true)

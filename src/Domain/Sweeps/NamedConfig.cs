@@ -7,4 +7,4 @@ namespace Dashboard.Domain.Sweeps;
 /// run, e.g. <c>"lazy_proj_10_scalar": {"projection_every": 10, "alpha_shape": "scalar"}</c>. For sweeps whose runs
 /// are a list of hand-picked configs rather than a grid (seed 001's seven optimisation configs).
 /// </summary>
-public sealed record SweepConfig(string Name, IReadOnlyList<KeyValuePair<string, JsonNode?>> Values);
+public sealed record NamedConfig(string Name, IReadOnlyList<KeyValuePair<string, JsonNode?>> Values);
