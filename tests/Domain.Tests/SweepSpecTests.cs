@@ -44,9 +44,22 @@ public sealed class SweepSpecTests
         var act = () => SweepSpec.Parse(JsonNode.Parse("""{"axes": {"a": [1,2,3,4,5,6,7,8,9,10,11]}, "seeds": 1000}"""));
         act.Should().Throw<InvalidInputException>().WithMessage("*11000*");
     }
+
+    [Theory]
+    [InlineData("""{"axes": {"scale": [1, 2, 4]}}""")]
+    [InlineData("""{"axes": {"lr": [0.1]}, "seeds": [0, 7]}""")]
+    [InlineData("""{"seeds": 3}""")]
+    public void The_stored_form_reads_back_as_the_same_sweep(string json)
+    {
+        var spec = SweepSpec.Parse(JsonNode.Parse(json));
+        var again = SweepSpec.Parse(spec.ToJson());
+        again.RunCount.Should().Be(spec.RunCount);
+        again.Seeds.Should().Equal(spec.Seeds);
+        again.Axes.Select(a => a.Path).Should().Equal(spec.Axes.Select(a => a.Path));
+    }
 }
 
-public sealed class SweepConfigsTests
+public sealed class NamedSweepConfigsTests
 {
     [Fact]
     public void Named_configs_are_the_outer_loop_over_the_grid_and_the_seeds()

@@ -184,7 +184,7 @@ public static class ExperimentRequest
         }
     }
 
-    private static IReadOnlyList<string> Tags(JsonObject request, List<ValidationError> errors)
+    internal static IReadOnlyList<string> Tags(JsonObject request, List<ValidationError> errors)
     {
         switch (request["tags"])
         {

@@ -133,6 +133,7 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
         return spec;
     }
 
+    /// <summary>The JSON form that <see cref="Parse"/> reads back; "seeds" and "configs" are left out when there are none.</summary>
     public JsonObject ToJson()
     {
         var json = new JsonObject
@@ -140,7 +141,6 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
             ["axes"] = new JsonObject(Axes.Select(a =>
                 KeyValuePair.Create(a.Path, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray())))),
         };
-        // No "seeds" when there are none: Parse refuses an empty list, and the stored form must parse back.
         if (Seeds.Count > 0) json["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
         if (Configs.Count > 0)
             json["configs"] = new JsonObject(Configs.Select(c => KeyValuePair.Create(c.Name,
