@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Dashboard.Domain.Comparisons;
 using Dashboard.Domain.Experiments;
 using Dashboard.Domain.Families;
+using Dashboard.Domain.Runs;
 
 namespace Dashboard.Domain.Tests.Families;
 
@@ -82,5 +84,28 @@ public sealed class NGptFamilyTests
     {
         var act = () => Parse("""{"family": "ngpt", "preset": "tiny", "sweep": {"configs": {"ok": {}, "bad": {"heads": 3}}}}""");
         act.Should().Throw<InvalidInputException>().Which.Errors.Select(e => e.Field).Should().Contain("sweep.configs.bad.heads");
+    }
+
+    [Fact]
+    public void The_sweeps_runs_rank_by_val_loss_against_the_baseline_config_as_the_seeds_table()
+    {
+        // Seed 001's val losses, given to the runs the preset queues: the ranking is the seed's.
+        var seedValLoss = new Dictionary<string, double>
+        {
+            ["lazy_proj_10_scalar"] = 6.8646, ["lazy_proj_10"] = 6.8817, ["lazy_proj_5_scalar"] = 6.8835, ["scalar_alpha"] = 6.8973,
+            ["lazy_proj_5"] = 6.9006, ["lazy_proj_3"] = 6.9348, ["baseline"] = 6.9394,
+        };
+        var submission = Parse("""{"family": "ngpt", "preset": "optimization-sweep"}""");
+        var runs = submission.Sweep.Expand(submission.Config).Select(p => new RunResult(p.Index, p.AxisValues, p.Seed, RunState.Succeeded,
+            new Dictionary<string, double> { [Family.PrimaryMetric] = seedValLoss[p.AxisValues["config"]!.GetValue<string>()] })).ToList();
+
+        var configs = SweepAggregation.Aggregate(runs, Family.Divergence);
+        var ranking = Ranking.Rank(configs, Family.PrimaryMetric, Family.HigherIsBetter, Ranking.DefaultBaseline(configs));
+
+        ranking.Select(r => r.Aggregate.Config.Label).Should().Equal(
+            "config=lazy_proj_10_scalar", "config=lazy_proj_10", "config=lazy_proj_5_scalar", "config=scalar_alpha",
+            "config=lazy_proj_5", "config=lazy_proj_3", "config=baseline");
+        ranking[^1].IsBaseline.Should().BeTrue();
+        ranking[0].Metric("val/loss")!.DeltaPercent.Should().BeApproximately(-1.078, 1e-3, "the seed's 1.08 % better");
     }
 }
