@@ -19,6 +19,8 @@ public sealed class ExperimentDraft
     /// <summary>Config values outside the family's fields: a command's parameters ("{lr}" in the command).</summary>
     public List<Parameter> Extras { get; } = [];
     public List<Axis> Axes { get; } = [];
+    /// <summary>The sweep's named configs (<c>"configs": {"baseline": {}, …}</c>) as they came: from a preset or the editor.</summary>
+    public JsonObject? Configs { get; set; }
     /// <summary>A count ("3": seeds 0, 1, 2), a list ("0, 7, 42"), or empty for no seeds.</summary>
     public string Seeds { get; set; } = "";
     public ScheduleKind Schedule { get; set; } = ScheduleKind.Now;
@@ -67,6 +69,7 @@ public sealed class ExperimentDraft
         Fields.Clear();
         Extras.Clear();
         Axes.Clear();
+        Configs = null;
         Seeds = "";
         ApplyConfig(Family.WithDefaults(preset?.Config ?? []));
         if (preset?.Sweep is { } sweep) ApplySweep(sweep);
@@ -100,8 +103,9 @@ public sealed class ExperimentDraft
             seeds = long.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
                 ? JsonValue.Create(count)
                 : new JsonArray(FieldText.ToValues(seedText, FieldText.ToLooseValue).ToArray());
-        if (axes.Count == 0 && seeds is null) return null;
+        if (axes.Count == 0 && seeds is null && Configs is not { Count: > 0 }) return null;
         var sweep = new JsonObject();
+        if (Configs is { Count: > 0 }) sweep["configs"] = Configs.DeepClone();
         if (axes.Count > 0) sweep["axes"] = axes;
         if (seeds is not null) sweep["seeds"] = seeds;
         return sweep;
@@ -223,6 +227,7 @@ public sealed class ExperimentDraft
 
     private void ApplySweep(JsonObject sweep)
     {
+        Configs = sweep["configs"] is JsonObject configs ? (JsonObject)configs.DeepClone() : null;
         if (sweep["axes"] is JsonObject axes)
             foreach (var (path, values) in axes)
                 Axes.Add(new Axis { Path = path, Values = values is JsonArray list ? FieldText.ToValuesText(list) : FieldText.ToText(values) });

@@ -53,6 +53,8 @@ public sealed class ConfigFieldsFormTests
                 block.Should().Contain($"Default {FieldText.ToText(field.Default)}.");
             if (field.Type == ConfigFieldType.Choice)
                 foreach (var choice in field.Choices!) block.Should().Contain($"<option value=\"{choice}\"");
+            else if (field.Type == ConfigFieldType.Boolean)
+                block.Contains(" checked", StringComparison.Ordinal).Should().Be(ConfigValue.Boolean(field.Default) == true, $"{field.Name}'s checkbox shows its default");
             else if (field.Default is not null)
                 block.Should().Contain($"value=\"{FieldText.ToText(field.Default)}\"");
         }

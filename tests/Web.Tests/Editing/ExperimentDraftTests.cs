@@ -76,6 +76,22 @@ public sealed class ExperimentDraftTests
     }
 
     [Fact]
+    public void A_preset_of_named_configs_keeps_them_in_the_request_and_back()
+    {
+        var family = Catalogue.Get("ngpt");
+        var draft = ExperimentDraft.For(family, family.Presets.Single(p => p.Name == "optimization-sweep"));
+        draft.Configs!.Select(c => c.Key).Should().HaveCount(7).And.StartWith("baseline");
+        draft.Seeds = "2";
+        var request = draft.ToRequest();
+        request["sweep"]!["configs"]!["lazy_proj_10_scalar"]!["projection_every"]!.GetValue<int>().Should().Be(10);
+        request["sweep"]!["seeds"]!.GetValue<long>().Should().Be(2);
+        JsonNode.DeepEquals(ExperimentDraft.FromRequest(request, Catalogue).ToRequest()["sweep"], request["sweep"]).Should().BeTrue();
+        draft.ApplyPreset(null);
+        draft.Configs.Should().BeNull();
+        draft.ToRequest().ContainsKey("sweep").Should().BeFalse();
+    }
+
+    [Fact]
     public void A_time_picked_in_the_browsers_zone_is_sent_with_that_zones_offset()
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
