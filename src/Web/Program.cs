@@ -33,8 +33,7 @@ services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPa
 services.AddDbContextFactory<DashboardDbContext>(db => db.UseNpgsql(database.DataSource));
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
-services.AddSingleton<RunChangeFeed>();
-services.AddHostedService(sp => sp.GetRequiredService<RunChangeFeed>());
+services.AddLiveUpdates();
 
 services.AddRazorComponents().AddInteractiveServerComponents();
 services.AddCascadingAuthenticationState();
@@ -75,6 +74,7 @@ app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
     await command.ExecuteScalarAsync(ct);
     return Results.Ok(new { status = "ok" });
 }).ExcludeFromDescription();
+app.MapLiveUpdates();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>
