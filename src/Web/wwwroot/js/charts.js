@@ -15,7 +15,7 @@ window.dashboardCharts = (() => {
             margin: { l: 56, r: 16, t: l.title ? 36 : 12, b: 44 },
             xaxis: { title: { text: l.xTitle || "" }, type: l.logX ? "log" : (l.xType || "linear"), gridcolor: "#eef0f4", zeroline: false },
             yaxis: { title: { text: l.yTitle || "" }, type: l.logY ? "log" : "linear", gridcolor: "#eef0f4", zeroline: false,
-                     hoverformat: ".6~g", exponentformat: "power" },
+                     hoverformat: ".6~g" },
             legend: { orientation: "h", y: -0.22 },
             paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
             font: { family: "Inter, system-ui, sans-serif", size: 12, color: "#2b2f38" },
@@ -59,7 +59,7 @@ window.dashboardCharts = (() => {
     function draw(element) {
         const state = element._dashboard;
         state.revision++;
-        Plotly.react(element, build(state), layoutOf(state.layout, state.revision), { responsive: true, displaylogo: false });
+        Plotly.react(element, build(state), layoutOf(state.layout, state.revision), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
         element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
     }
 
