@@ -23,7 +23,7 @@ public sealed class RunSearchQuery(IDbContextFactory<DashboardDbContext> db)
             // "#12" or "12" also finds run 12, so a run id from a message works as a search.
             var id = long.TryParse(term.TrimStart('#'), out var n) ? n : (long?)null;
             var pattern = $"%{term.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            query = query.Where(x => EF.Functions.ILike(x.e.Name, pattern) || x.r.Id == id);
+            query = query.Where(x => EF.Functions.ILike(x.e.Name, pattern, "\\") || x.r.Id == id);
         }
         if (!string.IsNullOrWhiteSpace(family)) query = query.Where(x => x.r.Family == family);
         if (state is { } s) query = query.Where(x => x.r.State == s);
