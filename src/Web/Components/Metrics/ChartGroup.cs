@@ -22,7 +22,7 @@ public sealed class ChartGroup(ChartGroupSpec spec)
     {
         Drawn = Traces.Select(t => new ChartTrace(t.Spec.Name,
             t.Points.Select(p => frame.X(t.Spec.RunId, p)).ToArray(),
-            t.Points.Select(p => p.Value).ToArray())).ToList();
+            t.Points.Select(p => p.Value).ToArray()) { Color = t.Spec.Color }).ToList();
         Stale = false;
     }
 }

@@ -40,7 +40,8 @@ public static class MetricGroups
     /// run), one line per run that has it, named by <paramref name="labelOf"/>.
     /// </summary>
     public static IReadOnlyList<ChartGroupSpec> ForComparison(IReadOnlyList<long> runIds,
-        IReadOnlyDictionary<long, IReadOnlyList<SeriesSummary>> keysByRun, Func<long, string> labelOf, string? primaryMetric = null)
+        IReadOnlyDictionary<long, IReadOnlyList<SeriesSummary>> keysByRun, Func<long, string> labelOf, string? primaryMetric = null,
+        Func<long, string?>? colorOf = null)
     {
         var runsByKey = runIds
             .SelectMany(id => keysByRun.GetValueOrDefault(id, []).Select(s => (Key: s.Key, RunId: id)))
@@ -49,7 +50,7 @@ public static class MetricGroups
         return runsByKey
             .OrderBy(g => g.Key == (primaryMetric ?? "loss") ? 0 : BaseOf(g.Key) == BaseOf(primaryMetric ?? "loss") ? 1 : 2)
             .ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ChartGroupSpec(TestIdOf(g.Key), g.Key, g.Select(id => new TraceSpec(id, g.Key, labelOf(id))).ToList()))
+            .Select(g => new ChartGroupSpec(TestIdOf(g.Key), g.Key, g.Select(id => new TraceSpec(id, g.Key, labelOf(id), colorOf?.Invoke(id))).ToList()))
             .ToList();
     }
 }

@@ -9,14 +9,15 @@ window.dashboardCharts = (() => {
         return Array.from(bits === 32 ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer));
     }
 
-    function layoutOf(l, revision) {
+    function layoutOf(l, revision, legend) {
         return {
             title: l.title ? { text: l.title, font: { size: 14 } } : undefined,
-            margin: { l: 56, r: 16, t: l.title ? 36 : 12, b: 44 },
+            margin: { l: 56, r: 16, t: (l.title ? 36 : 12) + (legend ? 22 : 0), b: 44 },
             xaxis: { title: { text: l.xTitle || "" }, type: l.logX ? "log" : (l.xType || "linear"), gridcolor: "#eef0f4", zeroline: false },
             yaxis: { title: { text: l.yTitle || "" }, type: l.logY ? "log" : "linear", gridcolor: "#eef0f4", zeroline: false,
                      hoverformat: ".6~g" },
-            legend: { orientation: "h", y: -0.22 },
+            // Above the plot, so long run names never collide with the x axis title.
+            showlegend: legend, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { size: 11 } },
             paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
             font: { family: "Inter, system-ui, sans-serif", size: 12, color: "#2b2f38" },
             hovermode: l.hoverMode || "closest",
@@ -39,7 +40,8 @@ window.dashboardCharts = (() => {
     }
 
     function build(state) {
-        const s = state.smoothing, many = state.traces.length > 1;
+        // A legend of dozens of runs buries the chart; then hover names the line (and the page has a ranking).
+        const s = state.smoothing, many = state.traces.length > 1 && state.traces.length <= 8;
         const data = state.traces.map((t, i) => {
             const color = t.color || palette[i % palette.length];
             return {
@@ -59,7 +61,8 @@ window.dashboardCharts = (() => {
     function draw(element) {
         const state = element._dashboard;
         state.revision++;
-        Plotly.react(element, build(state), layoutOf(state.layout, state.revision), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
+        const legend = state.traces.length > 1 && state.traces.length <= 8;
+        Plotly.react(element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
         element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
     }
 
