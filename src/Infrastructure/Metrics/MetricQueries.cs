@@ -45,37 +45,60 @@ public sealed class MetricQueries(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// One key of several runs (a comparison), each downsampled to at most <paramref name="maxPoints"/>, read
-    /// in one query. Runs without the key are absent from the answer.
+    /// in one query. Long series are bucketed while their chunks are decoded, never gathered into one array
+    /// (50 runs of 100,000 points would be 120 MB of copies). Runs without the key are absent from the answer.
     /// </summary>
     public async Task<IReadOnlyDictionary<long, Series>> SeriesForRunsAsync(IReadOnlyCollection<long> runIds, string key,
         int maxPoints = 1000, CancellationToken ct = default)
     {
         maxPoints = Math.Clamp(maxPoints, 2, MaxChartPoints);
         await using var command = dataSource.CreateCommand("""
-            SELECT s.run_id, c.first_step, c.step_stride, c.steps, c."values", c.wall_times FROM metric_chunks c
-            JOIN metric_series s ON s.id = c.series_id
-            WHERE s.run_id = ANY($1) AND s.key = $2
+            WITH s AS (
+                SELECT id, run_id, count, max_step,
+                       (SELECT min(m.first_step) FROM metric_chunks m WHERE m.series_id = metric_series.id) AS min_step
+                FROM metric_series WHERE run_id = ANY($1) AND key = $2 AND count > 0)
+            SELECT s.run_id, s.count, s.min_step, s.max_step, c.first_step, c.step_stride, c.steps, c."values", c.wall_times
+            FROM s JOIN metric_chunks c ON c.series_id = s.id
             ORDER BY s.run_id, c.first_step
             """);
         command.Parameters.AddWithValue(runIds.Distinct().ToArray());
         command.Parameters.AddWithValue(key);
-        var byRun = new Dictionary<long, List<(long[] Steps, double[] Values, double[] Times)>>();
+        var shortSeries = new Dictionary<long, List<(long[] Steps, double[] Values, double[] Times)>>();
+        var longSeries = new Dictionary<long, (long Count, MinMaxBuckets Buckets)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
                 var runId = reader.GetInt64(0);
-                if (!byRun.TryGetValue(runId, out var chunks)) byRun[runId] = chunks = [];
-                chunks.Add(ReadChunk(reader, 1));
+                var count = reader.GetInt64(1);
+                if (count <= maxPoints)
+                {
+                    if (!shortSeries.TryGetValue(runId, out var chunks)) shortSeries[runId] = chunks = [];
+                    chunks.Add(ReadChunk(reader, 4));
+                    continue;
+                }
+                if (!longSeries.TryGetValue(runId, out var series))
+                    longSeries[runId] = series = (count, new MinMaxBuckets(reader.GetInt64(2), reader.GetInt64(3), maxPoints));
+                var values = reader.GetFieldValue<double[]>(7);
+                var times = reader.GetFieldValue<double[]>(8);
+                if (reader.IsDBNull(6))
+                {
+                    long step = reader.GetInt64(4), stride = reader.GetInt64(5);
+                    for (var i = 0; i < values.Length; i++, step += stride) series.Buckets.Add(step, values[i], times[i]);
+                }
+                else
+                {
+                    var steps = reader.GetFieldValue<long[]>(6);
+                    for (var i = 0; i < values.Length; i++) series.Buckets.Add(steps[i], values[i], times[i]);
+                }
             }
-        var result = new Dictionary<long, Series>(byRun.Count);
-        foreach (var (runId, chunks) in byRun)
+        var result = new Dictionary<long, Series>(shortSeries.Count + longSeries.Count);
+        foreach (var (runId, chunks) in shortSeries)
         {
             var raw = RawSeries.Concatenate(chunks, long.MinValue);
-            if (raw.Count == 0) continue;
-            result[runId] = raw.Count <= maxPoints
-                ? new Series(runId, key, raw.Count, false, raw.ToPoints())
-                : new Series(runId, key, raw.Count, true, Downsampling.MinMaxBuckets(raw, maxPoints));
+            result[runId] = new Series(runId, key, raw.Count, false, raw.ToPoints());
         }
+        foreach (var (runId, (count, buckets)) in longSeries)
+            result[runId] = new Series(runId, key, count, true, buckets.Points());
         return result;
     }
 

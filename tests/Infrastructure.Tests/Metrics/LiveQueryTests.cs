@@ -78,4 +78,25 @@ public sealed class LiveQueryTests : QueueTestBase
         keys[a].Select(k => (k.Key, k.LastStep, k.Count)).Should().Equal(("loss", 2L, 3L), ("val/loss", 2L, 2L));
         keys[b].Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task The_streamed_comparison_read_downsamples_exactly_like_the_single_series_read()
+    {
+        var run = await NewRunAsync();
+        // Uneven batches, a NaN, an infinity, a spike, and a late batch of earlier steps (chunks out of order).
+        await WriteAsync(run, "loss", Enumerable.Range(0, 3000).Where(s => s % 7 != 3), s => s == 1234 ? double.NaN : s == 2223 ? 1e9 : Math.Sin(s / 50.0));
+        await WriteAsync(run, "loss", Enumerable.Range(3000, 2500), s => s == 4000 ? double.PositiveInfinity : Math.Cos(s / 80.0));
+        await WriteAsync(run, "loss", Enumerable.Range(0, 3000).Where(s => s % 7 == 3), s => -2.0);
+        var queries = new MetricQueries(DataSource);
+
+        var single = await queries.SeriesAsync(run, "loss", maxPoints: 300);
+        var streamed = (await queries.SeriesForRunsAsync([run], "loss", maxPoints: 300))[run];
+        single.Downsampled.Should().BeTrue();
+        streamed.RawCount.Should().Be(single.RawCount).And.Be(5500);
+        var firstDifference = Enumerable.Range(0, Math.Min(single.Points.Count, streamed.Points.Count))
+            .FirstOrDefault(i => !single.Points[i].Equals(streamed.Points[i]), -1);
+        firstDifference.Should().Be(-1, $"streamed {(firstDifference < 0 ? "" : streamed.Points[firstDifference].ToString())} vs single {(firstDifference < 0 ? "" : single.Points[firstDifference].ToString())}");
+        streamed.Points.Should().HaveSameCount(single.Points);
+        streamed.Points.Should().Contain(p => double.IsNaN(p.Value)).And.Contain(p => p.Value == 1e9).And.Contain(p => p.Value == -2.0);
+    }
 }
