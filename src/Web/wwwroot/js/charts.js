@@ -1,6 +1,19 @@
 // Thin layer between the Blazor Chart component and plotly.js. The server sends downsampled series as binary
 // (Float32/Float64 bytes); the points stay here, so smoothing, log scale and appends need no round trip.
 window.dashboardCharts = (() => {
+    // WebGL draws big charts fast on a real GPU, but a browser without one (a VM, a remote desktop, headless
+    // Chromium) emulates it in software, 10× slower than SVG for 50 lines of 2,000 points. So: SVG unless the
+    // GPU is real and the chart big. window.dashboardChartsGl (true/false) overrides, for measurements.
+    const hardwareGl = (() => {
+        try {
+            const gl = document.createElement("canvas").getContext("webgl");
+            if (!gl) return false;
+            const info = gl.getExtension("WEBGL_debug_renderer_info");
+            const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+            return !/swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
+        } catch { return false; }
+    })();
+    const traceType = points => (window.dashboardChartsGl ?? (hardwareGl && points > 20000)) ? "scattergl" : "scatter";
     const palette = ["#4f6bed", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#525df4", "#bf399e", "#6c8893", "#ee6868"];
 
     function decode(bytes, bits) {
@@ -42,17 +55,18 @@ window.dashboardCharts = (() => {
     function build(state) {
         // A legend of dozens of runs buries the chart; then hover names the line (and the page has a ranking).
         const s = state.smoothing, many = state.traces.length > 1 && state.traces.length <= 8;
+        const type = traceType(state.traces.reduce((n, t) => n + t.x.length, 0));
         const data = state.traces.map((t, i) => {
             const color = t.color || palette[i % palette.length];
             return {
-                type: "scattergl", name: t.name, x: t.x, y: t.y, mode: t.mode || "lines", legendgroup: "g" + i,
+                type, name: t.name, x: t.x, y: t.y, mode: t.mode || "lines", legendgroup: "g" + i,
                 line: { color, width: s > 0 ? 1 : 1.6 }, marker: { color, size: 6 }, opacity: s > 0 ? 0.25 : 1,
                 showlegend: many && s === 0, hoverinfo: s > 0 ? "skip" : undefined,
             };
         });
         if (s > 0) state.traces.forEach((t, i) => {
             const color = t.color || palette[i % palette.length];
-            data.push({ type: "scattergl", name: t.name, x: t.x, y: t.sy, mode: t.mode || "lines", legendgroup: "g" + i,
+            data.push({ type, name: t.name, x: t.x, y: t.sy, mode: t.mode || "lines", legendgroup: "g" + i,
                         line: { color, width: 1.8 }, marker: { color, size: 6 }, showlegend: many });
         });
         return data;
@@ -62,8 +76,10 @@ window.dashboardCharts = (() => {
         const state = element._dashboard;
         state.revision++;
         const legend = state.traces.length > 1 && state.traces.length <= 8;
-        Plotly.react(element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
+        const drawn = Plotly.react(element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
         element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
+        // Blazor awaits the promise: a page's next live update waits until this one is drawn.
+        return drawn;
     }
 
     return {
@@ -75,7 +91,7 @@ window.dashboardCharts = (() => {
             };
             if (state.smoothing > 0) state.traces.forEach(t => smoothInto(t, state.smoothing, 0));
             element._dashboard = state;
-            draw(element);
+            return draw(element);
         },
         extend(element, indexes, xs, ys, xBits) {
             const state = element && element._dashboard;
@@ -88,20 +104,20 @@ window.dashboardCharts = (() => {
                 for (const v of decode(ys[k], 64)) t.y.push(v);
                 if (state.smoothing > 0) smoothInto(t, state.smoothing, from);
             });
-            draw(element);
+            return draw(element);
         },
         relayout(element, layout) {
             const state = element && element._dashboard;
             if (!state) return;
             state.layout = layout;
-            draw(element);
+            return draw(element);
         },
         smooth(element, smoothing) {
             const state = element && element._dashboard;
             if (!state) return;
             state.smoothing = smoothing || 0;
             if (state.smoothing > 0) state.traces.forEach(t => smoothInto(t, state.smoothing, 0));
-            draw(element);
+            return draw(element);
         },
         dispose(element) {
             if (!element) return;
