@@ -54,7 +54,7 @@ window.dashboardCharts = (() => {
 
     function build(state) {
         // A legend of dozens of runs buries the chart; then hover names the line (and the page has a ranking).
-        const s = state.smoothing, many = state.traces.length > 1 && state.traces.length <= 8;
+        const s = state.smoothing, many = state.layout.showLegend ?? (state.traces.length > 1 && state.traces.length <= 8);
         const type = traceType(state.traces.reduce((n, t) => n + t.x.length, 0));
         const data = state.traces.map((t, i) => {
             const color = t.color || palette[i % palette.length];
@@ -75,7 +75,7 @@ window.dashboardCharts = (() => {
     function draw(element) {
         const state = element._dashboard;
         state.revision++;
-        const legend = state.traces.length > 1 && state.traces.length <= 8;
+        const legend = state.layout.showLegend ?? (state.traces.length > 1 && state.traces.length <= 8);
         const drawn = Plotly.react(element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
         element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
         // Blazor awaits the promise: a page's next live update waits until this one is drawn.
