@@ -9,7 +9,7 @@ public sealed class ArtifactsTableTests
     public async Task Files_are_listed_with_sizes_and_escaped_download_links()
     {
         var created = new DateTimeOffset(2026, 11, 30, 21, 5, 0, TimeSpan.Zero);
-        var html = await Markup.RenderAsync<ArtifactsTable>(new Dictionary<string, object?>
+        var html = await MarkupDocument.RenderAsync<ArtifactsTable>(new Dictionary<string, object?>
         {
             [nameof(ArtifactsTable.Artifacts)] = new[]
             {
@@ -32,7 +32,7 @@ public sealed class ArtifactsTableTests
     [Fact]
     public async Task No_files_is_an_empty_state()
     {
-        var html = await Markup.RenderAsync<ArtifactsTable>(new Dictionary<string, object?> { [nameof(ArtifactsTable.Artifacts)] = Array.Empty<Artifact>() });
+        var html = await MarkupDocument.RenderAsync<ArtifactsTable>(new Dictionary<string, object?> { [nameof(ArtifactsTable.Artifacts)] = Array.Empty<Artifact>() });
         html.QuerySelector("[data-testid=run-artifacts] table").Should().BeNull();
         html.QuerySelector("[data-testid=run-artifacts] .empty")!.Text().Should().StartWith("No files yet");
     }

@@ -12,7 +12,7 @@ public sealed class ConfigDiffTableTests
     ];
 
     private static Task<AngleSharp.Dom.IDocument> RenderAsync(IReadOnlyList<string> configs, bool showAll = false) =>
-        Markup.RenderAsync<ConfigDiffTable>(new Dictionary<string, object?>
+        MarkupDocument.RenderAsync<ConfigDiffTable>(new Dictionary<string, object?>
         {
             [nameof(ConfigDiffTable.Columns)] = configs.Select((_, i) => $"run {i}").ToList(),
             [nameof(ConfigDiffTable.Rows)] = ConfigDiff.Of(configs),

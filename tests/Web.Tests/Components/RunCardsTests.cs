@@ -24,7 +24,7 @@ public sealed class RunCardsTests
     public async Task Facts_show_timings_attempts_worker_and_what_the_run_reported()
     {
         var worker = new WorkerInfo { Id = 4, Name = "gpu-0", Host = "box", Device = "cuda:0", GpuName = "H100", GpuMemoryMb = 81559 };
-        var html = await Markup.RenderAsync<RunFactsCard>(new Dictionary<string, object?>
+        var html = await MarkupDocument.RenderAsync<RunFactsCard>(new Dictionary<string, object?>
         {
             [nameof(RunFactsCard.Detail)] = Detail("""{"parameters": 1234567, "peak_gpu_memory_mb": 2048.5, "final": {"loss": 0.4321, "grad_norm": "NaN"}}""", worker: worker),
         });
@@ -41,7 +41,7 @@ public sealed class RunCardsTests
     [Fact]
     public async Task A_run_that_reported_nothing_has_no_summary_tables()
     {
-        var html = await Markup.RenderAsync<RunFactsCard>(new Dictionary<string, object?> { [nameof(RunFactsCard.Detail)] = Detail("{}", RunState.Queued) });
+        var html = await MarkupDocument.RenderAsync<RunFactsCard>(new Dictionary<string, object?> { [nameof(RunFactsCard.Detail)] = Detail("{}", RunState.Queued) });
         html.QuerySelector("[data-testid=run-summary]").Should().BeNull();
         html.QuerySelector("[data-testid=run-worker]")!.Text().Should().Be("not claimed yet");
     }
@@ -49,7 +49,7 @@ public sealed class RunCardsTests
     [Fact]
     public async Task The_log_card_shows_the_tail_and_says_when_it_is_cut()
     {
-        var html = await Markup.RenderAsync<RunLogCard>(new Dictionary<string, object?>
+        var html = await MarkupDocument.RenderAsync<RunLogCard>(new Dictionary<string, object?>
         {
             [nameof(RunLogCard.Tail)] = new RunLogTail(["step 9", "step 10 <b>"], 200_000, true),
             [nameof(RunLogCard.Live)] = true,
@@ -57,7 +57,7 @@ public sealed class RunCardsTests
         html.QuerySelector("[data-testid=run-log]")!.TextContent.Should().Be("step 9\nstep 10 <b>", "log text is escaped, never markup");
         html.QuerySelector(".card-head .muted")!.Text().Should().Contain("live").And.Contain("last 2 lines of 195.3 KiB");
 
-        var empty = await Markup.RenderAsync<RunLogCard>(new Dictionary<string, object?> { [nameof(RunLogCard.Tail)] = RunLogTail.None, [nameof(RunLogCard.Finished)] = true });
+        var empty = await MarkupDocument.RenderAsync<RunLogCard>(new Dictionary<string, object?> { [nameof(RunLogCard.Tail)] = RunLogTail.None, [nameof(RunLogCard.Finished)] = true });
         empty.QuerySelector("[data-testid=run-log]")!.Text().Should().Be("This run wrote no log.");
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Dashboard.Web.Tests.Components;
 
 /// <summary>Renders a component to HTML with ASP.NET Core's HtmlRenderer and parses it, for markup assertions.</summary>
-public static class Markup
+public static class MarkupDocument
 {
     public static async Task<IDocument> RenderAsync<TComponent>(IDictionary<string, object?> parameters) where TComponent : IComponent
     {

@@ -2,7 +2,7 @@ using Dashboard.Web.Components.Compare;
 
 namespace Dashboard.Web.Tests.Components;
 
-public sealed class RankingTableTests
+public sealed class CompareRankingTableTests
 {
     private static readonly RankingEntry[] Entries =
     [
@@ -38,11 +38,11 @@ public sealed class RankingTableTests
     [Fact]
     public async Task The_table_shows_ranks_values_signed_deltas_and_the_baseline()
     {
-        var html = await Markup.RenderAsync<RankingTable>(new Dictionary<string, object?>
+        var html = await MarkupDocument.RenderAsync<CompareRankingTable>(new Dictionary<string, object?>
         {
-            [nameof(RankingTable.Ranked)] = CompareRanking.Rank(Entries, higherIsBetter: false, baselineRunId: 1),
-            [nameof(RankingTable.Metrics)] = new[] { "loss", "val/loss" },
-            [nameof(RankingTable.Metric)] = "loss",
+            [nameof(CompareRankingTable.Ranked)] = CompareRanking.Rank(Entries, higherIsBetter: false, baselineRunId: 1),
+            [nameof(CompareRankingTable.Metrics)] = new[] { "loss", "val/loss" },
+            [nameof(CompareRankingTable.Metric)] = "loss",
         });
         var rows = html.QuerySelectorAll("[data-testid=ranking-row]");
         rows.Select(r => r.GetAttribute("data-run")).Should().Equal("2", "5", "1", "4", "3", "6");
@@ -63,11 +63,11 @@ public sealed class RankingTableTests
     [Fact]
     public async Task No_values_yet_is_an_empty_state_naming_the_metric()
     {
-        var html = await Markup.RenderAsync<RankingTable>(new Dictionary<string, object?>
+        var html = await MarkupDocument.RenderAsync<CompareRankingTable>(new Dictionary<string, object?>
         {
-            [nameof(RankingTable.Ranked)] = Array.Empty<RankedRun>(),
-            [nameof(RankingTable.Metrics)] = Array.Empty<string>(),
-            [nameof(RankingTable.Metric)] = "val/loss",
+            [nameof(CompareRankingTable.Ranked)] = Array.Empty<RankedRun>(),
+            [nameof(CompareRankingTable.Metrics)] = Array.Empty<string>(),
+            [nameof(CompareRankingTable.Metric)] = "val/loss",
         });
         html.QuerySelector(".empty")!.Text().Should().Be("No run reports val/loss yet.");
     }

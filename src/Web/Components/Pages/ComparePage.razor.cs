@@ -4,9 +4,10 @@ using Dashboard.Infrastructure.Metrics;
 using Dashboard.Infrastructure.Reading;
 using Dashboard.Web.Components.Metrics;
 using Dashboard.Web.Live;
+using Dashboard.Web.Components.Compare;
 using Microsoft.AspNetCore.Components;
 
-namespace Dashboard.Web.Components.Compare;
+namespace Dashboard.Web.Components.Pages;
 
 /// <summary>
 /// Runs from any experiments side by side: a ranking by a metric's final value with deltas against a baseline,
