@@ -50,3 +50,13 @@ ensure_web_assets() {
     mkdir -p "$web/wwwroot/lib/plotly"
     cp -u "$web/node_modules/plotly.js-dist-min/plotly.min.js" "$web/wwwroot/lib/plotly/plotly.min.js"
 }
+
+# Text corpora of the language-model families (data/corpus: package.json + package-lock.json, node_modules
+# ignored). npm ci again whenever the lock file is newer than the installed tree.
+ensure_corpus() {
+    local dir=data/corpus
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        echo "Installing the text corpora (npm ci in $dir)…"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+}

@@ -23,6 +23,27 @@ public static class Cuda
 
     /// <summary>Returns cached, unused blocks to the driver.</summary>
     public static void EmptyCache() => NativeMethods.Check(NativeMethods.dt_cuda_empty_cache());
+
+    /// <summary>
+    /// Runs this thread's CUDA work on a side stream until disposed (PyTorch's <c>with torch.cuda.stream(s)</c>, with
+    /// the waits on both sides: the side stream starts after the work queued so far, and later work on the previous
+    /// stream starts after the side stream's). CUDA graphs want their warm-up iterations run this way.
+    /// Dispose on the thread that made it.
+    /// </summary>
+    public static IDisposable SideStream(int device = 0) => new SideStreamGuard(device);
+
+    private sealed class SideStreamGuard : IDisposable
+    {
+        private IntPtr _guard;
+
+        public SideStreamGuard(int device) => NativeMethods.Check(NativeMethods.dt_cuda_side_stream_begin(device, out _guard));
+
+        public void Dispose()
+        {
+            var g = Interlocked.Exchange(ref _guard, IntPtr.Zero);
+            if (g != IntPtr.Zero) NativeMethods.Check(NativeMethods.dt_cuda_side_stream_end(g));
+        }
+    }
 }
 
 public readonly record struct CudaMemoryStats(long AllocatedBytes, long ReservedBytes, long PeakAllocatedBytes);

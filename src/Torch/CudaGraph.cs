@@ -15,7 +15,8 @@ public sealed class CudaGraph : IDisposable
 
     public CudaGraph() => NativeMethods.Check(NativeMethods.dt_cuda_graph_new(out _graph));
 
-    public void BeginCapture() => NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_begin(Live()));
+    /// <summary>Starts recording on a side stream of <paramref name="device"/> (-1: the thread's current CUDA device).</summary>
+    public void BeginCapture(int device = -1) => NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_begin(Live(), device));
 
     public void EndCapture() => NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_end(Live()));
 

@@ -132,6 +132,7 @@ internal static class Ops
     internal static readonly Op MulInPlace = new("aten::mul_", "Tensor");
     internal static readonly Op MulScalarInPlace = new("aten::mul_", "Scalar");
     internal static readonly Op DivScalarInPlace = new("aten::div_", "Scalar");
+    internal static readonly Op DivInPlace = new("aten::div_", "Tensor");
     internal static readonly Op AddcmulInPlace = new("aten::addcmul_");
     internal static readonly Op AddcdivInPlace = new("aten::addcdiv_");
     internal static readonly Op LerpInPlace = new("aten::lerp_", "Scalar");

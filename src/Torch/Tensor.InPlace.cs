@@ -11,6 +11,7 @@ public sealed partial class Tensor
     public Tensor Mul_(Tensor other) { Ops.MulInPlace.CallInPlace(this, other); return this; }
     public Tensor Mul_(double value) { Ops.MulScalarInPlace.CallInPlace(this, value); return this; }
     public Tensor Div_(double value) { Ops.DivScalarInPlace.CallInPlace(this, value); return this; }
+    public Tensor Div_(Tensor other) { Ops.DivInPlace.CallInPlace(this, other); return this; }
 
     /// <summary>this += value * t1 * t2.</summary>
     public Tensor Addcmul_(Tensor t1, Tensor t2, double value = 1.0) { Ops.AddcmulInPlace.CallInPlace(this, t1, t2, value); return this; }

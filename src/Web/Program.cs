@@ -4,7 +4,9 @@ using Dashboard.Infrastructure.Artifacts;
 using Dashboard.Infrastructure.Database;
 using Dashboard.Infrastructure.Metrics;
 using Dashboard.Infrastructure.Queue;
+using Dashboard.Infrastructure.Reading;
 using Dashboard.Web.Access;
+using Dashboard.Web.Actions;
 using Dashboard.Web.Api;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
@@ -12,11 +14,14 @@ using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 
+if (AdminCommand.Handles(args)) return await AdminCommand.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 var options = DashboardOptions.From(builder.Configuration);
+var access = AccessOptions.From(builder.Configuration);
 var database = await DatabaseConnection.OpenAsync(
     builder.Configuration.GetConnectionString("Dashboard"), options.DataDirectory, Console.WriteLine);
 
@@ -31,16 +36,18 @@ services.AddSingleton<MetricQueries>();
 services.AddSingleton<MetricExport>();
 services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPath));
 services.AddDbContextFactory<DashboardDbContext>(db => db.UseNpgsql(database.DataSource));
+services.AddSingleton<ExperimentList>();
+services.AddSingleton<ExperimentReader>();
+services.AddSingleton<QueueOverview>();
+services.AddSingleton<ExperimentActions>();
+services.AddSingleton<RunActions>();
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
 services.AddLiveUpdates();
 
 services.AddRazorComponents().AddInteractiveServerComponents();
 services.AddCascadingAuthenticationState();
-// Sign-in and review links replace these open policies (issue 4's access piece).
-services.AddAuthorizationBuilder()
-    .AddPolicy(AccessPolicies.View, policy => policy.RequireAssertion(_ => true))
-    .AddPolicy(AccessPolicies.Act, policy => policy.RequireAssertion(_ => true));
+services.AddDashboardAccess(access, options); // sign-in, API tokens, review links, the View and Act policies
 
 services.Configure<JsonOptions>(json =>
 {
@@ -58,16 +65,19 @@ app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.Use
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRouting(); // after the re-execute above, so a re-executed request is routed again
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapOpenApi();
 
-var api = app.MapGroup("/api");
+var api = app.MapGroup("/api").RequireAccessByMethod(); // GET needs View, anything else Act
 api.MapExperimentEndpoints();
 api.MapRunEndpoints();
 api.MapMetricEndpoints();
 api.MapArtifactEndpoints();
 api.MapCatalogueEndpoints();
+app.MapAccessEndpoints();
 app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
 {
     await using var command = db.DataSource.CreateCommand("SELECT 1");
@@ -77,11 +87,16 @@ app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
 app.MapLiveUpdates();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
+var firstStart = await FirstAdmin.EnsureAsync(app.Services, access, options, database.IsEmbedded);
 app.Lifetime.ApplicationStarted.Register(() =>
-    Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser."));
+{
+    Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser.");
+    foreach (var line in firstStart) Console.WriteLine(line);
+});
 app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the web tests' WebApplicationFactory.</summary>
 public partial class Program;

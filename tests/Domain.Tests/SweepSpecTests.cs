@@ -44,4 +44,56 @@ public sealed class SweepSpecTests
         var act = () => SweepSpec.Parse(JsonNode.Parse("""{"axes": {"a": [1,2,3,4,5,6,7,8,9,10,11]}, "seeds": 1000}"""));
         act.Should().Throw<InvalidInputException>().WithMessage("*11000*");
     }
+
+    [Theory]
+    [InlineData("""{"axes": {"scale": [1, 2, 4]}}""")]
+    [InlineData("""{"axes": {"lr": [0.1]}, "seeds": [0, 7]}""")]
+    [InlineData("""{"seeds": 3}""")]
+    public void The_stored_form_reads_back_as_the_same_sweep(string json)
+    {
+        var spec = SweepSpec.Parse(JsonNode.Parse(json));
+        var again = SweepSpec.Parse(spec.ToJson());
+        again.RunCount.Should().Be(spec.RunCount);
+        again.Seeds.Should().Equal(spec.Seeds);
+        again.Axes.Select(a => a.Path).Should().Equal(spec.Axes.Select(a => a.Path));
+    }
+}
+
+public sealed class NamedSweepConfigsTests
+{
+    [Fact]
+    public void Named_configs_are_the_outer_loop_over_the_grid_and_the_seeds()
+    {
+        var spec = SweepSpec.Parse(JsonNode.Parse("""
+            {"configs": {"a": {"lr": 0.1}, "b": {"lr": 0.2, "model.depth": 4}}, "axes": {"width": [8, 16]}, "seeds": [3]}
+            """));
+        spec.RunCount.Should().Be(4);
+        var points = spec.Expand(new JsonObject { ["lr"] = 1.0 });
+        points.Select(p => (p.AxisValues["config"]!.GetValue<string>(), p.Config["lr"]!.GetValue<double>(), p.Config["width"]!.GetValue<int>()))
+            .Should().Equal(("a", 0.1, 8), ("a", 0.1, 16), ("b", 0.2, 8), ("b", 0.2, 16));
+        points[2].Config["model"]!["depth"]!.GetValue<int>().Should().Be(4);
+        points.Should().OnlyContain(p => p.Seed == 3);
+    }
+
+    [Fact]
+    public void Configs_survive_a_round_trip_through_json()
+    {
+        var json = """{"configs": {"x": {"lr": 0.1}, "y": {}}}""";
+        var again = SweepSpec.Parse(SweepSpec.Parse(JsonNode.Parse(json)).ToJson());
+        again.Configs.Select(c => c.Name).Should().Equal("x", "y");
+        again.RunCount.Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData("""{"configs": {}}""", "sweep.configs")]
+    [InlineData("""{"configs": [1]}""", "sweep.configs")]
+    [InlineData("""{"configs": {"a": 1}}""", "sweep.configs.a")]
+    [InlineData("""{"configs": {"a": {"seed": 1}}}""", "sweep.configs.a.seed")]
+    [InlineData("""{"configs": {"a": {"lr": 1}}, "axes": {"lr": [1, 2]}}""", "sweep.configs.a.lr")]
+    [InlineData("""{"configs": {"a": {}}, "axes": {"config": [1, 2]}}""", "sweep.axes.config")]
+    public void Malformed_configs_name_the_field(string json, string field)
+    {
+        var act = () => SweepSpec.Parse(JsonNode.Parse(json));
+        act.Should().Throw<InvalidInputException>().Which.Errors.Select(e => e.Field).Should().Contain(field);
+    }
 }

@@ -71,17 +71,28 @@ public static class ExperimentRequest
         try { sweep = SweepSpec.Parse(request["sweep"]); }
         catch (InvalidInputException e) { errors.AddRange(e.Errors); }
 
-        // Every run's config must be valid, not just the base one: an axis can carry a bad value.
-        if (family is not null && errors.Count == 0 && sweep.Axes.Count > 0)
+        // Every run's config must be valid, not just the base one: an axis or a named config can carry a bad value.
+        if (family is not null && errors.Count == 0 && (sweep.Axes.Count > 0 || sweep.Configs.Count > 0))
         {
             foreach (var point in sweep.Expand(config))
             {
                 var problems = family.Validate(point.Config);
                 if (problems.Count == 0) continue;
-                errors.AddRange(problems.Select(p => p with
+                var named = point.AxisValues[SweepSpec.ConfigKey]?.GetValue<string>() is { } configName
+                    ? sweep.Configs.FirstOrDefault(c => c.Name == configName)
+                    : null;
+                errors.AddRange(problems.Select(p =>
                 {
-                    Field = "sweep.axes." + p.Field["config.".Length..],
-                    Message = $"{p.Message} (run {point.Index}: {point.AxisValues.ToJsonString()})",
+                    var path = p.Field["config.".Length..];
+                    var inConfig = named is not null && named.Values.Any(v => v.Key == path || path.StartsWith(v.Key + ".", StringComparison.Ordinal));
+                    var onAxis = sweep.Axes.Any(a => a.Path == path);
+                    return p with
+                    {
+                        Field = inConfig ? $"sweep.configs.{named!.Name}.{path}"
+                            : named is not null && !onAxis ? $"sweep.configs.{named.Name}"
+                            : "sweep.axes." + path,
+                        Message = $"{p.Message} (run {point.Index}: {point.AxisValues.ToJsonString()})",
+                    };
                 }));
                 break;
             }
@@ -173,7 +184,7 @@ public static class ExperimentRequest
         }
     }
 
-    private static IReadOnlyList<string> Tags(JsonObject request, List<ValidationError> errors)
+    internal static IReadOnlyList<string> Tags(JsonObject request, List<ValidationError> errors)
     {
         switch (request["tags"])
         {

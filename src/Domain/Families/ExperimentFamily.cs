@@ -18,6 +18,8 @@ public abstract class ExperimentFamily
     /// <summary>The metric a ranking sorts by (lower is better unless <see cref="HigherIsBetter"/>).</summary>
     public virtual string PrimaryMetric => Metrics.MetricKey.Loss;
     public virtual bool HigherIsBetter => false;
+    /// <summary>How this family tells a divergent run from a bounded one; null when it defines no rule.</summary>
+    public virtual DivergenceRule? Divergence => null;
 
     public JsonObject Defaults => new(Fields
         .Where(f => f.Default is not null)

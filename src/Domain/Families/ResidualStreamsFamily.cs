@@ -56,6 +56,9 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
             new JsonObject { ["depth"] = 4, ["width"] = 16, ["vocab"] = 32, ["seq_len"] = 8, ["batch"] = 4, ["steps"] = 20, ["checkpoint_every"] = 10 }),
     ];
 
+    /// <summary>A NaN or infinite loss ends the run as diverged; a finite last loss is bounded.</summary>
+    public override DivergenceRule? Divergence { get; } = new(Metrics.MetricKey.Loss);
+
     public override long? TotalSteps(JsonObject config) =>
         ConfigValue.Integer(config["steps"]);
 }

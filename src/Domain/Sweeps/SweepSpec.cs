@@ -7,14 +7,26 @@ namespace Dashboard.Domain.Sweeps;
 /// <c>{"axes": {"variant": ["hc", "mhc"], "depth": [12, 24]}, "seeds": [0, 1, 2]}</c>; "seeds" may also be
 /// a count N, meaning seeds 0..N-1. Runs are the product of the axes in the order given (the last axis
 /// varies fastest), with seeds innermost.
+/// <para>
+/// A sweep may also list named configs, for runs that are hand-picked rather than a grid:
+/// <c>{"configs": {"baseline": {}, "lazy_proj_10": {"projection_every": 10}}}</c>. Each named config sets its
+/// fields over the base config; the configs are the outermost loop (times the grid, times the seeds), and a
+/// run's axis values name its config under "config".
+/// </para>
 /// </summary>
 public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long> Seeds)
 {
     public const int MaxRuns = 10_000;
 
+    /// <summary>The key under which a run's axis values name its config from <see cref="Configs"/>.</summary>
+    public const string ConfigKey = "config";
+
     public static readonly SweepSpec Single = new([], []);
 
-    public int RunCount => Axes.Aggregate(Math.Max(1, Seeds.Count), (count, axis) => count * axis.Values.Count);
+    /// <summary>Named configs (empty: none, the grid alone).</summary>
+    public IReadOnlyList<NamedConfig> Configs { get; init; } = [];
+
+    public int RunCount => Axes.Aggregate(Math.Max(1, Seeds.Count) * Math.Max(1, Configs.Count), (count, axis) => count * axis.Values.Count);
 
     public static SweepSpec Parse(JsonNode? node, string field = "sweep")
     {
@@ -24,8 +36,8 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
 
         var errors = new List<ValidationError>();
         foreach (var (name, _) in obj)
-            if (name is not ("axes" or "seeds"))
-                errors.Add(new($"{field}.{name}", "is not a sweep field; use 'axes' and 'seeds'."));
+            if (name is not ("axes" or "seeds" or "configs"))
+                errors.Add(new($"{field}.{name}", "is not a sweep field; use 'axes', 'configs' and 'seeds'."));
 
         var axes = new List<SweepAxis>();
         switch (obj["axes"])
@@ -50,6 +62,47 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
                 break;
         }
 
+        var configs = new List<NamedConfig>();
+        switch (obj["configs"])
+        {
+            case null: break;
+            case JsonObject configObject when configObject.Count > 0:
+                foreach (var (name, values) in configObject)
+                {
+                    var configField = $"{field}.configs.{name}";
+                    if (name.Length is 0 or > 100)
+                    {
+                        errors.Add(new(configField, "config names are 1 to 100 characters."));
+                        continue;
+                    }
+                    if (values is not JsonObject fields)
+                    {
+                        errors.Add(new(configField, "must be an object of config fields and their values, e.g. {\"lr\": 0.01}."));
+                        continue;
+                    }
+                    var pairs = new List<KeyValuePair<string, JsonNode?>>();
+                    foreach (var (path, value) in fields)
+                    {
+                        if (!ConfigPath.IsValid(path))
+                            errors.Add(new($"{configField}.{path}", "config fields are paths like 'lr' or 'optimizer.lr'."));
+                        else if (path == "seed")
+                            errors.Add(new($"{configField}.{path}", "sweep seeds with 'seeds', not in a config."));
+                        else
+                            pairs.Add(KeyValuePair.Create(path, value?.DeepClone()));
+                    }
+                    configs.Add(new NamedConfig(name, pairs));
+                }
+                break;
+            default:
+                errors.Add(new($"{field}.configs", "must be a non-empty object mapping config names to objects of config fields."));
+                break;
+        }
+        if (configs.Count > 0 && axes.Any(a => a.Path == ConfigKey))
+            errors.Add(new($"{field}.axes.{ConfigKey}", "runs of a sweep with configs are named by 'config': rename this axis."));
+        foreach (var axis in axes)
+            if (configs.FirstOrDefault(c => c.Values.Any(v => v.Key == axis.Path)) is { } clash)
+                errors.Add(new($"{field}.configs.{clash.Name}.{axis.Path}", "is also a sweep axis; set it in one place."));
+
         var seeds = new List<long>();
         switch (obj["seeds"])
         {
@@ -73,32 +126,52 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
         }
 
         if (errors.Count > 0) throw new InvalidInputException(errors);
-        var spec = new SweepSpec(axes, seeds);
-        var runs = axes.Aggregate(Math.Max(1L, seeds.Count), (c, a) => c * a.Values.Count);
+        var spec = new SweepSpec(axes, seeds) { Configs = configs };
+        var runs = axes.Aggregate(Math.Max(1L, seeds.Count) * Math.Max(1L, configs.Count), (c, a) => c * a.Values.Count);
         if (runs > MaxRuns)
             throw new InvalidInputException(field, $"expands to {runs} runs; at most {MaxRuns} are allowed in one experiment.");
         return spec;
     }
 
-    public JsonObject ToJson() => new()
+    /// <summary>The JSON form that <see cref="Parse"/> reads back; "seeds" and "configs" are left out when there are none.</summary>
+    public JsonObject ToJson()
     {
-        ["axes"] = new JsonObject(Axes.Select(a =>
-            KeyValuePair.Create(a.Path, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray())))),
-        ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
-    };
+        var json = new JsonObject
+        {
+            ["axes"] = new JsonObject(Axes.Select(a =>
+                KeyValuePair.Create(a.Path, (JsonNode?)new JsonArray(a.Values.Select(v => v?.DeepClone()).ToArray())))),
+        };
+        if (Seeds.Count > 0) json["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        if (Configs.Count > 0)
+            json["configs"] = new JsonObject(Configs.Select(c => KeyValuePair.Create(c.Name,
+                (JsonNode?)new JsonObject(c.Values.Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone()))))));
+        return json;
+    }
 
     /// <summary>Every run of the sweep over <paramref name="baseConfig"/>, which is left unchanged.</summary>
     public IReadOnlyList<SweepPoint> Expand(JsonObject baseConfig)
     {
         var points = new List<SweepPoint>(RunCount);
-        var combination = new int[Axes.Count];
         IReadOnlyList<long?> seeds = Seeds.Count == 0 ? [null] : Seeds.Select(s => (long?)s).ToList();
+        if (Configs.Count == 0) ExpandGrid(baseConfig, null, seeds, points);
+        foreach (var named in Configs) ExpandGrid(baseConfig, named, seeds, points);
+        return points;
+    }
+
+    private void ExpandGrid(JsonObject baseConfig, NamedConfig? named, IReadOnlyList<long?> seeds, List<SweepPoint> points)
+    {
+        var combination = new int[Axes.Count];
         while (true)
         {
             foreach (var seed in seeds)
             {
                 var config = (JsonObject)baseConfig.DeepClone();
                 var axisValues = new JsonObject();
+                if (named is not null)
+                {
+                    axisValues[ConfigKey] = named.Name;
+                    foreach (var (path, value) in named.Values) ConfigPath.Set(config, path, value?.DeepClone());
+                }
                 for (var a = 0; a < Axes.Count; a++)
                 {
                     var value = Axes[a].Values[combination[a]];
@@ -108,7 +181,7 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
                 if (seed is { } s) config["seed"] = s;
                 points.Add(new SweepPoint(points.Count, config, seed, axisValues));
             }
-            if (!Advance(combination)) return points;
+            if (!Advance(combination)) return;
         }
     }
 

@@ -1,8 +1,10 @@
+using Dashboard.Domain.Access;
 using Dashboard.Domain.Artifacts;
 using Dashboard.Domain.Experiments;
 using Dashboard.Domain.Runs;
 using Dashboard.Domain.Scheduling;
 using Dashboard.Domain.Workers;
+using Dashboard.Infrastructure.Access;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Infrastructure.Database;
@@ -17,9 +19,13 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<WorkerInfo> Workers => Set<WorkerInfo>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ReviewLink> ReviewLinks => Set<ReviewLink>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        model.MapAccess();
         model.Entity<Experiment>(e =>
         {
             e.ToTable("experiments");

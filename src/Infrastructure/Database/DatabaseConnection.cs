@@ -28,6 +28,10 @@ public sealed class DatabaseConnection : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>Whether the embedded cluster under <paramref name="dataDirectory"/> is running now (another process uses it).</summary>
+    public static bool EmbeddedServerRunning(string dataDirectory) =>
+        Embedded.EmbeddedPostgres.IsRunning(Path.Combine(Path.GetFullPath(dataDirectory), "postgres"));
+
     /// <summary>Connects (starting the embedded cluster when <paramref name="connectionString"/> is empty) and migrates.</summary>
     public static async Task<DatabaseConnection> OpenAsync(string? connectionString, string dataDirectory,
         Action<string> log, CancellationToken ct = default)

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "dashtorch";
 
     /// <summary>Must equal DT_ABI_VERSION in dashtorch.h; checked when the library is loaded.</summary>
-    internal const int AbiVersion = 3;
+    internal const int AbiVersion = 4;
 
     [LibraryImport(Library)] internal static partial IntPtr dt_last_error();
     [LibraryImport(Library)] internal static partial int dt_abi_version();
@@ -73,10 +73,12 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_cuda_reset_peak(int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_empty_cache();
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_new(out IntPtr graph);
-    [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_begin(IntPtr graph);
+    [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_begin(IntPtr graph, int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_end(IntPtr graph);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_replay(IntPtr graph);
     [LibraryImport(Library)] internal static partial void dt_cuda_graph_free(IntPtr graph);
+    [LibraryImport(Library)] internal static partial int dt_cuda_side_stream_begin(int deviceIndex, out IntPtr guard);
+    [LibraryImport(Library)] internal static partial int dt_cuda_side_stream_end(IntPtr guard);
 
     [LibraryImport(Library)] internal static partial int dt_set_num_threads(int n);
 

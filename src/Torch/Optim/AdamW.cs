@@ -9,26 +9,37 @@ namespace Dashboard.Torch.Optim;
 public sealed class AdamW : Optimizer
 {
     private readonly Dictionary<int, State> _state = [];
+    private readonly Dictionary<int, Tensor> _groupSteps = [];
 
     public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 1e-2, bool useForeach = true)
-        : this([new ParamGroup(parameters, learningRate, weightDecay)], beta1, beta2, eps, useForeach) { }
+        double eps = 1e-8, double weightDecay = 1e-2, bool useForeach = true, bool capturable = false)
+        : this([new ParamGroup(parameters, learningRate, weightDecay)], beta1, beta2, eps, useForeach, capturable) { }
 
     /// <param name="useForeach">
     /// Update each group with libtorch's multi-tensor (_foreach_*) kernels: the same arithmetic,
     /// far fewer kernel launches on a GPU. Groups whose parameters are at different steps, or a
     /// libtorch without those ops, take the per-tensor path.
     /// </param>
-    public AdamW(IEnumerable<ParamGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, bool useForeach = true)
+    /// <param name="capturable">
+    /// Keep the step count on the parameters' device and compute the bias corrections there (PyTorch's
+    /// <c>capturable=True</c>), so that a step can be captured in a CUDA graph and replayed: no value of a step is
+    /// decided on the host. The parameters of a group then share one step counter. Learning rates and weight decay
+    /// are still read on the host, so a captured step keeps the ones it was captured with.
+    /// </param>
+    public AdamW(IEnumerable<ParamGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, bool useForeach = true,
+        bool capturable = false)
         : base(groups)
     {
         Beta1 = beta1;
         Beta2 = beta2;
         Eps = eps;
         Foreach = useForeach && ForeachOps.Available;
+        Capturable = capturable;
     }
 
     public bool Foreach { get; }
+
+    public bool Capturable { get; }
 
     public double Beta1 { get; }
     public double Beta2 { get; }
@@ -45,8 +56,10 @@ public sealed class AdamW : Optimizer
     {
         using var noGrad = Torch.NoGrad();
         var index = 0;
+        var groupIndex = 0;
         foreach (var group in Groups)
         {
+            var g = groupIndex++;
             using var scope = Torch.NewDisposeScope();
             var items = new List<(Tensor Param, Tensor Grad, State State)>();
             foreach (var p in group.Parameters)
@@ -59,7 +72,8 @@ public sealed class AdamW : Optimizer
                 items.Add((p, grad, s));
             }
             if (items.Count == 0) continue;
-            if (Foreach && items.All(it => it.State.Step == items[0].State.Step)) StepForeach(group, items);
+            if (Capturable) StepCapturable(g, group, items);
+            else if (Foreach && items.All(it => it.State.Step == items[0].State.Step)) StepForeach(group, items);
             else foreach (var it in items) StepOne(group, it.Param, it.Grad, it.State);
         }
     }
@@ -105,8 +119,68 @@ public sealed class AdamW : Optimizer
         ForeachOps.AddcdivScalar.CallInPlace(ps, m, denom, -stepSize);
     }
 
+    // The same update with the step count and the bias corrections as device tensors (PyTorch's capturable
+    // multi-tensor AdamW): p ← p·(1 − lr·wd); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;
+    // p ← p + m / ((√v / √(1 − β₂ᵗ) + ε) / (−lr / (1 − β₁ᵗ))).
+    private void StepCapturable(int groupIndex, ParamGroup group, List<(Tensor Param, Tensor Grad, State State)> items)
+    {
+        var step = GroupStep(groupIndex, items[0].Param);
+        step.Add_(1.0);
+        double lr = group.LearningRate, wd = group.WeightDecay;
+        var negativeStepSize = (1.0 - ForeachOps.PowScalarBase.Call(Beta1, step)).Reciprocal().Mul_(-lr);   // −lr / (1 − β₁ᵗ)
+        var biasCorrection2Sqrt = (1.0 - ForeachOps.PowScalarBase.Call(Beta2, step)).Sqrt();              // √(1 − β₂ᵗ)
+        if (Foreach)
+        {
+            var ps = items.Select(it => it.Param).ToArray();
+            var gs = items.Select(it => it.Grad).ToArray();
+            var m = items.Select(it => it.State.ExpAvg).ToArray();
+            var v = items.Select(it => it.State.ExpAvgSq).ToArray();
+            ForeachOps.MulScalar.CallInPlace(ps, 1 - lr * wd);
+            ForeachOps.MulScalar.CallInPlace(m, Beta1);
+            ForeachOps.AddList.CallInPlace(m, gs, 1 - Beta1);
+            ForeachOps.MulScalar.CallInPlace(v, Beta2);
+            ForeachOps.AddcmulScalar.CallInPlace(v, gs, gs, 1 - Beta2);
+            var denom = ForeachOps.Sqrt.CallMany(v.Length, v).Select(t => t!).ToArray();
+            DivideEach(denom, biasCorrection2Sqrt);
+            ForeachOps.AddScalar.CallInPlace(denom, Eps);
+            DivideEach(denom, negativeStepSize);
+            ForeachOps.AddcdivScalar.CallInPlace(ps, m, denom, 1.0);
+            return;
+        }
+        foreach (var (p, grad, s) in items)
+        {
+            p.Mul_(1 - lr * wd);
+            s.ExpAvg.Mul_(Beta1).Add_(grad, alpha: 1 - Beta1);
+            s.ExpAvgSq.Mul_(Beta2).Addcmul_(grad, grad, value: 1 - Beta2);
+            var denom = (s.ExpAvgSq.Sqrt() / biasCorrection2Sqrt).Add_(Eps).Div_(negativeStepSize);
+            p.Addcdiv_(s.ExpAvg, denom);
+        }
+    }
+
+    /// <summary>tensors[i] /= divisor (a 0-dimensional tensor): one multi-tensor kernel where libtorch has it (2.1+).</summary>
+    private static void DivideEach(Tensor[] tensors, Tensor divisor)
+    {
+        if (ForeachOps.DivTensorAvailable) ForeachOps.DivTensor.CallInPlace(tensors, divisor);
+        else foreach (var t in tensors) t.Div_(divisor);
+    }
+
+    /// <summary>The group's step count on the parameters' device (float64 for float64 parameters, else float32, as PyTorch).</summary>
+    private Tensor GroupStep(int groupIndex, Tensor like)
+    {
+        if (_groupSteps.TryGetValue(groupIndex, out var step)) return step;
+        var dtype = like.Dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        using (var scope = Torch.NewDisposeScope()) step = Own(Torch.Zeros([], dtype, like.Device));
+        _groupSteps[groupIndex] = step;
+        return step;
+    }
+
     private static class ForeachOps
     {
+        internal static readonly Op PowScalarBase = new("aten::pow", "Scalar");
+        internal static readonly Op DivTensor = new("aten::_foreach_div_", "Tensor");
+        internal static bool DivTensorAvailable => s_divTensor.Value;
+        private static readonly Lazy<bool> s_divTensor = new(() => Op.Exists(DivTensor.Name, DivTensor.Overload));
+
         internal static readonly Op MulScalar = new("aten::_foreach_mul_", "Scalar");
         internal static readonly Op DivScalar = new("aten::_foreach_div_", "Scalar");
         internal static readonly Op AddScalar = new("aten::_foreach_add_", "Scalar");
@@ -141,6 +215,14 @@ public sealed class AdamW : Optimizer
             ["beta2"] = Format(Beta2),
             ["eps"] = Format(Eps),
         };
+        if (Capturable)
+        {
+            var steps = _groupSteps.ToDictionary(kv => kv.Key, kv => (long)Math.Round(kv.Value.ToDouble()));
+            foreach (var (i, _, group) in Indexed())
+                if (_state.ContainsKey(i) && steps.TryGetValue(GroupIndex(group), out var step))
+                    values[$"{i}.step"] = step.ToString(CultureInfo.InvariantCulture);
+            return values;
+        }
         foreach (var (i, s) in _state) values[$"{i}.step"] = s.Step.ToString(CultureInfo.InvariantCulture);
         return values;
     }
@@ -149,7 +231,7 @@ public sealed class AdamW : Optimizer
     {
         base.LoadState(tensors, values);
         using var noGrad = Torch.NoGrad();
-        foreach (var (i, p, _) in Indexed())
+        foreach (var (i, p, group) in Indexed())
         {
             if (!values.TryGetValue($"{i}.step", out var step)) continue;
             if (!_state.TryGetValue(i, out var s))
@@ -157,7 +239,15 @@ public sealed class AdamW : Optimizer
             s.ExpAvg.CopyFrom(tensors[$"{i}.exp_avg"]);
             s.ExpAvgSq.CopyFrom(tensors[$"{i}.exp_avg_sq"]);
             s.Step = long.Parse(step, CultureInfo.InvariantCulture);
+            if (Capturable) GroupStep(GroupIndex(group), p).Fill_(s.Step);
         }
+    }
+
+    private int GroupIndex(ParamGroup group)
+    {
+        for (var g = 0; g < Groups.Count; g++)
+            if (ReferenceEquals(Groups[g], group)) return g;
+        throw new ArgumentException("not a group of this optimizer", nameof(group));
     }
 
     public override void Dispose()
@@ -168,5 +258,7 @@ public sealed class AdamW : Optimizer
             s.ExpAvgSq.Dispose();
         }
         _state.Clear();
+        foreach (var step in _groupSteps.Values) step.Dispose();
+        _groupSteps.Clear();
     }
 }

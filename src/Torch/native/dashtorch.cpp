@@ -13,6 +13,7 @@
 
 #ifdef DT_WITH_CUDA
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -598,14 +599,22 @@ int dt_cuda_graph_new(void** graph) {
   });
 }
 
-int dt_cuda_graph_capture_begin(void* graph) {
+int dt_cuda_graph_capture_begin(void* graph, int32_t device_index) {
   return guarded([&] {
 #ifdef DT_WITH_CUDA
     auto* g = static_cast<Graph*>(graph);
-    g->stream.emplace(c10::cuda::getStreamFromPool());
-    g->graph.capture_begin();
+    // The guard makes the side stream current on its device (and that device current), so the ops of a
+    // worker on cuda:N are captured even when the thread's current device is another one.
+    auto index = device_index < 0 ? c10::cuda::current_device() : static_cast<c10::DeviceIndex>(device_index);
+    g->stream.emplace(c10::cuda::getStreamFromPool(false, index));
+    try {
+      g->graph.capture_begin();
+    } catch (...) {
+      g->stream.reset();
+      throw;
+    }
 #else
-    (void)graph;
+    (void)graph; (void)device_index;
     no_cuda();
 #endif
   });
@@ -649,6 +658,60 @@ void dt_cuda_graph_free(void* graph) {
 #else
   (void)graph;
 #endif
+}
+
+#ifdef DT_WITH_CUDA
+namespace {
+struct SideStream {
+  c10::cuda::CUDAStream previous;
+  c10::cuda::CUDAStream side;
+  std::optional<c10::cuda::CUDAStreamGuard> guard;
+  SideStream(c10::cuda::CUDAStream p, c10::cuda::CUDAStream s) : previous(p), side(s) {}
+};
+
+// `waiter` does not start later work until what is queued on `done` so far has run. The CUDA runtime's
+// own calls: at::cuda::CUDAEvent has moved between headers and namespaces across libtorch versions.
+void stream_wait(const c10::cuda::CUDAStream& waiter, const c10::cuda::CUDAStream& done) {
+  cudaEvent_t event;
+  {
+    c10::cuda::CUDAGuard device(done.device_index());
+    C10_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming));
+    C10_CUDA_CHECK(cudaEventRecord(event, done.stream()));
+  }
+  c10::cuda::CUDAGuard device(waiter.device_index());
+  auto waited = cudaStreamWaitEvent(waiter.stream(), event, 0);
+  cudaEventDestroy(event);  // released once it has fired; the wait above is already queued
+  C10_CUDA_CHECK(waited);
+}
+}  // namespace
+#endif
+
+int dt_cuda_side_stream_begin(int32_t device_index, void** guard) {
+  return guarded([&] {
+#ifdef DT_WITH_CUDA
+    auto index = static_cast<c10::DeviceIndex>(device_index);
+    auto state = std::make_unique<SideStream>(c10::cuda::getCurrentCUDAStream(index), c10::cuda::getStreamFromPool(false, index));
+    stream_wait(state->side, state->previous);
+    state->guard.emplace(state->side);
+    *guard = state.release();
+#else
+    (void)device_index; (void)guard;
+    no_cuda();
+#endif
+  });
+}
+
+int dt_cuda_side_stream_end(void* guard) {
+  return guarded([&] {
+#ifdef DT_WITH_CUDA
+    std::unique_ptr<SideStream> state(static_cast<SideStream*>(guard));
+    state->guard.reset();
+    stream_wait(state->previous, state->side);
+#else
+    (void)guard;
+    no_cuda();
+#endif
+  });
 }
 
 int dt_set_num_threads(int32_t n) {

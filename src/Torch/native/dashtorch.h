@@ -18,7 +18,7 @@ extern "C" {
 #define DT_API __attribute__((visibility("default")))
 
 // Bumped whenever a signature changes, so the C# side can refuse a stale library.
-#define DT_ABI_VERSION 3
+#define DT_ABI_VERSION 4
 
 typedef void* dt_tensor;
 typedef void* dt_op;
@@ -125,10 +125,15 @@ DT_API int dt_cuda_memory_stats(int32_t device_index, int64_t* allocated, int64_
 DT_API int dt_cuda_reset_peak(int32_t device_index);
 DT_API int dt_cuda_empty_cache(void);
 DT_API int dt_cuda_graph_new(void** graph);
-DT_API int dt_cuda_graph_capture_begin(void* graph);
+DT_API int dt_cuda_graph_capture_begin(void* graph, int32_t device_index);  // -1: the current device
 DT_API int dt_cuda_graph_capture_end(void* graph);
 DT_API int dt_cuda_graph_replay(void* graph);
 DT_API void dt_cuda_graph_free(void* graph);
+// Makes a side stream (from libtorch's pool, on the given device) current until dt_cuda_side_stream_end;
+// the side stream first waits for the work queued on the current stream, and at the end the current
+// stream waits for the side stream's. CUDA graphs want warm-up iterations on a side stream.
+DT_API int dt_cuda_side_stream_begin(int32_t device_index, void** guard);
+DT_API int dt_cuda_side_stream_end(void* guard);
 
 DT_API int dt_set_num_threads(int32_t n);
 

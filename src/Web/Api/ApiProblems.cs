@@ -17,6 +17,7 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
         {
             InvalidInputException invalid => (400, Validation(invalid)),
             BadHttpRequestException bad => (bad.StatusCode, new ProblemDetails { Title = "Bad request", Detail = bad.Message }),
+            Actions.ActionConflictException refused => (409, new ProblemDetails { Title = "Not allowed now", Detail = refused.Message }),
             IllegalRunTransitionException illegal => (409, new ProblemDetails { Title = "Not allowed in this state", Detail = illegal.Message }),
             KeyNotFoundException missing => (404, new ProblemDetails { Title = "Not found", Detail = missing.Message }),
             _ => (500, new ProblemDetails { Title = "Internal error", Detail = "The server failed; the error is in its log." }),

@@ -1,11 +1,8 @@
-using Dashboard.Domain;
 using Dashboard.Domain.Experiments;
-using Dashboard.Domain.Families;
 using Dashboard.Domain.Runs;
-using Dashboard.Infrastructure.Artifacts;
 using Dashboard.Infrastructure.Database;
-using Dashboard.Infrastructure.Queue;
-using Dashboard.Web.Hosting;
+using Dashboard.Infrastructure.Reading;
+using Dashboard.Web.Actions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Web.Api;
@@ -16,12 +13,11 @@ public static class ExperimentEndpoints
     {
         var group = api.MapGroup("/experiments").WithTags("Experiments");
 
-        group.MapPost("", async (HttpRequest request, FamilyCatalogue catalogue, RunQueue queue,
-            IDbContextFactory<DashboardDbContext> db, DashboardOptions options, TimeProvider clock, CancellationToken ct) =>
+        group.MapPost("", async (HttpRequest request, ExperimentActions actions, IDbContextFactory<DashboardDbContext> db,
+            CancellationToken ct) =>
         {
             var body = await RequestBody.ReadAsync(request, ct);
-            var submission = ExperimentRequest.Parse(body, catalogue, clock.GetUtcNow(), options.TonightAt);
-            var enqueued = await queue.EnqueueAsync(submission, ct);
+            var enqueued = await actions.CreateAsync(body, request.HttpContext.User.Identity?.Name, ct);
             await using var context = await db.CreateDbContextAsync(ct);
             var experiment = await context.Experiments.AsNoTracking().SingleAsync(e => e.Id == enqueued.ExperimentId, ct);
             var runs = await context.Runs.AsNoTracking().Where(r => r.ExperimentId == enqueued.ExperimentId)
@@ -30,44 +26,18 @@ public static class ExperimentEndpoints
                 new CreatedExperimentDto(ExperimentDto.From(experiment), runs.Select(RunDto.From).ToList()));
         }).WithSummary("Create an experiment (a config and an optional sweep) and enqueue its runs");
 
-        group.MapGet("", async (IDbContextFactory<DashboardDbContext> db, string? search, string? family, string? tag,
+        group.MapGet("", async (ExperimentList list, string? search, string? family, string? tag,
             string? state, string? owner, string? sort, int? page, int? pageSize, CancellationToken ct) =>
         {
-            var size = Math.Clamp(pageSize ?? 25, 1, 200);
-            var number = Math.Max(page ?? 1, 1);
-            await using var context = await db.CreateDbContextAsync(ct);
-            var query = context.Experiments.AsNoTracking();
-            if (!string.IsNullOrWhiteSpace(search))
-                query = query.Where(e => EF.Functions.ILike(e.Name, $"%{search.Trim()}%") || EF.Functions.ILike(e.Notes, $"%{search.Trim()}%"));
-            if (!string.IsNullOrWhiteSpace(family)) query = query.Where(e => e.Family == family);
-            if (!string.IsNullOrWhiteSpace(tag)) query = query.Where(e => e.Tags.Contains(tag));
-            if (!string.IsNullOrWhiteSpace(owner)) query = query.Where(e => e.Owner == owner);
-            if (!string.IsNullOrWhiteSpace(state))
+            var listing = await list.ReadAsync(new ExperimentListQuery
             {
-                if (!RunStateNames.TryParse(state, out var runState))
-                    throw new InvalidInputException("state", $"'{state}' is not a run state; states: {string.Join(", ", RunStateNames.All)}.");
-                query = query.Where(e => context.Runs.Any(r => r.ExperimentId == e.Id && r.State == runState));
-            }
-            query = (sort ?? "-created") switch
-            {
-                "-created" => query.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id),
-                "created" => query.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id),
-                "name" => query.OrderBy(e => e.Name).ThenBy(e => e.Id),
-                "-name" => query.OrderByDescending(e => e.Name).ThenByDescending(e => e.Id),
-                "family" => query.OrderBy(e => e.Family).ThenByDescending(e => e.Id),
-                _ => throw new InvalidInputException("sort", $"'{sort}' is not a sort order; use created, -created, name, -name or family."),
-            };
-            var total = await query.CountAsync(ct);
-            var items = await query.Skip((number - 1) * size).Take(size).ToListAsync(ct);
-            var ids = items.Select(e => e.Id).ToList();
-            var counts = await context.Runs.Where(r => ids.Contains(r.ExperimentId))
-                .GroupBy(r => new { r.ExperimentId, r.State })
-                .Select(g => new { g.Key.ExperimentId, g.Key.State, Count = g.Count() })
-                .ToListAsync(ct);
-            var dtos = items.Select(e => ExperimentDto.From(e, counts.Where(c => c.ExperimentId == e.Id)
-                .ToDictionary(c => c.State.ToName(), c => c.Count))).ToList();
-            return Results.Ok(new Page<ExperimentDto>(dtos, total, number, size));
-        }).WithSummary("List experiments with search, filters, sorting and paging");
+                Search = search, Family = family, Tag = tag, State = state, Owner = owner, Sort = sort ?? "-created",
+                Page = page ?? 1, PageSize = pageSize ?? 25,
+            }, ct);
+            var dtos = listing.Items.Select(s => ExperimentDto.From(s.Experiment,
+                s.RunStates.ToDictionary(c => c.Key.ToName(), c => c.Value))).ToList();
+            return Results.Ok(new Page<ExperimentDto>(dtos, listing.Total, listing.Page, listing.PageSize));
+        }).WithSummary("List experiments with search, filters, sorting (created, name, family, runs; '-' for descending) and paging");
 
         group.MapGet("/{id:long}", async (long id, IDbContextFactory<DashboardDbContext> db, CancellationToken ct) =>
         {
@@ -80,31 +50,21 @@ public static class ExperimentEndpoints
                 runs.Select(RunDto.From).ToList()));
         }).WithSummary("An experiment with its runs");
 
-        group.MapPost("/{id:long}/cancel", async (long id, RunQueue queue, IDbContextFactory<DashboardDbContext> db, CancellationToken ct) =>
+        group.MapPatch("/{id:long}", async (long id, HttpRequest request, ExperimentActions actions, CancellationToken ct) =>
         {
-            await using var context = await db.CreateDbContextAsync(ct);
-            if (!await context.Experiments.AnyAsync(e => e.Id == id, ct)) return ApiProblems.NotFound($"Experiment {id}");
-            var affected = await queue.CancelExperimentAsync(id, ct);
-            return Results.Ok(new { cancelled_or_requested = affected });
-        }).WithSummary("Cancel every unfinished run of an experiment");
+            var edit = ExperimentEdit.Parse(await RequestBody.ReadAsync(request, ct));
+            var experiment = await actions.EditAsync(id, edit, ct);
+            return experiment is null ? ApiProblems.NotFound($"Experiment {id}") : Results.Ok(ExperimentDto.From(experiment));
+        }).WithSummary("Change an experiment's tags and/or notes: {\"tags\": [...], \"notes\": \"...\"}");
 
-        group.MapDelete("/{id:long}", async (long id, IDbContextFactory<DashboardDbContext> db, ArtifactStore artifacts, RunQueue queue,
-            CancellationToken ct) =>
-        {
-            await using var context = await db.CreateDbContextAsync(ct);
-            var experiment = await context.Experiments.SingleOrDefaultAsync(e => e.Id == id, ct);
-            if (experiment is null) return ApiProblems.NotFound($"Experiment {id}");
-            if (await context.Runs.AnyAsync(r => r.ExperimentId == id && r.State == RunState.Running, ct))
-            {
-                await queue.CancelExperimentAsync(id, ct);
-                return Results.Problem(title: "Runs still running", statusCode: 409,
-                    detail: $"Experiment {id} has running runs; they were asked to cancel. Delete again once they stopped.");
-            }
-            var runIds = await context.Runs.Where(r => r.ExperimentId == id).Select(r => r.Id).ToListAsync(ct);
-            context.Experiments.Remove(experiment);
-            await context.SaveChangesAsync(ct);
-            foreach (var runId in runIds) artifacts.DeleteRunFiles(runId);
-            return Results.NoContent();
-        }).WithSummary("Delete an experiment, its runs, metrics and artifacts");
+        group.MapPost("/{id:long}/cancel", async (long id, ExperimentActions actions, CancellationToken ct) =>
+            await actions.CancelAsync(id, ct) is { } affected
+                ? Results.Ok(new { cancelled_or_requested = affected })
+                : ApiProblems.NotFound($"Experiment {id}"))
+            .WithSummary("Cancel every unfinished run of an experiment");
+
+        group.MapDelete("/{id:long}", async (long id, ExperimentActions actions, CancellationToken ct) =>
+            await actions.DeleteAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Experiment {id}"))
+            .WithSummary("Delete an experiment, its runs, metrics and artifacts (409 while a run is running: cancel first)");
     }
 }

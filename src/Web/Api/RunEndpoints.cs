@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Dashboard.Domain;
 using Dashboard.Domain.Runs;
 using Dashboard.Infrastructure.Database;
-using Dashboard.Infrastructure.Queue;
+using Dashboard.Web.Actions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Web.Api;
@@ -36,26 +36,52 @@ public static class RunEndpoints
             return run is null ? ApiProblems.NotFound($"Run {id}") : Results.Ok(RunDto.From(run));
         }).WithSummary("One run");
 
-        group.MapPost("/{id:long}/cancel", async (long id, RunQueue queue, CancellationToken ct) =>
+        group.MapPost("/{id:long}/cancel", async (long id, RunActions actions, CancellationToken ct) =>
         {
-            var state = await queue.CancelAsync(id, ct);
+            var state = await actions.CancelAsync(id, ct);
             return state is null
                 ? ApiProblems.NotFound($"Run {id}")
                 : Results.Accepted(value: new { id, state = state.Value.ToName(), cancel_requested = state == RunState.Running });
         }).WithSummary("Cancel a run: a waiting run at once, a running one within seconds");
 
-        group.MapPost("/{id:long}/rerun", async (long id, HttpRequest request, RunQueue queue,
+        group.MapPost("/{id:long}/rerun", async (long id, HttpRequest request, RunActions actions,
             IDbContextFactory<DashboardDbContext> db, CancellationToken ct) =>
         {
-            var body = await RequestBody.ReadAsync(request, ct);
-            long? seed = null;
-            if (body is JsonObject o && o["seed"] is { } s)
-                seed = s is JsonValue v && v.TryGetValue<long>(out var n) ? n : throw new InvalidInputException("seed", "must be an integer.");
+            var (newSeed, seed) = RerunRequest(await RequestBody.ReadAsync(request, ct));
+            var newId = await actions.RerunAsync(id, newSeed, seed, ct);
+            if (newId is null) return ApiProblems.NotFound($"Run {id}");
             await using var context = await db.CreateDbContextAsync(ct);
-            if (!await context.Runs.AnyAsync(r => r.Id == id, ct)) return ApiProblems.NotFound($"Run {id}");
-            var newId = await queue.RequeueCopyAsync(id, seed, ct);
             var run = await context.Runs.AsNoTracking().SingleAsync(r => r.Id == newId, ct);
             return Results.Created($"/api/runs/{newId}", RunDto.From(run));
-        }).WithSummary("Queue a run's config again as a new run (optionally with another seed)");
+        }).WithSummary("Queue a run's config again as a new run of its experiment: same seed, {\"new_seed\": true}, or {\"seed\": 7}");
+
+        group.MapDelete("/{id:long}", async (long id, RunActions actions, CancellationToken ct) =>
+            await actions.DeleteAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Run {id}"))
+            .WithSummary("Delete a run with its metrics and artifacts (409 while it is running: cancel first)");
+    }
+
+    /// <summary>The optional body of a re-run: {"seed": 7} for that seed, or {"new_seed": true} for the next unused one.</summary>
+    private static (bool NewSeed, long? Seed) RerunRequest(JsonNode? body)
+    {
+        if (body is null) return (false, null);
+        if (body is not JsonObject o) throw new InvalidInputException("body", "must be a JSON object like {\"new_seed\": true} or {\"seed\": 7}.");
+        var errors = new List<ValidationError>();
+        foreach (var (field, _) in o)
+            if (field is not ("seed" or "new_seed")) errors.Add(new(field, "is not a re-run option; use 'seed' or 'new_seed'."));
+        long? seed = null;
+        if (o["seed"] is { } s)
+        {
+            if (s is JsonValue v && v.TryGetValue<long>(out var n)) seed = n;
+            else errors.Add(new("seed", "must be an integer."));
+        }
+        var newSeed = false;
+        if (o["new_seed"] is { } ns)
+        {
+            if (ns is JsonValue b && b.TryGetValue<bool>(out var flag)) newSeed = flag;
+            else errors.Add(new("new_seed", "must be true or false."));
+        }
+        if (newSeed && seed is not null) errors.Add(new("seed", "give either 'seed' or 'new_seed', not both."));
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+        return (newSeed, seed);
     }
 }

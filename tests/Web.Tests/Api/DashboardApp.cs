@@ -1,27 +1,68 @@
+using Dashboard.Domain.Access;
+using Dashboard.Infrastructure.Access;
+using Dashboard.Web.Access;
 using Dashboard.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests.Api;
 
-/// <summary>The web app in-process over a fresh migrated database, shared by the API tests.</summary>
+/// <summary>
+/// The web app in-process over a fresh migrated database, shared by the tests of one class. Its first admin
+/// comes from configuration (as the README tells); <see cref="CreateMemberClient"/> calls the API with that
+/// admin's API token, the way scripts do.
+/// </summary>
 public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    public const string AdminUserName = "admin";
+    public const string AdminPassword = "correct horse battery";
+    private readonly Lazy<string> _adminToken;
+
+    public DashboardApp() => _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
+
     public string ConnectionString { get; private set; } = "";
-    public string ArtifactsDirectory { get; } = Path.Combine(Path.GetTempPath(), "web-artifacts-" + Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "web-data-" + Guid.NewGuid().ToString("N"));
+    public string ArtifactsDirectory => Path.Combine(DataDirectory, "artifacts");
 
     public async Task InitializeAsync() => ConnectionString = await MigratedDatabase.CreateAsync("web");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Dashboard", ConnectionString);
+        builder.UseSetting("Dashboard:DataDirectory", DataDirectory);
         builder.UseSetting("Dashboard:ArtifactsDirectory", ArtifactsDirectory);
         builder.UseSetting("Dashboard:LocalWorker:Path", "");
+        builder.UseSetting("Dashboard:Admin:UserName", AdminUserName);
+        builder.UseSetting("Dashboard:Admin:Password", AdminPassword);
     }
+
+    /// <summary>The first admin's API token (made once per app).</summary>
+    public string AdminToken => _adminToken.Value;
+
+    /// <summary>A client that sends <c>Authorization: Bearer</c> with the admin's token.</summary>
+    public HttpClient CreateMemberClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    public async Task<string> CreateTokenAsync(string userName)
+    {
+        var user = await Services.GetRequiredService<UserStore>().FindByNameAsync(userName)
+                   ?? throw new InvalidOperationException($"No user {userName}.");
+        var (_, secret) = await Services.GetRequiredService<ApiTokenStore>().CreateAsync(user.Id, "tests");
+        return secret;
+    }
+
+    /// <summary>Adds a member the way an admin does on /account.</summary>
+    public Task<User> AddMemberAsync(string userName, string password, bool isAdmin = false) =>
+        Services.GetRequiredService<UserStore>().AddAsync(userName, null, Services.GetRequiredService<PasswordHashing>().Hash(password), isAdmin);
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        if (Directory.Exists(ArtifactsDirectory)) Directory.Delete(ArtifactsDirectory, recursive: true);
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
     }
 }

@@ -10,7 +10,7 @@ namespace Dashboard.Web.Tests.Api;
 
 public sealed class ExperimentApiTests(DashboardApp app) : IClassFixture<DashboardApp>
 {
-    private readonly HttpClient _http = app.CreateClient();
+    private readonly HttpClient _http = app.CreateMemberClient();
 
     private async Task<JsonNode> PostExperimentAsync(string json)
     {

@@ -26,12 +26,14 @@ public sealed class RunHubTests(DashboardApp app) : IClassFixture<DashboardApp>,
     {
         var server = app.Server; // starts the app
         await app.Services.GetRequiredService<RunChangeFeed>().Listening.WaitAsync(Patience);
+        var sockets = server.CreateWebSocketClient();
+        sockets.ConfigureRequest = request => request.Headers.Authorization = "Bearer " + app.AdminToken;
         hub = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, RunHub.Path), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
-                options.WebSocketFactory = async (context, ct) => await server.CreateWebSocketClient().ConnectAsync(context.Uri, ct);
+                options.WebSocketFactory = async (context, ct) => await sockets.ConnectAsync(context.Uri, ct);
             })
             .Build();
         hub.On<MetricsAppendedEvent>(RunHub.MetricsAppendedMessage, e => appended.Writer.TryWrite(e));
@@ -43,7 +45,7 @@ public sealed class RunHubTests(DashboardApp app) : IClassFixture<DashboardApp>,
 
     private async Task<long> NewRunAsync()
     {
-        var response = await app.CreateClient().PostAsJsonAsync("/api/experiments",
+        var response = await app.CreateMemberClient().PostAsJsonAsync("/api/experiments",
             JsonNode.Parse("""{"family": "command", "config": {"command": "true"}, "schedule": "tonight"}"""));
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["runs"]![0]!["id"]!.GetValue<long>();
@@ -82,7 +84,7 @@ public sealed class RunHubTests(DashboardApp app) : IClassFixture<DashboardApp>,
     {
         var runId = await NewRunAsync();
         await hub.InvokeAsync<RunChangedEvent>("Watch", runId);
-        (await app.CreateClient().PostAsync($"/api/runs/{runId}/cancel", null)).EnsureSuccessStatusCode();
+        (await app.CreateMemberClient().PostAsync($"/api/runs/{runId}/cancel", null)).EnsureSuccessStatusCode();
         (await NextAsync(changed, e => e.RunId == runId)).Should().Be(new RunChangedEvent(runId, "cancelled", null));
     }
 

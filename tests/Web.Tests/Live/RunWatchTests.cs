@@ -15,7 +15,7 @@ public sealed class RunWatchTests(DashboardApp app) : IClassFixture<DashboardApp
 {
     private async Task<long> NewRunAsync()
     {
-        var response = await app.CreateClient().PostAsJsonAsync("/api/experiments",
+        var response = await app.CreateMemberClient().PostAsJsonAsync("/api/experiments",
             JsonNode.Parse("""{"family": "command", "config": {"command": "true"}, "schedule": "tonight"}"""));
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["runs"]![0]!["id"]!.GetValue<long>();

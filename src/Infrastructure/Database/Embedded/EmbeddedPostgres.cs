@@ -71,6 +71,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Whether a server runs on the cluster under <paramref name="dataDirectory"/> (the folder given as the options' DataDirectory).</summary>
+    public static bool IsRunning(string dataDirectory) =>
+        PostmasterPidFile.TryRead(new ClusterLayout(Path.GetFullPath(dataDirectory)).PidFile) is { } pid && pid.IsServerAlive();
+
     /// <summary>A connection string to another database of this cluster.</summary>
     public string ConnectionStringFor(string database) => ConnectionStringFor(Port, _options.SuperUser, database);
 

@@ -26,6 +26,7 @@ public sealed partial class RunPage
     [Inject] private RunChangeFeed Feed { get; set; } = null!;
     [Inject] private FamilyCatalogue Families { get; set; } = null!;
     [Inject] private ILogger<RunPage> Logger { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
 
     [Parameter] public long Id { get; set; }
 
@@ -61,6 +62,15 @@ public sealed partial class RunPage
         watch = new RunWatch(Feed, [Id], changes => InvokeAsync(() => OnChangesAsync(changes)),
             e => Logger.LogWarning("Run {RunId} page: live update failed ({Message}).", Id, e.Message));
         _ = PollLogAsync(stop.Token);
+    }
+
+    /// <summary>After an action on this run: a deleted run's page goes back to its experiment; otherwise it shows the new state.</summary>
+    private async Task OnRunActionAsync(Dashboard.Web.Components.Runs.RunActionDone done)
+    {
+        if (done.Action == Dashboard.Web.Components.Runs.RunAction.Deleted && detail is not null)
+            Navigation.NavigateTo($"experiments/{detail.Experiment.Id}");
+        else
+            await ReloadAsync();
     }
 
     private async Task ReloadAsync()

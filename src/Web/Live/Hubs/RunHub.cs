@@ -22,8 +22,8 @@ public sealed class RunHub(RunHubWatchers watchers, RunStatusQuery status, IAuth
 
     public async Task<RunChangedEvent> Watch(long runId)
     {
-        // The View policy decides who may follow runs (sign-in and review links replace the open policy).
-        if (!(await authorization.AuthorizeAsync(Context.User ?? new(), AccessPolicies.View)).Succeeded)
+        // Connecting needs a member (cookie or API token); watching asks the View policy about this run.
+        if (!(await authorization.AuthorizeAsync(Context.User ?? new(), new ViewedResource.Run(runId), AccessPolicies.View)).Succeeded)
             throw new HubException("You may not watch runs.");
         var current = (await status.ReadAsync([runId], Context.ConnectionAborted)).SingleOrDefault()
             ?? throw new HubException($"Run {runId} does not exist.");

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dashboard.Domain.Families;
+using Dashboard.Domain.Scheduling;
+using Dashboard.Torch;
+using Dashboard.Worker.Execution;
+using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.ResidualStreams;
+
+namespace Dashboard.Families.Benchmarks;
+
+using Torch = Dashboard.Torch.Torch;
+
+/// <summary>The model shape of a throughput row.</summary>
+internal sealed record Shape(int Layers, int Width, int Heads, int Context, int Batch, int Vocab)
+{
+    /// <summary>Seed 001's: 8 layers × 384, 8 heads, context 128, batch 16, GPT-2's vocabulary.</summary>
+    public static readonly Shape Seed = new(8, 384, 8, 128, 16, 50257);
+
+    /// <summary>Small enough for a CPU in seconds.</summary>
+    public static readonly Shape Quick = new(2, 64, 4, 32, 4, 256);
+
+    public override string ToString() => $"{Layers} layers × {Width}, {Heads} heads, context {Context}, batch {Batch}, vocab {Vocab}";
+}
+
+internal sealed record Throughput(double TokensPerSecond, double? PeakMemoryMb, double FinalLoss, string Note);
+
+/// <summary>
+/// What reference.py measures in PyTorch, measured through the binding with the worker's own trainers:
+/// nGPT training throughput (forward, backward, AdamW, projection every step and the weight-norm deviation, as the
+/// seed's baseline config), eagerly and with the whole step replayed from a CUDA graph; and the wall time of the
+/// residual-streams demo run (seed 002: 24-layer mHC, 50 steps), end to end through its executor.
+/// </summary>
+internal static class FamilyBenchmarks
+{
+    public const int Warmup = 10;
+
+    public static NGptConfig NGptConfigFor(Shape shape, bool bf16) => NGptConfig.From(new JsonObject
+    {
+        ["variant"] = "ngpt", ["layers"] = shape.Layers, ["width"] = shape.Width, ["heads"] = shape.Heads,
+        ["context"] = shape.Context, ["batch"] = shape.Batch, ["vocab"] = shape.Vocab,
+        ["projection_every"] = 1, ["alpha_shape"] = "vector", ["precision"] = bf16 ? "bfloat16" : "float32",
+    });
+
+    /// <summary>Tokens per second over <paramref name="steps"/> steps after <see cref="Warmup"/> (which include the capture).</summary>
+    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps)
+    {
+        Torch.ManualSeed(0);
+        var config = NGptConfigFor(shape, bf16);
+        if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);
+        using var trainer = new NGptTrainer(config, device, bf16Autocast: bf16 && device.IsCuda, cudaGraph);
+        using var scope = Torch.NewDisposeScope();
+        // Bytes index the first 256 tokens, as in the product.
+        var inputs = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);
+        var targets = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);
+        for (var i = 0; i < Warmup; i++) trainer.Step(i, inputs, targets);
+        trainer.Metrics();
+        var note = cudaGraph && !trainer.UsesCudaGraph ? $"fell back to eager: {trainer.GraphFailure}" : "";
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < steps; i++) trainer.Step(Warmup + i, inputs, targets);
+        var (loss, _) = trainer.Metrics();   // waits for the device
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (!double.IsFinite(loss)) note = $"loss {loss}! {note}";
+        double? peak = device.IsCuda ? Cuda.MemoryStats(device.Index).PeakAllocatedBytes / (1024.0 * 1024.0) : null;
+        return new Throughput(steps * (double)shape.Batch * shape.Context / seconds, peak, loss, note.Trim());
+    }
+
+    /// <summary>Seconds for the residual-streams "demo" preset through its executor (model build, 50 steps, metrics), as a worker runs it.</summary>
+    public static double MhcDemoSeconds(Device device, int? steps)
+    {
+        var family = new ResidualStreamsFamily();
+        var config = family.WithDefaults((JsonObject)family.Presets.Single(p => p.Name == "demo").Config.DeepClone());
+        if (steps is { } n) config["steps"] = n;
+        config["checkpoint_every"] = 0;
+        var folder = Directory.CreateTempSubdirectory("mhc-demo-");
+        try
+        {
+            var context = new RunContext
+            {
+                RunId = 0, Family = family.Name, Config = config, RunFolder = folder,
+                Metrics = new DiscardingSink(), Log = new DiscardingLog(), Progress = new DiscardingProgress(),
+                Device = device.IsCuda ? new WorkerDevice(DeviceKind.Cuda, device.Index) : WorkerDevice.Cpu,
+            };
+            var clock = Stopwatch.StartNew();
+            var outcome = new ResidualStreamsExecutor().ExecuteAsync(context, CancellationToken.None).GetAwaiter().GetResult();
+            var seconds = clock.Elapsed.TotalSeconds;
+            if (outcome.Kind != RunOutcomeKind.Succeeded) throw new InvalidOperationException($"the demo run ended {outcome.Kind}: {outcome.Reason}");
+            return seconds;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed class DiscardingSink : IMetricSink
+    {
+        public void Report(long step, IReadOnlyDictionary<string, double> values, DateTimeOffset wallTime) { }
+    }
+
+    private sealed class DiscardingLog : IRunLog
+    {
+        public void Write(string stream, string line) { }
+    }
+
+    private sealed class DiscardingProgress : IRunProgress
+    {
+        public void ReportProgress(long step, long? totalSteps) { }
+    }
+
+    public static string CpuName()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? "cpu";
+        }
+        catch (IOException)
+        {
+            return "cpu";
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+
+namespace Dashboard.Domain.Families;
+
+/// <summary>
+/// Seed 001: the normalized transformer (nGPT: embeddings, hidden states and weight vectors on the unit
+/// hypersphere, residual updates h ← norm(h + α(norm(f(h)) − h)) with learned eigen learning rates α, cosine
+/// attention with scaled q·k, logits scaled by s_z) against a standard pre-norm GPT, byte-level language
+/// modelling on the Brown corpus. The seed's sweep: lazy projection (project the weights back onto the sphere
+/// every N steps instead of every step) and scalar instead of per-channel α, ranked by validation loss.
+/// </summary>
+public sealed class NGptFamily : ExperimentFamily
+{
+    public const string FamilyName = "ngpt";
+    public static readonly string[] Variants = ["ngpt", "gpt"];
+    public static readonly string[] AlphaShapes = ["vector", "scalar"];
+
+    /// <summary>Bytes index the first 256 tokens; a larger vocabulary only widens the embedding and the head.</summary>
+    public const int ByteVocabulary = 256;
+
+    public override string Name => FamilyName;
+    public override string Title => "nGPT: normalized transformer vs GPT";
+    public override string Description =>
+        "Byte-level language model on the Brown corpus: nGPT (unit-norm embeddings, hidden states and weights; eigen learning " +
+        "rates α; cosine attention; scaled logits) or a standard pre-norm GPT. Reports train loss, val/loss (the ranking " +
+        "metric), tokens per second, projections done and the weights' mean distance from unit norm; a run whose loss " +
+        "becomes NaN or infinite is marked diverged.";
+
+    public override string PrimaryMetric => Metrics.MetricKey.ValLoss;
+
+    public override IReadOnlyList<ConfigField> Fields { get; } =
+    [
+        new("variant", ConfigFieldType.Choice, "ngpt", "nGPT (normalized) or a standard pre-norm GPT baseline.", Choices: Variants),
+        new("layers", ConfigFieldType.Integer, 8, "Transformer blocks.", Min: 1, Max: 128),
+        new("width", ConfigFieldType.Integer, 384, "Embedding width (d_model).", Min: 8, Max: 8192),
+        new("heads", ConfigFieldType.Integer, 8, "Attention heads; width / heads must be even (rotary embeddings).", Min: 1, Max: 128),
+        new("context", ConfigFieldType.Integer, 128, "Tokens (bytes) per sequence.", Min: 2, Max: 8192),
+        new("batch", ConfigFieldType.Integer, 16, "Sequences per step.", Min: 1, Max: 4096),
+        new("vocab", ConfigFieldType.Integer, ByteVocabulary,
+            "Vocabulary size; bytes use the first 256 tokens (50257 gives GPT-2's embedding and head shapes).", Min: ByteVocabulary, Max: 262_144),
+        new("steps", ConfigFieldType.Integer, 500, "Training steps.", Min: 1, Max: 10_000_000),
+        new("lr_weights", ConfigFieldType.Number, 1e-3, "AdamW learning rate of the matrices (embeddings, projections, head).", Min: 0, Max: 10),
+        new("lr_other", ConfigFieldType.Number, 3e-4, "AdamW learning rate of the other parameters (α, scales, norms).", Min: 0, Max: 10),
+        new("weight_decay", ConfigFieldType.Number, 0.0, "Decoupled weight decay of the matrices (nGPT uses none).", Min: 0, Max: 10),
+        new("projection_every", ConfigFieldType.Integer, 1,
+            "nGPT: project the weight matrices back to unit norm on every step s with s % N = 0 (1: every step, as in the paper; 10: lazy).",
+            Min: 1, Max: 1_000_000),
+        new("alpha_shape", ConfigFieldType.Choice, "vector", "nGPT: eigen learning rates α per channel (vector) or one per block and branch (scalar).",
+            Choices: AlphaShapes),
+        new("alpha_init", ConfigFieldType.Number, 0.28, "nGPT: initial α of the attention and MLP updates.", Min: 0, Max: 10),
+        new("logit_scale", ConfigFieldType.Number, 10.0, "nGPT: initial s_z, the scale of the cosine logits.", Min: 0, Max: 1000),
+        new("val_every", ConfigFieldType.Integer, 50, "Report val/loss every N steps (and always after the last step).", Min: 1),
+        new("val_batches", ConfigFieldType.Integer, 8, "Validation batches per evaluation (fixed windows of the held-out documents).", Min: 1, Max: 10_000),
+        new("precision", ConfigFieldType.Choice, "float32", "bfloat16 autocast on CUDA; CPU runs use float32.", Choices: ["float32", "bfloat16"]),
+        new("cuda_graph", ConfigFieldType.Boolean, true, "On CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails)."),
+        new("checkpoint_every", ConfigFieldType.Integer, 100, "Save a checkpoint every N steps (0: never); a requeued run resumes from it.", Min: 0),
+        new("seed", ConfigFieldType.Integer, 0, "Seed for weights and batches."),
+    ];
+
+    /// <summary>Seed 001's seven configs, by the names its results table uses.</summary>
+    public static readonly IReadOnlyList<(string Name, int ProjectionEvery, string AlphaShape)> SeedConfigs =
+    [
+        ("baseline", 1, "vector"),
+        ("lazy_proj_3", 3, "vector"),
+        ("lazy_proj_5", 5, "vector"),
+        ("lazy_proj_10", 10, "vector"),
+        ("scalar_alpha", 1, "scalar"),
+        ("lazy_proj_5_scalar", 5, "scalar"),
+        ("lazy_proj_10_scalar", 10, "scalar"),
+    ];
+
+    private static JsonObject SeedShape(int vocab) => new()
+    {
+        ["variant"] = "ngpt", ["layers"] = 8, ["width"] = 384, ["heads"] = 8, ["context"] = 128, ["batch"] = 16,
+        ["vocab"] = vocab, ["steps"] = 500, ["val_every"] = 50, ["checkpoint_every"] = 100,
+    };
+
+    public override IReadOnlyList<Preset> Presets { get; } =
+    [
+        new("optimization-sweep",
+            "Seed sweep: 7 configs (lazy projection 1/3/5/10 × vector/scalar α), 8 layers × 384, vocab 50257, 500 steps",
+            SeedShape(50257),
+            new JsonObject
+            {
+                ["configs"] = new JsonObject(SeedConfigs.Select(c => KeyValuePair.Create(c.Name,
+                    (JsonNode?)new JsonObject { ["projection_every"] = c.ProjectionEvery, ["alpha_shape"] = c.AlphaShape }))),
+            }),
+        new("ngpt-vs-gpt", "nGPT against the GPT baseline at the seed's shape (bytes, vocab 256), 500 steps",
+            SeedShape(ByteVocabulary),
+            new JsonObject { ["axes"] = new JsonObject { ["variant"] = new JsonArray("ngpt", "gpt") } }),
+        new("tiny", "Tiny: 2 layers, width 32, context 32, 30 steps (seconds on a CPU)",
+            new JsonObject
+            {
+                ["layers"] = 2, ["width"] = 32, ["heads"] = 2, ["context"] = 32, ["batch"] = 8, ["steps"] = 30,
+                ["val_every"] = 10, ["val_batches"] = 2, ["checkpoint_every"] = 10, ["lr_weights"] = 3e-3, ["lr_other"] = 3e-3,
+            }),
+    ];
+
+    protected override IEnumerable<ValidationError> CrossFieldProblems(JsonObject config, string prefix)
+    {
+        var width = ConfigValue.Integer(config["width"]);
+        var heads = ConfigValue.Integer(config["heads"]);
+        if (width is { } w && heads is { } h)
+        {
+            if (w % h != 0)
+                yield return new($"{prefix}.heads", $"must divide width ({w}); {h} does not.");
+            else if (w / h % 2 != 0)
+                yield return new($"{prefix}.heads", $"width / heads is the head size ({w / h}), which must be even for rotary embeddings.");
+        }
+    }
+
+    /// <summary>A NaN or infinite loss ends the run as diverged; a finite last loss is bounded.</summary>
+    public override DivergenceRule? Divergence { get; } = new(Metrics.MetricKey.Loss);
+
+    public override long? TotalSteps(JsonObject config) =>
+        ConfigValue.Integer(config["steps"]);
+}

@@ -1,0 +1,92 @@
+using Dashboard.Torch;
+using Dashboard.Torch.NN;
+using F = Dashboard.Torch.Functional;
+
+namespace Dashboard.Worker.Experiments.NGpt;
+
+/// <summary>
+/// One nGPT block (Loshchilov et al. 2024, "nGPT: Normalized Transformer with Representation Learning on the
+/// Hypersphere", §2; names as in its reference code). No norm layers: hidden states h are unit vectors.
+/// <code>
+/// q, k = s_qk ⊙ Norm(RoPE(W_q h)), s_qk ⊙ Norm(RoPE(W_k h))       per head
+/// h_A  = W_o · softmax(q·kᵀ · √d_k, causal) · W_v h             cosine attention: q·k ∈ [−s², s²]
+/// h    = Norm(h + α_A (Norm(h_A) − h))
+/// u, v = (s_uv √C) ⊙ W_uv h                                       SwiGLU
+/// h_M  = W_down (u ⊙ SiLU(v))
+/// h    = Norm(h + α_M (Norm(h_M) − h))
+/// </code>
+/// The scales are stored as s·(scaling/init) and used as stored·(init/scaling), the paper's trick to give Adam
+/// well-sized updates for them: α with init alpha_init, scaling 1/√C; s_qk init 1, scaling 1/√C; s_uv init 1, scaling 1.
+/// </summary>
+public sealed class NGptBlock : Module<Tensor, Tensor>
+{
+    private const double SqkInit = 1.0;
+    private readonly NGptConfig _config;
+    private readonly RotaryEmbedding _rotary;
+    private readonly double _baseScale;
+    private readonly Linear _query, _key, _value, _attnOut, _uv, _mlpOut;
+    private readonly Tensor _attnAlpha, _mlpAlpha, _sqk, _suv;
+
+    public NGptBlock(NGptConfig config, RotaryEmbedding rotary)
+    {
+        _config = config;
+        _rotary = rotary;
+        _baseScale = 1.0 / Math.Sqrt(config.Width);
+        int c = config.Width, f = config.Hidden;
+        _query = RegisterModule("query", new Linear(c, c, bias: false));
+        _key = RegisterModule("key", new Linear(c, c, bias: false));
+        _value = RegisterModule("value", new Linear(c, c, bias: false));
+        _attnOut = RegisterModule("att_c_proj", new Linear(c, c, bias: false));
+        _uv = RegisterModule("c_fc", new Linear(c, 2 * f, bias: false));
+        _mlpOut = RegisterModule("mlp_c_proj", new Linear(f, c, bias: false));
+        long alphaSize = config.AlphaShape == "scalar" ? 1 : c;
+        _attnAlpha = RegisterParameter("attn_alpha", Dashboard.Torch.Torch.Full([alphaSize], _baseScale));
+        _mlpAlpha = RegisterParameter("mlp_alpha", Dashboard.Torch.Torch.Full([alphaSize], _baseScale));
+        _sqk = RegisterParameter("sqk", Dashboard.Torch.Torch.Full([c], _baseScale));
+        _suv = RegisterParameter("suv", Dashboard.Torch.Torch.Ones([2 * f]));
+    }
+
+    /// <summary>The matrices nGPT keeps at unit norm, with the dimension along which (the one of length C).</summary>
+    public IEnumerable<(Tensor Weight, int Dim)> UnitMatrices()
+    {
+        yield return (_query.Weight, 1);    // (C, C): rows
+        yield return (_key.Weight, 1);
+        yield return (_value.Weight, 1);
+        yield return (_attnOut.Weight, 0);  // (C, C): columns
+        yield return (_uv.Weight, 1);       // (2F, C): rows
+        yield return (_mlpOut.Weight, 0);   // (C, F): columns
+    }
+
+    /// <summary>The eigen learning rates α_A, α_M as used (non-negative), for diagnostics.</summary>
+    public (Tensor Attention, Tensor Mlp) Alphas() => (Alpha(_attnAlpha), Alpha(_mlpAlpha));
+
+    private Tensor Alpha(Tensor stored)
+    {
+        using var scaled = stored * (_config.AlphaInit / _baseScale);
+        return scaled.Abs();
+    }
+
+    public override Tensor Forward(Tensor h)                                           // (B, T, C), unit rows
+    {
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        long b = h.Size(0), t = h.Size(1), c = _config.Width, nh = _config.Heads, d = _config.HeadSize;
+
+        var q = _query.Forward(h).View(b, t, nh, d).Transpose(1, 2);                   // (B, nh, T, d)
+        var k = _key.Forward(h).View(b, t, nh, d).Transpose(1, 2);
+        var v = _value.Forward(h).View(b, t, nh, d).Transpose(1, 2);
+        var sqk = (_sqk * (SqkInit / _baseScale)).View(1, nh, 1, d);                   // s_qk per head channel
+        q = sqk * Sphere.Normalize(_rotary.Apply(q));
+        k = sqk * Sphere.Normalize(_rotary.Apply(k));
+        var y = F.ScaledDotProductAttention(q, k, v, isCausal: true, scale: Math.Sqrt(d));   // (B, nh, T, d)
+        y = y.Transpose(1, 2).Contiguous().View(b, t, c);                              // (B, T, C)
+        var hA = _attnOut.Forward(y);                                                  // (B, T, C)
+        h = Sphere.Update(h, hA, Alpha(_attnAlpha));
+
+        var suv = _suv * Math.Sqrt(c);                                                 // s_uv · √C
+        var uv = _uv.Forward(h) * suv;                                                 // (B, T, 2F)
+        var parts = uv.Chunk(2, dim: -1);                                              // u, v: (B, T, F)
+        var hM = _mlpOut.Forward(parts[0] * parts[1].Silu());                          // (B, T, C)
+        h = Sphere.Update(h, hM, Alpha(_mlpAlpha));
+        return h.MoveToOuterScope();
+    }
+}

@@ -1,0 +1,116 @@
+using Dashboard.Torch;
+using Dashboard.Torch.NN;
+
+namespace Dashboard.Worker.Experiments.NGpt;
+
+/// <summary>
+/// The language model: token embedding, a stack of blocks, and the head, untied (as the nGPT paper).
+/// <code>
+/// nGPT: h = E_in[x] (unit rows);  h = block(h) …;  logits = s_z ⊙ (E_out h)       cosine logits, scaled
+/// GPT:  h = E_in[x];              h = block(h) …;  logits = E_out RMSNorm(h)
+/// </code>
+/// nGPT keeps every embedding and every weight vector along the width at unit norm: <see cref="Project"/> puts
+/// them back on the sphere after an optimizer step (every step, or every N for lazy projection). Initialisation:
+/// nGPT draws matrices from N(0, 1/C) and projects them; GPT draws N(0, 0.02²), the residual projections
+/// N(0, 0.02²/(2·layers)) (GPT-2).
+/// </summary>
+public sealed class NGptModel : Module<Tensor, Tensor>
+{
+    private const double GptInitStd = 0.02;
+    private readonly NGptConfig _config;
+    private readonly RotaryEmbedding _rotary;
+    private readonly Embedding _embedding;
+    private readonly List<NGptBlock> _normalized = [];
+    private readonly List<GptBlock> _standard = [];
+    private readonly RMSNorm? _finalNorm;
+    private readonly Linear _head;
+    private readonly Tensor? _sz;
+    private readonly double _baseScale;
+
+    public NGptModel(NGptConfig config)
+    {
+        _config = config;
+        _baseScale = 1.0 / Math.Sqrt(config.Width);
+        _rotary = RegisterModule("rotary", new RotaryEmbedding(config.HeadSize, config.Context));
+        _embedding = RegisterModule("wte", new Embedding(config.Vocab, config.Width));
+        for (var i = 0; i < config.Layers; i++)
+        {
+            if (config.Normalized) _normalized.Add(RegisterModule($"blocks.{i}", new NGptBlock(config, _rotary)));
+            else _standard.Add(RegisterModule($"blocks.{i}", new GptBlock(config, _rotary)));
+        }
+        if (!config.Normalized) _finalNorm = RegisterModule("ln_f", new RMSNorm(config.Width));
+        _head = RegisterModule("lm_head", new Linear(config.Width, config.Vocab, bias: false));
+        // s_z stored as s·(1/√C)/logit_scale, used as stored·logit_scale·√C: it starts at logit_scale.
+        if (config.Normalized) _sz = RegisterParameter("sz", Dashboard.Torch.Torch.Full([config.Vocab], _baseScale));
+        Initialise();
+    }
+
+    public NGptConfig Config => _config;
+
+    private void Initialise()
+    {
+        using var noGrad = Dashboard.Torch.Torch.NoGrad();
+        var std = _config.Normalized ? _baseScale : GptInitStd;
+        foreach (var (_, p) in NamedParameters())
+            if (p.Dim == 2) p.Normal_(0, std);
+        foreach (var block in _standard)
+            foreach (var w in block.OutputProjections()) w.Normal_(0, GptInitStd / Math.Sqrt(2 * _config.Layers));
+        Project();
+    }
+
+    /// <summary>nGPT's unit-norm matrices with the dimension they are normalised along (empty for GPT).</summary>
+    public IEnumerable<(Tensor Weight, int Dim)> UnitMatrices()
+    {
+        if (!_config.Normalized) yield break;
+        yield return (_embedding.Weight, 1);   // (V, C): each token's embedding
+        yield return (_head.Weight, 1);        // (V, C): each token's output embedding
+        foreach (var block in _normalized)
+            foreach (var m in block.UnitMatrices()) yield return m;
+    }
+
+    public IReadOnlyList<NGptBlock> NormalizedBlocks => _normalized;
+
+    /// <summary>Puts every unit-norm matrix back on the sphere, in place (nGPT; nothing for GPT).</summary>
+    public void Project()
+    {
+        using var noGrad = Dashboard.Torch.Torch.NoGrad();
+        foreach (var (w, dim) in UnitMatrices())
+        {
+            using var norm = w.Norm(dim, keepDim: true);
+            w.Div_(norm);
+        }
+    }
+
+    /// <summary>Vectors held at unit norm, over all <see cref="UnitMatrices"/>.</summary>
+    public long UnitVectorCount() => UnitMatrices().Sum(m => m.Weight.Size(1 - m.Dim));
+
+    /// <summary>
+    /// mean |‖w‖ − 1| over every unit-norm vector (rows or columns of length C), as a 0-dimensional float32 tensor on
+    /// the model's device: how far the optimizer has moved the weights off the sphere since the last projection.
+    /// No host synchronisation, so it can be part of a captured CUDA graph. Zero-dimensional zero for GPT.
+    /// </summary>
+    public Tensor WeightNormDeviation()
+    {
+        using var noGrad = Dashboard.Torch.Torch.NoGrad();
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        var parts = UnitMatrices().Select(m => (m.Weight.Norm(m.Dim) - 1.0).Abs().Sum()).ToArray();
+        if (parts.Length == 0) return Dashboard.Torch.Torch.Zeros([], device: _head.Weight.Device).MoveToOuterScope();
+        var total = Dashboard.Torch.Torch.Stack(parts).Sum() / UnitVectorCount();
+        return total.To(ScalarType.Float32).MoveToOuterScope();
+    }
+
+    public override Tensor Forward(Tensor tokens)                                      // (B, T) int64
+    {
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        var h = _embedding.Forward(tokens);                                            // (B, T, C)
+        foreach (var block in _normalized) h = block.Forward(h);
+        foreach (var block in _standard) h = block.Forward(h);
+        if (_finalNorm is not null) h = _finalNorm.Forward(h);
+        // s_z ⊙ (E_out h) = (diag(s_z) E_out) h: scaling the (V, C) weight rows instead of the (B, T, V) logits
+        // touches 1/(B·T/C) of the elements (5× fewer at the seed's shape) and drops a pass over the logits.
+        var logits = _sz is null
+            ? _head.Forward(h)
+            : Functional.Linear(h, _head.Weight * (_sz * (_config.LogitScale / _baseScale)).Unsqueeze(1), null); // (B, T, V)
+        return logits.MoveToOuterScope();
+    }
+}

@@ -1,0 +1,28 @@
+using Dashboard.Torch;
+
+namespace Dashboard.Worker.Experiments.NGpt;
+
+/// <summary>The hypersphere operations of nGPT.</summary>
+public static class Sphere
+{
+    /// <summary>x / ‖x‖ along <paramref name="dim"/> (the paper's Norm; no epsilon, as in its reference code).</summary>
+    public static Tensor Normalize(Tensor x, int dim = -1)
+    {
+        using var norm = x.Norm(dim, keepDim: true);
+        return x / norm;
+    }
+
+    /// <summary>
+    /// The normalized residual update h ← Norm(h + α(Norm(u) − h)) (eq. 10–11): a step of length set by the eigen
+    /// learning rates α from h towards the block's suggestion u, back onto the sphere. h (B, T, C), u (B, T, C),
+    /// α (C) or (1), non-negative.
+    /// </summary>
+    public static Tensor Update(Tensor h, Tensor suggestion, Tensor alpha)
+    {
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        var a = Normalize(h);            // h is unit already; normalising again keeps rounding from accumulating
+        var b = Normalize(suggestion);
+        var moved = a + alpha * (b - a);
+        return Normalize(moved).MoveToOuterScope();
+    }
+}
