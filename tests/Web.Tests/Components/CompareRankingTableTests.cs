@@ -1,3 +1,4 @@
+using Dashboard.Domain.Comparisons;
 using Dashboard.Web.Components.Compare;
 
 namespace Dashboard.Web.Tests.Components;
@@ -17,7 +18,7 @@ public sealed class CompareRankingTableTests
     [Fact]
     public void Lower_is_better_ranks_ascending_with_shared_ranks_for_ties_and_non_finite_last()
     {
-        var ranked = CompareRanking.Rank(Entries, higherIsBetter: false, baselineRunId: 1);
+        var ranked = RunRanking.Rank(Entries, higherIsBetter: false, baselineRunId: 1);
         ranked.Select(r => (r.Entry.RunId, r.Rank)).Should().Equal((2L, (int?)1), (5L, 1), (1L, 3), (4L, 4), (3L, null), (6L, null));
         var better = ranked[0];
         better.Delta.Should().Be(-0.5);
@@ -30,7 +31,7 @@ public sealed class CompareRankingTableTests
     [Fact]
     public void Higher_is_better_ranks_descending_and_a_baseline_without_a_value_gives_no_deltas()
     {
-        var ranked = CompareRanking.Rank(Entries, higherIsBetter: true, baselineRunId: 6);
+        var ranked = RunRanking.Rank(Entries, higherIsBetter: true, baselineRunId: 6);
         ranked.Select(r => r.Entry.RunId).Take(4).Should().Equal(4L, 1L, 2L, 5L);
         ranked.Should().OnlyContain(r => r.Delta == null);
     }
@@ -40,7 +41,7 @@ public sealed class CompareRankingTableTests
     {
         var html = await MarkupDocument.RenderAsync<CompareRankingTable>(new Dictionary<string, object?>
         {
-            [nameof(CompareRankingTable.Ranked)] = CompareRanking.Rank(Entries, higherIsBetter: false, baselineRunId: 1),
+            [nameof(CompareRankingTable.Ranked)] = RunRanking.Rank(Entries, higherIsBetter: false, baselineRunId: 1),
             [nameof(CompareRankingTable.Metrics)] = new[] { "loss", "val/loss" },
             [nameof(CompareRankingTable.Metric)] = "loss",
         });

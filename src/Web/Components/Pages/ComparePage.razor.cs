@@ -1,3 +1,4 @@
+using Dashboard.Domain.Comparisons;
 using Dashboard.Domain.Families;
 using Dashboard.Domain.Runs;
 using Dashboard.Infrastructure.Metrics;
@@ -135,7 +136,7 @@ public sealed partial class ComparePage
         if (rankMetrics.Contains(rankMetric)) return;
         var primary = family?.PrimaryMetric ?? "loss";
         rankMetric = rankMetrics.Contains(primary) ? primary : rankMetrics.Contains("loss") ? "loss" : rankMetrics.FirstOrDefault() ?? primary;
-        higherIsBetter = rankMetric == family?.PrimaryMetric ? family.HigherIsBetter : CompareRanking.GuessHigherIsBetter(rankMetric);
+        higherIsBetter = rankMetric == family?.PrimaryMetric ? family.HigherIsBetter : RunRanking.GuessHigherIsBetter(rankMetric);
     }
 
     private void Rank()
@@ -145,14 +146,14 @@ public sealed partial class ComparePage
                 ? new RankingEntry(r.Run.Id, labels[r.Run.Id], r.Run.State.ToName(), s.LastValue, s.LastStep, colors[r.Run.Id])
                 : new RankingEntry(r.Run.Id, labels[r.Run.Id], r.Run.State.ToName(), null, null, colors[r.Run.Id]))
             .ToList();
-        ranked = CompareRanking.Rank(entries, higherIsBetter, baseline);
+        ranked = RunRanking.Rank(entries, higherIsBetter, baseline);
     }
 
     private void OnRankMetric(string metric)
     {
         rankMetric = metric;
         var family = FamilyOf(runs.FirstOrDefault());
-        higherIsBetter = metric == family?.PrimaryMetric ? family.HigherIsBetter : CompareRanking.GuessHigherIsBetter(metric);
+        higherIsBetter = metric == family?.PrimaryMetric ? family.HigherIsBetter : RunRanking.GuessHigherIsBetter(metric);
         Rank();
     }
 

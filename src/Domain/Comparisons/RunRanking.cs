@@ -1,4 +1,4 @@
-namespace Dashboard.Web.Components.Compare;
+namespace Dashboard.Domain.Comparisons;
 
 /// <summary>A compared run's final value of the ranked metric.</summary>
 public sealed record RankingEntry(long RunId, string Label, string State, double? Final, long? Step, string? Color = null);
@@ -7,11 +7,11 @@ public sealed record RankingEntry(long RunId, string Label, string State, double
 public sealed record RankedRun(RankingEntry Entry, int? Rank, double? Delta, double? RelativeDelta, bool IsBaseline, bool Better);
 
 /// <summary>
-/// Ranks compared runs by a metric's final value. Kept small and private to the compare page: the Domain's
-/// comparison statistics (src/Domain/Comparisons) are the general version, and this can move onto them.
+/// Ranks single runs (the compare page's runs, from any experiments) by a metric's final value, with deltas
+/// against a baseline run; <see cref="Ranking"/> does the same for sweep configs over their seeds' medians.
 /// Runs without a finite final value (no points yet, NaN or infinite: diverged) rank after every other run.
 /// </summary>
-public static class CompareRanking
+public static class RunRanking
 {
     public static IReadOnlyList<RankedRun> Rank(IReadOnlyList<RankingEntry> entries, bool higherIsBetter, long? baselineRunId)
     {
@@ -27,7 +27,7 @@ public static class CompareRanking
             var rank = i > 0 && ordered[i - 1].Final == e.Final ? ranked[i - 1].Rank : i + 1;
             double? delta = baseline is { } bv ? e.Final!.Value - bv : null;
             double? relative = baseline is { } bv2 && bv2 != 0 ? delta / Math.Abs(bv2) : null;
-            var better = delta is { } d && (higherIsBetter ? d > 0 : d < 0);
+            var better = delta is { } d && Ranking.IsImprovement(d, higherIsBetter);
             ranked.Add(new RankedRun(e, rank, delta, relative, e.RunId == baselineRunId, better));
         }
         ranked.AddRange(entries.Except(ordered).OrderBy(e => e.RunId)
