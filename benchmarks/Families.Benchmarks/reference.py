@@ -114,7 +114,8 @@ class NGPT(nn.Module):
         h = self.wte(tokens)
         for block in self.blocks:
             h = block(h)
-        return self.lm_head(h) * (self.sz * (LOGIT_SCALE / self.base))
+        # s_z * (E_out h) computed as (diag(s_z) E_out) h, as the binding does: fewer elements than the logits.
+        return F.linear(h, self.lm_head.weight * (self.sz * (LOGIT_SCALE / self.base)).unsqueeze(1))
 
 
 @torch.no_grad()

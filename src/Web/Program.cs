@@ -43,8 +43,7 @@ services.AddSingleton<ExperimentActions>();
 services.AddSingleton<RunActions>();
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
-services.AddSingleton<RunChangeFeed>();
-services.AddHostedService(sp => sp.GetRequiredService<RunChangeFeed>());
+services.AddLiveUpdates();
 
 services.AddRazorComponents().AddInteractiveServerComponents();
 services.AddCascadingAuthenticationState();
@@ -85,6 +84,7 @@ app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
     await command.ExecuteScalarAsync(ct);
     return Results.Ok(new { status = "ok" });
 }).ExcludeFromDescription();
+app.MapLiveUpdates();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 var firstStart = await FirstAdmin.EnsureAsync(app.Services, access, options, database.IsEmbedded);

@@ -26,6 +26,7 @@ public sealed class ViewAccessHandler(IDbContextFactory<DashboardDbContext> db) 
         {
             HttpContext http => ViewedResource.FromPath(http.Request.Path),
             Microsoft.AspNetCore.Components.RouteData route => ViewedResource.FromRoute(route),
+            ViewedResource viewed => viewed, // the hub asks about the run a client wants to watch
             _ => new ViewedResource.Other(),
         };
         if (await CoversAsync(session.Target, resource)) context.Succeed(requirement);

@@ -13,6 +13,10 @@ public sealed class RunChangeFeed(NpgsqlDataSource dataSource, ILogger<RunChange
     private const string RunChannel = "run_changed";
     private readonly Lock gate = new();
     private ImmutableSubscribers subscribers = new([]);
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the first LISTEN is in place: changes from then on reach subscribers.</summary>
+    public Task Listening => listening.Task;
 
     /// <summary>Calls <paramref name="onChange"/> for every change until the returned handle is disposed.</summary>
     public IDisposable Subscribe(Action<RunChange> onChange)
@@ -31,6 +35,7 @@ public sealed class RunChangeFeed(NpgsqlDataSource dataSource, ILogger<RunChange
                 connection.Notification += (_, n) => { foreach (var change in Parse(n.Channel, n.Payload)) Publish(change); };
                 await using (var listen = new NpgsqlCommand($"LISTEN {RunChannel}; LISTEN {MetricWriter.Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
+                listening.TrySetResult();
                 while (true) await connection.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
@@ -43,7 +48,7 @@ public sealed class RunChangeFeed(NpgsqlDataSource dataSource, ILogger<RunChange
     }
 
     /// <summary>run_changed carries "id:state"; metric_points carries "id,id,…".</summary>
-    internal static IEnumerable<RunChange> Parse(string channel, string payload)
+    public static IEnumerable<RunChange> Parse(string channel, string payload)
     {
         if (channel == RunChannel)
         {

@@ -9,7 +9,7 @@ namespace Dashboard.Worker.Hosting;
 /// </summary>
 public sealed class RunLogFile : IRunLog, IDisposable
 {
-    public const string FileName = "log.txt";
+    public const string FileName = Dashboard.Infrastructure.Artifacts.RunLogTail.FileName;
     private const int TailLines = 40;
     private readonly StreamWriter _file;
     private readonly Queue<string> _tail = new();

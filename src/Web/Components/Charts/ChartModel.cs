@@ -20,4 +20,8 @@ public sealed record ChartLayout
     /// <summary>"linear", or "date" when X holds unix milliseconds.</summary>
     public string XType { get; init; } = "linear";
     public int Height { get; init; } = 320;
+    /// <summary>plotly's hovermode: "closest" (one point), or "x unified" (every trace at the hovered x).</summary>
+    public string HoverMode { get; init; } = "closest";
+    /// <summary>Whether the chart shows a legend; null: when it has 2 to 8 lines.</summary>
+    public bool? ShowLegend { get; init; }
 }

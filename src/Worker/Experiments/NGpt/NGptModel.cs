@@ -106,8 +106,11 @@ public sealed class NGptModel : Module<Tensor, Tensor>
         foreach (var block in _normalized) h = block.Forward(h);
         foreach (var block in _standard) h = block.Forward(h);
         if (_finalNorm is not null) h = _finalNorm.Forward(h);
-        var logits = _head.Forward(h);                                                 // (B, T, V)
-        if (_sz is not null) logits = logits * (_sz * (_config.LogitScale / _baseScale));
+        // s_z ⊙ (E_out h) = (diag(s_z) E_out) h: scaling the (V, C) weight rows instead of the (B, T, V) logits
+        // touches 1/(B·T/C) of the elements (5× fewer at the seed's shape) and drops a pass over the logits.
+        var logits = _sz is null
+            ? _head.Forward(h)
+            : Functional.Linear(h, _head.Weight * (_sz * (_config.LogitScale / _baseScale)).Unsqueeze(1), null); // (B, T, V)
         return logits.MoveToOuterScope();
     }
 }
