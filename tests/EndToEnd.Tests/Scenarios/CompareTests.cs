@@ -8,7 +8,7 @@ namespace Dashboard.EndToEnd.Tests.Scenarios;
 [Collection(DashboardCollection.Name)]
 public sealed class CompareTests(DashboardFixture dashboard, ITestOutputHelper output)
 {
-    [Fact(Skip = Needs.ComparePage)]
+    [Fact]
     public async Task Two_runs_compare_with_overlaid_loss_curves_their_config_difference_and_a_ranking()
     {
         using var api = dashboard.Api();

@@ -9,7 +9,7 @@ public sealed class LiveChartTests(DashboardFixture dashboard, ITestOutputHelper
 {
     private const int Steps = 60;
 
-    [Fact(Skip = Needs.RunPage)]
+    [Fact]
     public async Task The_loss_chart_grows_live_while_the_run_reports_and_ends_with_every_point()
     {
         using var api = dashboard.Api();

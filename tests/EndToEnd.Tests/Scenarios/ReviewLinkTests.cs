@@ -49,6 +49,13 @@ public sealed class ReviewLinkTests(DashboardFixture dashboard, ITestOutputHelpe
             var nav = new Sidebar(visitor.Page).Navigation.GetByRole(AriaRole.Link);
             await Expect(nav).ToHaveTextAsync([$"experiment {experimentId}"]);
             await visitor.ScreenshotAsync("read-only");
+            // The experiment's runs are part of it: the run page opens, with its chart and without its actions.
+            var visitorsRun = await new RunPage(visitor, runId).OpenAsync();
+            await Expect(visitorsRun.State).ToHaveAttributeAsync("data-state", "succeeded");
+            await visitorsRun.WaitForChartPointsAsync("loss", 4);
+            await Expect(visitorsRun.ActionControls).ToHaveCountAsync(0);
+            await Expect(visitorsLinks.Banner).ToBeVisibleAsync();
+            await visitor.ScreenshotAsync("run-read-only");
 
             // What the page hides, the server refuses too: the link session's cookies cannot act through the API.
             var json = new Dictionary<string, string> { ["Content-Type"] = "application/json" };
