@@ -9,10 +9,10 @@ namespace Dashboard.EndToEnd.Tests.Api;
 /// </summary>
 public static class CommandExperiments
 {
-    /// <summary>Prints <paramref name="steps"/> points of a loss that falls as 1/(step+1), <paramref name="delaySeconds"/> apart.</summary>
-    public static string LossCurve(int steps, double delaySeconds = 0) =>
+    /// <summary>Prints <paramref name="steps"/> points of a loss that falls as scale/(step+1), <paramref name="delaySeconds"/> apart.</summary>
+    public static string LossCurve(int steps, double delaySeconds = 0, double scale = 1) =>
         $"i=0; while [ $i -lt {steps} ]; do " +
-        """echo "{\"step\": $i, \"loss\": $(awk "BEGIN{print 1/($i+1)}")}"; """ +
+        """echo "{\"step\": $i, \"loss\": $(awk "BEGIN{print """ + scale.ToString(CultureInfo.InvariantCulture) + """/($i+1)}")}"; """ +
         (delaySeconds > 0 ? $"sleep {delaySeconds.ToString(CultureInfo.InvariantCulture)}; " : "") +
         "i=$((i+1)); done";
 

@@ -15,7 +15,7 @@ public sealed class CompareTests(DashboardFixture dashboard, ITestOutputHelper o
         var a = (await api.CreateExperimentAsync(CommandExperiments.Request(CommandExperiments.UniqueName("compare a"),
             CommandExperiments.LossCurve(5), totalSteps: 5, config: new JsonObject { ["lr"] = 0.1 }))).RunIds.Single();
         var b = (await api.CreateExperimentAsync(CommandExperiments.Request(CommandExperiments.UniqueName("compare b"),
-            CommandExperiments.LossCurve(8), totalSteps: 8, config: new JsonObject { ["lr"] = 0.01 }))).RunIds.Single();
+            CommandExperiments.LossCurve(8, scale: 0.5), totalSteps: 8, config: new JsonObject { ["lr"] = 0.01 }))).RunIds.Single();
         foreach (var id in new[] { a, b })
             (await api.WaitForFinishAsync(id, TimeSpan.FromMinutes(2)))["state"]!.GetValue<string>().Should().Be("succeeded");
 
@@ -26,7 +26,7 @@ public sealed class CompareTests(DashboardFixture dashboard, ITestOutputHelper o
         (await compare.TraceCountAsync("loss")).Should().Be(2);
         await Expect(compare.DiffRow("lr")).ToContainTextAsync("0.1");
         await Expect(compare.DiffRow("lr")).ToContainTextAsync("0.01");
-        // Lowest final loss first: b ends at 1/8, a at 1/5.
+        // Lowest final loss first: b ends at 0.5/8, a at 1/5.
         await Expect(compare.RankingRows).ToHaveCountAsync(2);
         await Expect(compare.RankingRows.Nth(0)).ToHaveAttributeAsync("data-run", b.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await browser.ScreenshotAsync("compare");
