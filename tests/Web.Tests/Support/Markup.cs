@@ -14,7 +14,9 @@ namespace Dashboard.Web.Tests.Support;
 /// </summary>
 public static class Markup
 {
-    public static async Task<string> RenderAsync<TComponent>(IDictionary<string, object?> parameters, IServiceProvider? services = null)
+    /// <param name="user">Who is looking; a signed-in member when not given.</param>
+    public static async Task<string> RenderAsync<TComponent>(IDictionary<string, object?> parameters, IServiceProvider? services = null,
+        System.Security.Claims.ClaimsPrincipal? user = null)
         where TComponent : IComponent
     {
         await using var own = services is null ? new ServiceCollection().AddLogging().BuildServiceProvider() : null;
@@ -24,6 +26,7 @@ public static class Markup
         {
             var output = await renderer.RenderComponentAsync<SignedIn>(ParameterView.FromDictionary(new Dictionary<string, object?>
             {
+                [nameof(SignedIn.User)] = user,
                 [nameof(SignedIn.Content)] = (RenderFragment)(b =>
                 {
                     b.OpenComponent<TComponent>(0);
@@ -37,7 +40,7 @@ public static class Markup
         });
     }
 
-    /// <summary>Supplies the authentication state AuthorizeView asks for: a signed-in team member.</summary>
+    /// <summary>Supplies the authentication state AuthorizeView asks for: a signed-in team member unless told otherwise.</summary>
     private sealed class SignedIn : ComponentBase
     {
         private static readonly Task<AuthenticationState> Member = Task.FromResult(new AuthenticationState(
@@ -45,11 +48,12 @@ public static class Markup
                 new Dashboard.Domain.Access.User { Id = 1, UserName = "ada", DisplayName = "Ada", PasswordHash = "test" }, "test")));
 
         [Parameter] public RenderFragment? Content { get; set; }
+        [Parameter] public System.Security.Claims.ClaimsPrincipal? User { get; set; }
 
         protected override void BuildRenderTree(RenderTreeBuilder builder)
         {
             builder.OpenComponent<CascadingValue<Task<AuthenticationState>>>(0);
-            builder.AddComponentParameter(1, "Value", Member);
+            builder.AddComponentParameter(1, "Value", User is null ? Member : Task.FromResult(new AuthenticationState(User)));
             builder.AddComponentParameter(2, "ChildContent", Content);
             builder.CloseComponent();
         }
