@@ -101,6 +101,20 @@ public sealed class AdamW : Optimizer
         foreach (var it in items) it.State.Step++;
         var step = items[0].State.Step;
         double lr = group.LearningRate, wd = group.WeightDecay;
+        var (ps, m, v) = DecayAndUpdateMoments(items, lr, wd);
+        var biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        var biasCorrection2 = 1 - Math.Pow(Beta2, step);
+        var stepSize = lr / biasCorrection1;
+        var denom = ForeachOps.Sqrt.CallMany(v.Length, v).Select(t => t!).ToArray();
+        ForeachOps.DivScalar.CallInPlace(denom, Math.Sqrt(biasCorrection2));
+        ForeachOps.AddScalar.CallInPlace(denom, Eps);
+        ForeachOps.AddcdivScalar.CallInPlace(ps, m, denom, -stepSize);
+    }
+
+    // Both multi-tensor paths: p ← p·(1 − lr·wd); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g². Returns p, m, v.
+    private (Tensor[] Params, Tensor[] ExpAvg, Tensor[] ExpAvgSq) DecayAndUpdateMoments(
+        List<(Tensor Param, Tensor Grad, State State)> items, double lr, double wd)
+    {
         var ps = items.Select(it => it.Param).ToArray();
         var gs = items.Select(it => it.Grad).ToArray();
         var m = items.Select(it => it.State.ExpAvg).ToArray();
@@ -110,13 +124,7 @@ public sealed class AdamW : Optimizer
         ForeachOps.AddList.CallInPlace(m, gs, 1 - Beta1);
         ForeachOps.MulScalar.CallInPlace(v, Beta2);
         ForeachOps.AddcmulScalar.CallInPlace(v, gs, gs, 1 - Beta2);
-        var biasCorrection1 = 1 - Math.Pow(Beta1, step);
-        var biasCorrection2 = 1 - Math.Pow(Beta2, step);
-        var stepSize = lr / biasCorrection1;
-        var denom = ForeachOps.Sqrt.CallMany(v.Length, v).Select(t => t!).ToArray();
-        ForeachOps.DivScalar.CallInPlace(denom, Math.Sqrt(biasCorrection2));
-        ForeachOps.AddScalar.CallInPlace(denom, Eps);
-        ForeachOps.AddcdivScalar.CallInPlace(ps, m, denom, -stepSize);
+        return (ps, m, v);
     }
 
     // The same update with the step count and the bias corrections as device tensors (PyTorch's capturable
@@ -131,15 +139,7 @@ public sealed class AdamW : Optimizer
         var biasCorrection2Sqrt = (1.0 - ForeachOps.PowScalarBase.Call(Beta2, step)).Sqrt();              // √(1 − β₂ᵗ)
         if (Foreach)
         {
-            var ps = items.Select(it => it.Param).ToArray();
-            var gs = items.Select(it => it.Grad).ToArray();
-            var m = items.Select(it => it.State.ExpAvg).ToArray();
-            var v = items.Select(it => it.State.ExpAvgSq).ToArray();
-            ForeachOps.MulScalar.CallInPlace(ps, 1 - lr * wd);
-            ForeachOps.MulScalar.CallInPlace(m, Beta1);
-            ForeachOps.AddList.CallInPlace(m, gs, 1 - Beta1);
-            ForeachOps.MulScalar.CallInPlace(v, Beta2);
-            ForeachOps.AddcmulScalar.CallInPlace(v, gs, gs, 1 - Beta2);
+            var (ps, m, v) = DecayAndUpdateMoments(items, lr, wd);
             var denom = ForeachOps.Sqrt.CallMany(v.Length, v).Select(t => t!).ToArray();
             DivideEach(denom, biasCorrection2Sqrt);
             ForeachOps.AddScalar.CallInPlace(denom, Eps);
