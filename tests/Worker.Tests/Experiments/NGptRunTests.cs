@@ -17,48 +17,9 @@ using Npgsql;
 namespace Dashboard.Worker.Tests.Experiments;
 
 /// <summary>The ngpt family queued like a user queues it, run by a real worker against a real database, on the Brown corpus.</summary>
-public sealed class NGptRunTests : IAsyncLifetime
+public sealed class NGptRunTests() : BuiltInFamilyRunTests("ngpt")
 {
-    private string _connectionString = "";
-    private NpgsqlDataSource _dataSource = null!;
-    private RunQueue _queue = null!;
-    private readonly string _artifacts = Path.Combine(Path.GetTempPath(), "ngpt-" + Guid.NewGuid().ToString("N"));
-
-    public async Task InitializeAsync()
-    {
-        _connectionString = await MigratedDatabase.CreateAsync("ngpt");
-        _dataSource = DatabaseConnection.Create(_connectionString);
-        _queue = new RunQueue(_dataSource, new QueueOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(250) });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _dataSource.DisposeAsync();
-        if (Directory.Exists(_artifacts)) Directory.Delete(_artifacts, recursive: true);
-    }
-
-    private async Task<long> EnqueueAsync(string request) =>
-        (await _queue.EnqueueAsync(ExperimentRequest.Parse(JsonNode.Parse(request), FamilyCatalogue.BuiltIn(),
-            DateTimeOffset.UtcNow, new TimeOnly(22, 0)))).RunIds[0];
-
-    private async Task RunOneAsync(NGptExecutor? executor = null)
-    {
-        var options = new WorkerOptions
-        {
-            ConnectionString = _connectionString, Name = "ngpt-test", DeviceName = "cpu", ArtifactsDirectory = _artifacts,
-            Queue = _queue.Options, IdlePoll = TimeSpan.FromMilliseconds(200), MaxRuns = 1,
-        };
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await new WorkerLoop(options, WorkerDevice.Cpu, _dataSource,
-            new RunExecutorCatalogue([new CommandExecutor(), executor ?? new NGptExecutor()]), _ => { }).RunAsync(stop.Token);
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, long runId)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(runId);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private Task RunOneAsync(NGptExecutor? executor = null) => base.RunOneAsync(executor ?? new NGptExecutor());
 
     [Fact]
     public async Task The_tiny_preset_trains_to_success_and_reports_its_metrics_parameter_count_and_projections()
@@ -67,7 +28,7 @@ public sealed class NGptRunTests : IAsyncLifetime
         await RunOneAsync();
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("succeeded");
-        var queries = new MetricQueries(_dataSource);
+        var queries = new MetricQueries(DataSource);
         var keys = (await queries.KeysAsync(run)).ToDictionary(k => k.Key);
         keys.Keys.Should().Contain(["loss", "val/loss", "tokens_per_sec", "projections", "weight_norm_deviation"]);
         keys["loss"].Count.Should().Be(30);
@@ -92,7 +53,7 @@ public sealed class NGptRunTests : IAsyncLifetime
         await RunOneAsync();
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("succeeded");
-        var keys = (await new MetricQueries(_dataSource).KeysAsync(run)).ToDictionary(k => k.Key);
+        var keys = (await new MetricQueries(DataSource).KeysAsync(run)).ToDictionary(k => k.Key);
         keys.Keys.Should().Contain(["loss", "val/loss", "tokens_per_sec", "projections"]).And.NotContain("weight_norm_deviation");
         keys["projections"].LastValue.Should().Be(0);
     }
@@ -109,16 +70,16 @@ public sealed class NGptRunTests : IAsyncLifetime
             using (Dashboard.Torch.Torch.NoGrad())
             using (var row = trainer.Model.NamedParameters().First(p => p.Name.EndsWith("query.weight", StringComparison.Ordinal)).Parameter.Select(0, 0))
                 row.Fill_(double.NaN);
-            new TrainingCheckpoint(new DirectoryInfo(Path.Combine(_artifacts, "runs", run.ToString()))).Save(trainer.Model, trainer.Optimizer, step: 4);
+            new TrainingCheckpoint(new DirectoryInfo(Path.Combine(Artifacts, "runs", run.ToString()))).Save(trainer.Model, trainer.Optimizer, step: 4);
         }
         await RunOneAsync();
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("diverged");
         (await ScalarAsync<string>("SELECT failure_reason FROM runs WHERE id = $1", run)).Should().Be("the loss became NaN at step 5");
-        var loss = await new MetricQueries(_dataSource).SeriesAsync(run, "loss");
+        var loss = await new MetricQueries(DataSource).SeriesAsync(run, "loss");
         loss.Points.Should().ContainSingle().Which.Step.Should().Be(5);
         double.IsFinite(loss.Points[^1].Value).Should().BeFalse("the NaN step itself is kept");
-        var events = await new MetricQueries(_dataSource).SeriesAsync(run, "nan_inf_events");
+        var events = await new MetricQueries(DataSource).SeriesAsync(run, "nan_inf_events");
         events.Points.Should().ContainSingle().Which.Value.Should().Be(1);
     }
 
@@ -126,7 +87,7 @@ public sealed class NGptRunTests : IAsyncLifetime
     public async Task A_missing_corpus_fails_the_run_with_a_reason_that_says_how_to_install_it()
     {
         var run = await EnqueueAsync("""{"family": "ngpt", "preset": "tiny"}""");
-        await RunOneAsync(new NGptExecutor(Path.Combine(_artifacts, "no-corpus-here")));
+        await RunOneAsync(new NGptExecutor(Path.Combine(Artifacts, "no-corpus-here")));
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("failed");
         (await ScalarAsync<string>("SELECT failure_reason FROM runs WHERE id = $1", run))
@@ -143,7 +104,7 @@ public sealed class NGptRunTests : IAsyncLifetime
         using (var first = StartWorkerProcess())
         {
             var clock = Stopwatch.StartNew();
-            while (!File.Exists(Path.Combine(_artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
+            while (!File.Exists(Path.Combine(Artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
             {
                 first.HasExited.Should().BeFalse("the worker should still be training");
                 clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(90));
@@ -169,13 +130,13 @@ public sealed class NGptRunTests : IAsyncLifetime
         }
 
         (await ScalarAsync<int>("SELECT attempts FROM runs WHERE id = $1", run)).Should().Be(2);
-        var queries = new MetricQueries(_dataSource);
+        var queries = new MetricQueries(DataSource);
         var steps = (await queries.SeriesAsync(run, "loss", maxPoints: 10_000)).Points.Select(p => p.Step).ToList();
         steps.Should().Equal(Enumerable.Range(0, 100).Select(i => (long)i), "every step once, none missing, none twice");
         var projections = (await queries.SeriesAsync(run, "projections", maxPoints: 10_000)).Points;
         projections.Select(p => p.Value).Should().Equal(Enumerable.Range(1, 100).Select(i => (double)i), "the count goes on across the restart");
         (await queries.SeriesAsync(run, "val/loss")).Points.Select(p => p.Step).Should().Equal(49, 99);
-        File.ReadAllText(Path.Combine(_artifacts, "runs", run.ToString(), "log.txt")).Should().Contain("resumed from the checkpoint");
+        File.ReadAllText(Path.Combine(Artifacts, "runs", run.ToString(), "log.txt")).Should().Contain("resumed from the checkpoint");
     }
 
     private Process StartWorkerProcess()
@@ -186,8 +147,8 @@ public sealed class NGptRunTests : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["ConnectionStrings__Dashboard"] = _connectionString;
-        start.Environment["Dashboard__ArtifactsDirectory"] = _artifacts;
+        start.Environment["ConnectionStrings__Dashboard"] = ConnectionString;
+        start.Environment["Dashboard__ArtifactsDirectory"] = Artifacts;
         start.Environment["Dashboard__Queue__LeaseSeconds"] = "3";
         start.Environment["Dashboard__Queue__HeartbeatSeconds"] = "0.5";
         var process = Process.Start(start)!;

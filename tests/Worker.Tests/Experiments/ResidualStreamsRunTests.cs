@@ -16,48 +16,9 @@ using Npgsql;
 namespace Dashboard.Worker.Tests.Experiments;
 
 /// <summary>The residual-streams family queued like a user queues it, run by a real worker against a real database.</summary>
-public sealed class ResidualStreamsRunTests : IAsyncLifetime
+public sealed class ResidualStreamsRunTests() : BuiltInFamilyRunTests("residual")
 {
-    private string _connectionString = "";
-    private NpgsqlDataSource _dataSource = null!;
-    private RunQueue _queue = null!;
-    private readonly string _artifacts = Path.Combine(Path.GetTempPath(), "rs-" + Guid.NewGuid().ToString("N"));
-
-    public async Task InitializeAsync()
-    {
-        _connectionString = await MigratedDatabase.CreateAsync("residual");
-        _dataSource = DatabaseConnection.Create(_connectionString);
-        _queue = new RunQueue(_dataSource, new QueueOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(250) });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _dataSource.DisposeAsync();
-        if (Directory.Exists(_artifacts)) Directory.Delete(_artifacts, recursive: true);
-    }
-
-    private async Task<long> EnqueueAsync(string request) =>
-        (await _queue.EnqueueAsync(ExperimentRequest.Parse(JsonNode.Parse(request), FamilyCatalogue.BuiltIn(),
-            DateTimeOffset.UtcNow, new TimeOnly(22, 0)))).RunIds[0];
-
-    private async Task RunOneAsync()
-    {
-        var options = new WorkerOptions
-        {
-            ConnectionString = _connectionString, Name = "rs-test", DeviceName = "cpu", ArtifactsDirectory = _artifacts,
-            Queue = _queue.Options, IdlePoll = TimeSpan.FromMilliseconds(200), MaxRuns = 1,
-        };
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await new WorkerLoop(options, WorkerDevice.Cpu, _dataSource,
-            new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor()]), _ => { }).RunAsync(stop.Token);
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, long runId)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(runId);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private Task RunOneAsync() => base.RunOneAsync(new ResidualStreamsExecutor());
 
     [Fact]
     public async Task The_tiny_preset_trains_to_success_and_reports_its_metrics_and_parameter_count()
@@ -66,10 +27,10 @@ public sealed class ResidualStreamsRunTests : IAsyncLifetime
         await RunOneAsync();
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("succeeded");
-        var keys = (await new MetricQueries(_dataSource).KeysAsync(run)).ToDictionary(k => k.Key);
+        var keys = (await new MetricQueries(DataSource).KeysAsync(run)).ToDictionary(k => k.Key);
         keys.Keys.Should().Contain(["loss", "grad_norm", "gain_proxy", "nan_inf_events", "steps_per_sec"]);
         keys["loss"].Count.Should().Be(20);
-        var loss = await new MetricQueries(_dataSource).SeriesAsync(run, "loss");
+        var loss = await new MetricQueries(DataSource).SeriesAsync(run, "loss");
         loss.Points[^1].Value.Should().BeLessThan(loss.Points[0].Value, "the model learns to count");
         keys["gain_proxy"].LastValue.Should().BeApproximately(Math.Log10(0.25), 0.01, "mHC's composed mixing stays uniform-ish");
         (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run)).Should().BeGreaterThan(1000);
@@ -86,7 +47,7 @@ public sealed class ResidualStreamsRunTests : IAsyncLifetime
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("diverged");
         (await ScalarAsync<string>("SELECT failure_reason FROM runs WHERE id = $1", run)).Should().Contain("loss became");
-        var loss = await new MetricQueries(_dataSource).SeriesAsync(run, "loss");
+        var loss = await new MetricQueries(DataSource).SeriesAsync(run, "loss");
         loss.Points.Should().NotBeEmpty();
         double.IsFinite(loss.Points[^1].Value).Should().BeFalse("the NaN step itself is kept");
     }
@@ -101,7 +62,7 @@ public sealed class ResidualStreamsRunTests : IAsyncLifetime
         using (var first = StartWorkerProcess())
         {
             var clock = Stopwatch.StartNew();
-            while (!File.Exists(Path.Combine(_artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
+            while (!File.Exists(Path.Combine(Artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
             {
                 first.HasExited.Should().BeFalse("the worker should still be training");
                 clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(90));
@@ -127,9 +88,9 @@ public sealed class ResidualStreamsRunTests : IAsyncLifetime
         }
 
         (await ScalarAsync<int>("SELECT attempts FROM runs WHERE id = $1", run)).Should().Be(2);
-        var steps = (await new MetricQueries(_dataSource).SeriesAsync(run, "loss", maxPoints: 10_000)).Points.Select(p => p.Step).ToList();
+        var steps = (await new MetricQueries(DataSource).SeriesAsync(run, "loss", maxPoints: 10_000)).Points.Select(p => p.Step).ToList();
         steps.Should().Equal(Enumerable.Range(0, 400).Select(i => (long)i), "every step once, none missing, none twice");
-        File.ReadAllText(Path.Combine(_artifacts, "runs", run.ToString(), "log.txt")).Should().Contain("resumed from the checkpoint");
+        File.ReadAllText(Path.Combine(Artifacts, "runs", run.ToString(), "log.txt")).Should().Contain("resumed from the checkpoint");
     }
 
     private Process StartWorkerProcess()
@@ -140,8 +101,8 @@ public sealed class ResidualStreamsRunTests : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["ConnectionStrings__Dashboard"] = _connectionString;
-        start.Environment["Dashboard__ArtifactsDirectory"] = _artifacts;
+        start.Environment["ConnectionStrings__Dashboard"] = ConnectionString;
+        start.Environment["Dashboard__ArtifactsDirectory"] = Artifacts;
         start.Environment["Dashboard__Queue__LeaseSeconds"] = "3";
         start.Environment["Dashboard__Queue__HeartbeatSeconds"] = "0.5";
         var process = Process.Start(start)!;

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Dashboard.Domain.Experiments;
+using Dashboard.Domain.Families;
+using Dashboard.Domain.Scheduling;
+using Dashboard.Infrastructure.Database;
+using Dashboard.Infrastructure.Queue;
+using Dashboard.Testing;
+using Dashboard.Worker.Execution;
+using Dashboard.Worker.Execution.Commands;
+using Dashboard.Worker.Hosting;
+using Npgsql;
+
+namespace Dashboard.Worker.Tests.Experiments;
+
+/// <summary>
+/// What the built-in families' run tests share: a fresh migrated database, the queue a user's request goes
+/// into, a worker that takes one run with the family's executor, and a way to read a run's columns back.
+/// </summary>
+public abstract class BuiltInFamilyRunTests(string name) : IAsyncLifetime
+{
+    protected string ConnectionString { get; private set; } = "";
+    protected NpgsqlDataSource DataSource { get; private set; } = null!;
+    protected RunQueue Queue { get; private set; } = null!;
+    protected string Artifacts { get; } = Path.Combine(Path.GetTempPath(), name + "-" + Guid.NewGuid().ToString("N"));
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await MigratedDatabase.CreateAsync(name);
+        DataSource = DatabaseConnection.Create(ConnectionString);
+        Queue = new RunQueue(DataSource, new QueueOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(250) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        if (Directory.Exists(Artifacts)) Directory.Delete(Artifacts, recursive: true);
+    }
+
+    protected async Task<long> EnqueueAsync(string request) =>
+        (await Queue.EnqueueAsync(ExperimentRequest.Parse(JsonNode.Parse(request), FamilyCatalogue.BuiltIn(),
+            DateTimeOffset.UtcNow, new TimeOnly(22, 0)))).RunIds[0];
+
+    /// <summary>A CPU worker that takes one run (command runs and <paramref name="family"/>'s) and stops.</summary>
+    protected async Task RunOneAsync(IRunExecutor family)
+    {
+        var options = new WorkerOptions
+        {
+            ConnectionString = ConnectionString, Name = name + "-test", DeviceName = "cpu", ArtifactsDirectory = Artifacts,
+            Queue = Queue.Options, IdlePoll = TimeSpan.FromMilliseconds(200), MaxRuns = 1,
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await new WorkerLoop(options, WorkerDevice.Cpu, DataSource,
+            new RunExecutorCatalogue([new CommandExecutor(), family]), _ => { }).RunAsync(stop.Token);
+    }
+
+    protected async Task<T> ScalarAsync<T>(string sql, long runId)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue(runId);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
