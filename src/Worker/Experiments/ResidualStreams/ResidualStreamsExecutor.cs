@@ -12,7 +12,9 @@ namespace Dashboard.Worker.Experiments.ResidualStreams;
 /// <summary>
 /// Trains a residual-streams run in-process: AdamW on the incrementing-token task, one metric record per step
 /// (loss, grad_norm, gain_proxy, nan_inf_events, steps_per_sec), checkpoints every N steps and resumes from
-/// the latest one. A NaN or infinite loss is reported at its step and ends the run as diverged.
+/// the latest one. A NaN or infinite loss is reported at its step (nan_inf_events = 1); with on_nan: stop it ends the run
+/// as diverged, with on_nan: continue the run trains on through the non-finite steps, as the seed's loop did, and ends as
+/// diverged if its last loss is not finite.
 /// </summary>
 public sealed class ResidualStreamsExecutor : IRunExecutor
 {
@@ -33,9 +35,9 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
             context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
 
-        using var model = new ResidualStreamsModel(config);
+        using var model = StreamsModel.Create(config);
         model.To(target.Device);
-        using var optimizer = new AdamW(model.Parameters(), config.LearningRate, weightDecay: 0.0);
+        using var optimizer = new AdamW(model.Parameters(), config.LearningRate, weightDecay: config.WeightDecay);
         var checkpoint = new TrainingCheckpoint(context.RunFolder);
         var start = 0L;
         if (checkpoint.TryResume(model, optimizer) is { } saved)
@@ -49,6 +51,9 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
         var data = new IncrementingTokens(config.Vocab, config.SeqLen, config.Batch, config.Seed);
         var parameters = model.Parameters().ToList();
         var clock = Stopwatch.StartNew();
+        long? firstNonFinite = null;
+        var nanInfEvents = 0L;
+        var lastLoss = 0.0;
         for (var step = start; step < config.Steps; step++)
         {
             if (ct.IsCancellationRequested) return RunOutcome.Cancelled();
@@ -62,7 +67,8 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
                 loss = F.CrossEntropy(logits.Reshape(-1, config.Vocab), targets.Reshape(-1));
             }
             var lossValue = loss.ToDouble();
-            if (!double.IsFinite(lossValue))
+            if (!double.IsFinite(lossValue)) firstNonFinite ??= step;
+            if (!double.IsFinite(lossValue) && !config.ContinueOnNan)
             {
                 context.Metrics.Report(step, new Dictionary<string, double>
                 {
@@ -80,12 +86,14 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
                 [MetricKey.Loss] = lossValue,
                 [MetricKey.GradNorm] = gradNorm,
                 [GainProxy] = model.GainProxy(),
-                [MetricKey.NanInfEvents] = double.IsFinite(gradNorm) ? 0 : 1,
+                [MetricKey.NanInfEvents] = double.IsFinite(lossValue) && double.IsFinite(gradNorm) ? 0 : 1,
                 [MetricKey.StepsPerSecond] = (step - start + 1) / clock.Elapsed.TotalSeconds,
             };
             if (target.PeakMemoryMb() is { } peak) values[MetricKey.GpuMemoryPeakMb] = peak;
+            nanInfEvents += (long)values[MetricKey.NanInfEvents];
             context.Metrics.Report(step, values, DateTimeOffset.UtcNow);
             context.Progress.ReportProgress(step + 1, config.Steps);
+            lastLoss = lossValue;
 
             if (config.CheckpointEvery > 0 && (step + 1) % config.CheckpointEvery == 0 && step + 1 < config.Steps)
             {
@@ -95,6 +103,10 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
         }
         if (target.PeakMemoryMb() is { } finalPeak) context.Summary["peak_gpu_memory_mb"] = Math.Round(finalPeak, 1);
         context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        context.Summary["nan_inf_events"] = nanInfEvents;   // steps of this attempt with a non-finite loss or gradient
+        if (!double.IsFinite(lastLoss))
+            return RunOutcome.Diverged($"the loss became non-finite at step {firstNonFinite?.ToString() ?? "before a restart"} and was {lastLoss} " +
+                $"at the last step (on_nan: continue trained on to step {config.Steps - 1})");
         return RunOutcome.Succeeded();
     }
 }

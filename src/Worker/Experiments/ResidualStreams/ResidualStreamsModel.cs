@@ -4,11 +4,11 @@ using Dashboard.Torch.NN;
 namespace Dashboard.Worker.Experiments.ResidualStreams;
 
 /// <summary>
-/// Token embedding, a stack of residual layers, RMSNorm and a linear head. Baseline: one stream,
+/// The <c>mlp</c> architecture (the earlier port): token embedding, a stack of residual layers, RMSNorm and a linear head. Baseline: one stream,
 /// x ← x + f(x). HC / mHC: the embedding is copied into n streams, each layer is a <see cref="HyperConnection"/>,
 /// and the streams are summed before the head.
 /// </summary>
-public sealed class ResidualStreamsModel : Module<Tensor, Tensor>
+public sealed class ResidualStreamsModel : StreamsModel
 {
     private readonly ResidualStreamsConfig _config;
     private readonly Embedding _embedding;
@@ -68,21 +68,8 @@ public sealed class ResidualStreamsModel : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The gain proxy: log10 of the largest absolute entry of the composed residual mixing H_L ⋯ H_1, i.e. how much
-    /// the residual path alone can amplify a signal from the first layer to the last. 0 for the baseline (identity).
-    /// A doubly stochastic product has entries in [0, 1], so mHC's is at most 0 (−0.602 = log10 1/4 when uniform, n=4).
+    /// The gain proxy of the mixings as this architecture parameterises them. A doubly stochastic product has entries in
+    /// [0, 1], so mHC's is at most 0 (−0.602 = log10 1/4 when uniform, n = 4).
     /// </summary>
-    public double GainProxy()
-    {
-        if (_layers.Count == 0) return 0.0;
-        using var noGrad = Dashboard.Torch.Torch.NoGrad();
-        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        var product = Dashboard.Torch.Torch.Eye(_config.Streams, ScalarType.Float64);
-        foreach (var layer in _layers)
-        {
-            var h = layer.Mixing().Cpu().To(ScalarType.Float64);
-            product = h.MatMul(product);
-        }
-        return Math.Log10(product.Abs().Max().ToDouble());
-    }
+    public override double GainProxy() => LogMaxEntry(_layers.Select(l => l.Mixing()), _config.Streams);
 }
