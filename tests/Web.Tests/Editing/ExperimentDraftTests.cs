@@ -69,7 +69,8 @@ public sealed class ExperimentDraftTests
         var family = Catalogue.Get("residual-streams");
         var draft = ExperimentDraft.For(family, family.Presets.Single(p => p.Name == "depth-sweep"));
         draft.Fields["steps"].Should().Be("200");
-        draft.Axes.Select(a => a.Path).Should().Equal("depth", "variant");
+        draft.Axes.Select(a => a.Path).Should().Equal("variant");
+        draft.Configs!.Select(c => c.Key).Should().Equal("tiny_12l", "tiny_24l", "tiny_48l");
         draft.ApplyPreset(null);
         draft.Fields["steps"].Should().Be("50");
         draft.Axes.Should().BeEmpty();
