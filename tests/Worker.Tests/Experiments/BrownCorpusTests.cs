@@ -26,7 +26,7 @@ public sealed class BrownCorpusTests
     public void Batches_are_next_byte_windows_fixed_by_seed_and_step()
     {
         var text = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 200).Select(i => (char)('a' + i % 26))));
-        var batches = new ByteBatches(text, text, context: 8, batch: 3, seed: 1);
+        var batches = TokenBatches.Bytes(text, text, context: 8, batch: 3, seed: 1);
         var (x, y) = batches.Train(5);
         using (x)
         using (y)
@@ -35,7 +35,7 @@ public sealed class BrownCorpusTests
             var inputs = x.ToArray<long>();
             var targets = y.ToArray<long>();
             for (var i = 0; i < inputs.Length; i++) targets[i].Should().Be((inputs[i] - 'a' + 1) % 26 + 'a');
-            var (again, _) = new ByteBatches(text, text, 8, 3, 1).Train(5);
+            var (again, _) = TokenBatches.Bytes(text, text, 8, 3, 1).Train(5);
             using (again) again.ToArray<long>().Should().Equal(inputs);
         }
         var validation = batches.Validation(2);

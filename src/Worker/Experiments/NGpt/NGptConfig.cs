@@ -9,7 +9,14 @@ public sealed record NGptConfig(
     double LrWeights, double LrOther, double WeightDecay, int ProjectionEvery, string AlphaShape, double AlphaInit, double LogitScale,
     long ValEvery, int ValBatches, string Precision, bool CudaGraph, long CheckpointEvery, long Seed)
 {
-    public bool Normalized => Variant == "ngpt";
+    /// <summary>The GPT-2 BPE ("gpt2") or UTF-8 bytes ("bytes") as tokens.</summary>
+    public string Tokenizer { get; init; } = "bytes";
+
+    /// <summary>Whether the weights live on the sphere and are projected back onto it (nGPT, and the seed's simplified nGPT).</summary>
+    public bool Normalized => Variant is "ngpt" or "ngpt-seed";
+
+    /// <summary>The seed's simplified nGPT (spec 001): <see cref="SeedNGptBlock"/>, learned positions, scalar logit scale.</summary>
+    public bool IsSeed => Variant == "ngpt-seed";
 
     /// <summary>Head size d_k.</summary>
     public int HeadSize => Width / Heads;
@@ -29,7 +36,10 @@ public sealed record NGptConfig(
         string S(string name) => ConfigValue.Text(c[name])!;
         return new NGptConfig(S("variant"), I("layers"), I("width"), I("heads"), I("context"), I("batch"), I("vocab"), L("steps"),
             D("lr_weights"), D("lr_other"), D("weight_decay"), I("projection_every"), S("alpha_shape"), D("alpha_init"), D("logit_scale"),
-            L("val_every"), I("val_batches"), S("precision"), ConfigValue.Boolean(c["cuda_graph"]) ?? true, L("checkpoint_every"), L("seed"));
+            L("val_every"), I("val_batches"), S("precision"), ConfigValue.Boolean(c["cuda_graph"]) ?? true, L("checkpoint_every"), L("seed"))
+        {
+            Tokenizer = S("tokenizer"),
+        };
     }
 
     /// <summary>Whether the weights are projected back to unit norm after step <paramref name="step"/> (nGPT only).</summary>

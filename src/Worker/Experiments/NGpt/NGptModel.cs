@@ -13,6 +13,14 @@ namespace Dashboard.Worker.Experiments.NGpt;
 /// them back on the sphere after an optimizer step (every step, or every N for lazy projection). Initialisation:
 /// nGPT draws matrices from N(0, 1/C) and projects them; GPT draws N(0, 0.02²), the residual projections
 /// N(0, 0.02²/(2·layers)) (GPT-2).
+/// <para>
+/// ngpt-seed, the seed's simplified nGPT (spec 001), with <see cref="SeedNGptBlock"/>s and learned positions P:
+/// <code>
+/// x = Norm(Norm(E_in[tokens]) + Norm(P[:T]));  x = block(x) …;  logits = logit_scale · Norm(x) Norm(E_out)ᵀ
+/// </code>
+/// E_out normalised by rows in every forward pass, logit_scale one learned scalar; PyTorch's default initialisation and no
+/// projection before the first step; a projection normalises every matrix along its rows (dim −1).
+/// </para>
 /// </summary>
 public sealed class NGptModel : Module<Tensor, Tensor>
 {
@@ -22,6 +30,9 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     private readonly Embedding _embedding;
     private readonly List<NGptBlock> _normalized = [];
     private readonly List<GptBlock> _standard = [];
+    private readonly List<SeedNGptBlock> _seed = [];
+    private readonly Embedding? _positions;
+    private readonly Tensor? _logitScale;
     private readonly RMSNorm? _finalNorm;
     private readonly Linear _head;
     private readonly Tensor? _sz;
@@ -35,13 +46,19 @@ public sealed class NGptModel : Module<Tensor, Tensor>
         _embedding = RegisterModule("wte", new Embedding(config.Vocab, config.Width));
         for (var i = 0; i < config.Layers; i++)
         {
-            if (config.Normalized) _normalized.Add(RegisterModule($"blocks.{i}", new NGptBlock(config, _rotary)));
+            if (config.IsSeed) _seed.Add(RegisterModule($"blocks.{i}", new SeedNGptBlock(config)));
+            else if (config.Normalized) _normalized.Add(RegisterModule($"blocks.{i}", new NGptBlock(config, _rotary)));
             else _standard.Add(RegisterModule($"blocks.{i}", new GptBlock(config, _rotary)));
         }
         if (!config.Normalized) _finalNorm = RegisterModule("ln_f", new RMSNorm(config.Width));
         _head = RegisterModule("lm_head", new Linear(config.Width, config.Vocab, bias: false));
         // s_z stored as s·(1/√C)/logit_scale, used as stored·logit_scale·√C: it starts at logit_scale.
-        if (config.Normalized) _sz = RegisterParameter("sz", Dashboard.Torch.Torch.Full([config.Vocab], _baseScale));
+        if (config.IsSeed)
+        {
+            _positions = RegisterModule("wpe", new Embedding(config.Context, config.Width));
+            _logitScale = RegisterParameter("logit_scale", Dashboard.Torch.Torch.Full([1], config.LogitScale));
+        }
+        else if (config.Normalized) _sz = RegisterParameter("sz", Dashboard.Torch.Torch.Full([config.Vocab], _baseScale));
         Initialise();
     }
 
@@ -49,6 +66,7 @@ public sealed class NGptModel : Module<Tensor, Tensor>
 
     private void Initialise()
     {
+        if (_config.IsSeed) return;   // the seed keeps PyTorch's defaults (Embedding N(0, 1), Linear U(±1/√in)) and projects later
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
         var std = _config.Normalized ? _baseScale : GptInitStd;
         foreach (var (_, p) in NamedParameters())
@@ -62,6 +80,11 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     public IEnumerable<(Tensor Weight, int Dim)> UnitMatrices()
     {
         if (!_config.Normalized) yield break;
+        if (_config.IsSeed)
+        {
+            foreach (var w in SeedEmbeddingsAndHead().Concat(_seed.SelectMany(b => b.Matrices()))) yield return (w, 1);
+            yield break;
+        }
         yield return (_embedding.Weight, 1);   // (V, C): each token's embedding
         yield return (_head.Weight, 1);        // (V, C): each token's output embedding
         foreach (var block in _normalized)
@@ -99,8 +122,18 @@ public sealed class NGptModel : Module<Tensor, Tensor>
         return total.To(ScalarType.Float32).MoveToOuterScope();
     }
 
+    /// <summary>ngpt-seed's AdamW groups: the blocks' matrices (lr_weights), and everything else (lr_other) — embeddings, head, α, logit scale.</summary>
+    public (List<Tensor> Matrices, List<Tensor> Others) SeedParameterGroups()
+    {
+        var matrices = _seed.SelectMany(b => b.Matrices()).ToHashSet(ReferenceEqualityComparer.Instance);
+        return (Parameters().Where(matrices.Contains).ToList(), Parameters().Where(p => !matrices.Contains(p)).ToList());
+    }
+
+    private IEnumerable<Tensor> SeedEmbeddingsAndHead() => [_embedding.Weight, _positions!.Weight, _head.Weight];
+
     public override Tensor Forward(Tensor tokens)                                      // (B, T) int64
     {
+        if (_config.IsSeed) return SeedForward(tokens);
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         var h = _embedding.Forward(tokens);                                            // (B, T, C)
         foreach (var block in _normalized) h = block.Forward(h);
@@ -111,6 +144,17 @@ public sealed class NGptModel : Module<Tensor, Tensor>
         var logits = _sz is null
             ? _head.Forward(h)
             : Functional.Linear(h, _head.Weight * (_sz * (_config.LogitScale / _baseScale)).Unsqueeze(1), null); // (B, T, V)
+        return logits.MoveToOuterScope();
+    }
+
+    private Tensor SeedForward(Tensor tokens)                                          // (B, T) int64
+    {
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        var positions = _positions!.Weight.Narrow(0, 0, tokens.Size(1));               // (T, C)
+        var x = SeedNGptBlock.Norm(SeedNGptBlock.Norm(_embedding.Forward(tokens)) + SeedNGptBlock.Norm(positions));   // (B, T, C)
+        foreach (var block in _seed) x = block.Forward(x);
+        var head = SeedNGptBlock.Norm(_head.Weight);                                   // (V, C), unit rows in every forward
+        var logits = Functional.Linear(SeedNGptBlock.Norm(x), head, null) * _logitScale!;   // (B, T, V)
         return logits.MoveToOuterScope();
     }
 }

@@ -8,7 +8,7 @@ namespace Dashboard.Worker.Experiments.NGpt;
 /// The model, its optimizer and one training step: copy the batch into fixed input tensors, forward (in bf16
 /// autocast when asked), cross entropy, backward, AdamW, then (nGPT) the weight-norm deviation and, on its steps,
 /// the projection back onto the sphere. Two AdamW groups: matrices at lr_weights (with weight decay), everything else
-/// at lr_other.
+/// at lr_other (ngpt-seed: the blocks' matrices, and everything else, both with weight decay, as the seed).
 /// <para>
 /// On CUDA the step's shapes never change, so with <c>cudaGraph</c> the whole step is captured once in a CUDA graph
 /// and replayed after that (one launch for every kernel of forward, backward and optimizer; AdamW keeps its step
@@ -40,8 +40,9 @@ public sealed class NGptTrainer : IDisposable
         Model.To(device);
         var matrices = Model.Parameters().Where(p => p.Dim >= 2).ToList();
         var others = Model.Parameters().Where(p => p.Dim < 2).ToList();
+        if (config.IsSeed) (matrices, others) = Model.SeedParameterGroups();   // the seed also decays its second group
         Optimizer = new AdamW(
-            [new ParamGroup(matrices, config.LrWeights, config.WeightDecay), new ParamGroup(others, config.LrOther, 0.0)],
+            [new ParamGroup(matrices, config.LrWeights, config.WeightDecay), new ParamGroup(others, config.LrOther, config.IsSeed ? config.WeightDecay : 0.0)],
             capturable: _graphMode);
         _inputs = Dashboard.Torch.Torch.Zeros([config.Batch, config.Context], ScalarType.Int64, device).DetachFromDisposeScope();
         _targets = Dashboard.Torch.Torch.Zeros([config.Batch, config.Context], ScalarType.Int64, device).DetachFromDisposeScope();

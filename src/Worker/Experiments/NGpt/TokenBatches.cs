@@ -3,21 +3,21 @@ using Dashboard.Torch;
 namespace Dashboard.Worker.Experiments.NGpt;
 
 /// <summary>
-/// Next-byte prediction batches: windows of <c>context + 1</c> bytes, inputs the first <c>context</c>, targets the
-/// last. A training batch depends only on (seed, step), so a resumed run sees the batches it would have seen; the
+/// Next-token prediction batches over a token sequence (UTF-8 bytes, or GPT-2 ids; both fit 16 bits): windows of
+/// <c>context + 1</c> tokens, inputs the first <c>context</c>, targets the last. A training batch depends only on (seed, step), so a resumed run sees the batches it would have seen; the
 /// validation windows are fixed (evenly spaced over the held-out text, whatever the seed), so every run and every
-/// evaluation is scored on the same bytes.
+/// evaluation is scored on the same tokens.
 /// </summary>
-public sealed class ByteBatches
+public sealed class TokenBatches
 {
-    private readonly byte[] _train, _validation;
+    private readonly ushort[] _train, _validation;
     private readonly int _context, _batch;
     private readonly long _seed;
 
-    public ByteBatches(byte[] train, byte[] validation, int context, int batch, long seed)
+    public TokenBatches(ushort[] train, ushort[] validation, int context, int batch, long seed)
     {
         if (train.Length < context + 2 || validation.Length < context + 2)
-            throw new ArgumentException($"context {context} is longer than the corpus ({train.Length} training and {validation.Length} validation bytes).");
+            throw new ArgumentException($"context {context} is longer than the corpus ({train.Length} training and {validation.Length} validation tokens).");
         (_train, _validation, _context, _batch, _seed) = (train, validation, context, batch, seed);
     }
 
@@ -49,7 +49,13 @@ public sealed class ByteBatches
         return result;
     }
 
-    private (Tensor, Tensor) Windows(byte[] text, long[] offsets)
+    /// <summary>Byte-level batches: each byte of the text is a token.</summary>
+    public static TokenBatches Bytes(byte[] train, byte[] validation, int context, int batch, long seed) =>
+        new(Widen(train), Widen(validation), context, batch, seed);
+
+    private static ushort[] Widen(byte[] bytes) => Array.ConvertAll(bytes, b => (ushort)b);
+
+    private (Tensor, Tensor) Windows(ushort[] text, long[] offsets)
     {
         var inputs = new long[offsets.Length * _context];
         var targets = new long[offsets.Length * _context];
