@@ -31,6 +31,11 @@ public sealed class ControlParameters
     public double PruningThreshold => _values[21];
     public double PreserveRatio => _values[22];
 
+    /// <summary>Controls given directly by their mapped values (in <see cref="Names"/> order).</summary>
+    public static ControlParameters FromValues(IReadOnlyList<double> values) =>
+        values.Count == Names.Length ? new ControlParameters(values.ToArray())
+            : throw new ArgumentException($"expected {Names.Length} control values, got {values.Count}");
+
     /// <param name="raw">The head's 23 outputs.</param>
     /// <param name="noise">23 draws of N(0, 1) times the cycle's ε·0.3, added after the mapping; null for none.</param>
     public static ControlParameters Map(IReadOnlyList<double> raw, IReadOnlyList<double>? noise = null)

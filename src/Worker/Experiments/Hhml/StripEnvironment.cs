@@ -79,12 +79,10 @@ public sealed class StripEnvironment : Module
         var drawn = Math.Min(samples, NodesPerStrip);
         // The top-k of uniform keys is a uniformly random subset in random order, like randperm(n)[:k], for all strips at once.
         var (_, local) = Torch.Torch.Rand([Strips, NodesPerStrip], device: Device).TopK(drawn, dim: 1);        // (S, k)
-        var offsets = Torch.Torch.Arange(0, Nodes, NodesPerStrip, device: Device).Unsqueeze(1);                // (S, 1)
-        var index = (local + offsets).Reshape(-1);                                                              // (S·k,)
-        var re = FieldRe.IndexSelect(0, index);
-        var im = FieldIm.IndexSelect(0, index);
-        var magnitude = (re.Square() + im.Square()).Sqrt().Reshape(Strips, drawn);
-        var phase = HhmlOps.Atan2(im, re).Reshape(Strips, drawn);
+        var re = FieldRe.View(Strips, NodesPerStrip).Gather(1, local);                                         // (S, k)
+        var im = FieldIm.View(Strips, NodesPerStrip).Gather(1, local);
+        var magnitude = (re.Square() + im.Square()).Sqrt();
+        var phase = HhmlOps.Atan2(im, re);
         var state = Torch.Torch.Stack([magnitude, phase], dim: 1);                                             // (S, 2, k)
         if (drawn < samples)
             state = Torch.Torch.Cat([state, Torch.Torch.Zeros([Strips, 2, samples - drawn], device: Device)], dim: 2);
