@@ -53,6 +53,25 @@ public abstract class BuiltInFamilyRunTests(string name) : IAsyncLifetime
             new RunExecutorCatalogue([new CommandExecutor(), family]), _ => { }).RunAsync(stop.Token);
     }
 
+    /// <summary>A real worker process on the CPU (short leases, so a killed one's run is rescued quickly); kill it when done.</summary>
+    protected System.Diagnostics.Process StartWorker()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Dashboard.Worker.dll"), "--device", "cpu"])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__Dashboard"] = ConnectionString;
+        start.Environment["Dashboard__ArtifactsDirectory"] = Artifacts;
+        start.Environment["Dashboard__Queue__LeaseSeconds"] = "3";
+        start.Environment["Dashboard__Queue__HeartbeatSeconds"] = "0.5";
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     protected async Task<T> ScalarAsync<T>(string sql, long runId)
     {
         await using var command = DataSource.CreateCommand(sql);
