@@ -42,19 +42,22 @@ public sealed class NeighbourGraph
         var n = positions.Length / 3;
         var cells = new CellGrid(positions, radius);
         var logN = Math.Log(n + 1.0);
+        var theta = new double[n];
+        for (var i = 0; i < n; i++) theta[i] = 2 * Math.PI * Math.Log(i + 1.0) / logN;
         var lists = new int[n][];
         var dists = new float[n][];
         var candidates = new int[n];
-        Parallel.For(0, n, () => (new List<int>(), new List<double>()), (i, _, buffers) =>
+        Parallel.For(0, n, () => new Buffers(), (i, _, buffers) =>
         {
-            var (found, found2) = buffers;
+            var (found, squared) = (buffers.Found, buffers.Squared);
             found.Clear();
-            found2.Clear();
-            cells.Within(i, radius, found, found2);
+            squared.Clear();
+            cells.Within(i, radius, found, squared);
             candidates[i] = found.Count;
-            if (found.Count > cap) KeepByHelicalWeight(i, found, found2, radius, cap, logN);
+            if (found.Count > cap) KeepByHelicalWeight(i, found, squared, radius, cap, theta, buffers);
             var order = found.ToArray();
-            var d = found2.Select(x => (float)Math.Sqrt(x)).ToArray();
+            var d = new float[squared.Count];
+            for (var c = 0; c < d.Length; c++) d[c] = (float)Math.Sqrt(squared[c]);
             Array.Sort(order, d);
             lists[i] = order;
             dists[i] = d;
@@ -73,24 +76,65 @@ public sealed class NeighbourGraph
         return new NeighbourGraph(offsets, targets, distances) { CandidateCounts = candidates };
     }
 
-    /// <summary>Keeps the <paramref name="cap"/> candidates with the largest helical weight (ties: lower index first).</summary>
-    private static void KeepByHelicalWeight(int i, List<int> found, List<double> squared, double radius, int cap, double logN)
+    /// <summary>One worker thread's scratch space, reused from node to node.</summary>
+    private sealed class Buffers
     {
-        var thetaI = 2 * Math.PI * Math.Log(i + 1.0) / logN;
-        var ranked = new (double Weight, int Index, double Squared)[found.Count];
-        for (var c = 0; c < found.Count; c++)
+        public List<int> Found { get; } = [];
+        public List<double> Squared { get; } = [];
+        public Ranked[] Ranked { get; set; } = [];
+    }
+
+    private readonly record struct Ranked(double Weight, int Index, double Squared)
+    {
+        /// <summary>Before <paramref name="other"/> when heavier, or as heavy with a lower index.</summary>
+        public bool Precedes(Ranked other) => Weight > other.Weight || (Weight == other.Weight && Index < other.Index);
+    }
+
+    /// <summary>
+    /// Keeps the <paramref name="cap"/> candidates with the largest helical weight (ties: lower index first). A
+    /// quickselect finds them in linear time; a full sort of thousands of candidates per node would dominate the build.
+    /// </summary>
+    private static void KeepByHelicalWeight(int i, List<int> found, List<double> squared, double radius, int cap, double[] theta, Buffers buffers)
+    {
+        if (buffers.Ranked.Length < found.Count) buffers.Ranked = new Ranked[found.Count * 2];
+        var ranked = buffers.Ranked.AsSpan(0, found.Count);
+        for (var c = 0; c < ranked.Length; c++)
         {
             var j = found[c];
             var omega = 0.3 * (1 + Math.Exp(-Math.Sqrt(squared[c]) / radius));
-            ranked[c] = (Math.Cos(omega * (thetaI - 2 * Math.PI * Math.Log(j + 1.0) / logN)), j, squared[c]);
+            ranked[c] = new Ranked(Math.Cos(omega * (theta[i] - theta[j])), j, squared[c]);
         }
-        Array.Sort(ranked, (a, b) => a.Weight != b.Weight ? b.Weight.CompareTo(a.Weight) : a.Index.CompareTo(b.Index));
+        SelectFirst(ranked, cap);
         found.Clear();
         squared.Clear();
         for (var c = 0; c < cap; c++)
         {
             found.Add(ranked[c].Index);
             squared.Add(ranked[c].Squared);
+        }
+    }
+
+    /// <summary>Rearranges <paramref name="items"/> so that its first <paramref name="k"/> are the k that precede all others.</summary>
+    private static void SelectFirst(Span<Ranked> items, int k)
+    {
+        int lo = 0, hi = items.Length - 1;
+        while (lo < hi)
+        {
+            var pivot = items[lo + (hi - lo) / 2];
+            int a = lo, b = hi;
+            while (a <= b)
+            {
+                while (items[a].Precedes(pivot)) a++;
+                while (pivot.Precedes(items[b])) b--;
+                if (a > b) break;
+                (items[a], items[b]) = (items[b], items[a]);
+                a++;
+                b--;
+            }
+            // [lo, b] precede-or-equal the pivot, [a, hi] follow-or-equal it.
+            if (k - 1 <= b) hi = b;
+            else if (k - 1 >= a) lo = a;
+            else return;
         }
     }
 
