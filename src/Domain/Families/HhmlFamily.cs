@@ -77,6 +77,18 @@ public sealed class HhmlFamily : ExperimentFamily
             Scale(2, 512, 60), BothModes(), SeedTimeLimitSeconds),
         new("h200-scaled", "Seed scaled run: 10 strips × 2,000 nodes, H = 6,144 (1,214,808,120 parameters), 60 cycles, as-run and intended (GPU, ~25 GB)",
             Scale(10, 6144, 60), BothModes(), SeedTimeLimitSeconds),
+        new("scale-comparison", "The write-up's scale comparison: baseline and h200-scaled, each as-run and intended (4 runs; the scaled ones need a GPU)",
+            Scale(2, 512, 60),
+            new JsonObject
+            {
+                ["configs"] = new JsonObject
+                {
+                    ["baseline"] = new JsonObject { ["strips"] = 2, ["hidden"] = 512 },
+                    ["h200-scaled"] = new JsonObject { ["strips"] = 10, ["hidden"] = 6144 },
+                },
+                ["axes"] = new JsonObject { ["mode"] = new JsonArray(AsRun, Intended) },
+            },
+            SeedTimeLimitSeconds),
         new("tiny", "Tiny: 2 strips × 40 nodes, H = 16, 15 cycles (seconds on a CPU)",
             new JsonObject
             {

@@ -94,4 +94,17 @@ public sealed class HhmlFamilyTests
         act.Should().Throw<InvalidInputException>().Which.Errors.Should().ContainSingle()
             .Which.Should().Match<ValidationError>(e => e.Field == $"config.{field}" && e.Message.Contains(message));
     }
+
+    [Fact]
+    public void The_scale_comparison_preset_runs_both_scales_in_both_modes()
+    {
+        var submission = Parse("""{"family": "hhml", "preset": "scale-comparison"}""");
+        var runs = submission.Sweep.Expand(submission.Config);
+        runs.Select(r => (r.AxisValues["config"]!.GetValue<string>(), ConfigValue.Text(r.Config["mode"]), ConfigValue.Integer(r.Config["hidden"])))
+            .Should().BeEquivalentTo(new[]
+            {
+                ("baseline", "as-run", 512L), ("baseline", "intended", 512L), ("h200-scaled", "as-run", 6144L), ("h200-scaled", "intended", 6144L),
+            });
+        runs.Should().OnlyContain(r => Family.Validate(r.Config).Count == 0);
+    }
 }
