@@ -15,8 +15,11 @@ public static class SafeTensors
 {
     private const string MetadataKey = "__metadata__";
 
-    /// <summary>The most bytes of a tensor held in managed memory at once while reading or writing.</summary>
-    public const int ChunkBytes = 64 << 20;
+    /// <summary>
+    /// The most bytes of a tensor held in managed memory at once while reading or writing (64 MiB). Only the
+    /// streaming's granularity depends on it, never what is written or read.
+    /// </summary>
+    public static int ChunkBytes { get; set; } = 64 << 20;
 
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -44,13 +47,16 @@ public static class SafeTensors
         var padded = (json.Length + 7) / 8 * 8;   // data starts 8-byte aligned
         var tmp = path + ".tmp";
         var buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(8, ordered.Count == 0 ? 8 : ordered.Max(kv => kv.Value.NumEl * kv.Value.Dtype.ElementSize())))];
-        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        // Unbuffered: the chunks are large, and a stream buffer would be a second copy of one.
+        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
             file.Write(length);
             file.Write(json);
-            for (var i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
+            Span<byte> spaces = stackalloc byte[8];
+            spaces.Fill((byte)' ');
+            file.Write(spaces[..(padded - json.Length)]);
             foreach (var (_, tensor) in ordered) WriteTensor(file, tensor, buffer);
         }
         // Replace atomically so that a crash mid-write never leaves a torn checkpoint.

@@ -19,7 +19,7 @@ public sealed class SafeTensorsReader : IDisposable
 
     private SafeTensorsReader(string path)
     {
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);   // chunks are large: no second buffer
         try
         {
             Span<byte> prefix = stackalloc byte[8];
