@@ -37,6 +37,7 @@ public sealed class HhmlExecutor : IRunExecutor
         var estimate = config.Scale.Memory();
         long capacity;
         string where;
+        if (device.Kind == DeviceKind.Cuda && device.GpuMemoryMb <= 0) return null;   // memory unknown (not probed): nothing to check against
         if (device.Kind == DeviceKind.Cuda)
         {
             // The CUDA context and the allocator's fragmentation take some of the card; leave them 1.5 GiB.
