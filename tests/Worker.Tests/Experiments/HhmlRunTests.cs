@@ -68,33 +68,7 @@ public sealed class HhmlRunTests() : BuiltInFamilyRunTests("hhml")
         var run = await EnqueueAsync("""
             {"family": "hhml", "preset": "tiny", "config": {"mode": "intended", "cycles": 120, "checkpoint_every": 10}, "sweep": {}, "max_attempts": 3}
             """);
-        using (var first = StartWorker())
-        {
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(Path.Combine(Artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
-            {
-                first.HasExited.Should().BeFalse("the worker should still be training");
-                clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(90));
-                await Task.Delay(50);
-            }
-            await Task.Delay(200);
-            first.Kill(entireProcessTree: true);   // SIGKILL: no chance to hand the run back
-            await first.WaitForExitAsync();
-        }
-        (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("running", "nobody knows yet");
-
-        using (var second = StartWorker())
-        {
-            var clock = Stopwatch.StartNew();
-            string state;
-            while ((state = await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)) is not ("succeeded" or "failed" or "diverged"))
-            {
-                clock.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(3), $"run is {state}");
-                await Task.Delay(250);
-            }
-            second.Kill(entireProcessTree: true);
-            state.Should().Be("succeeded");
-        }
+        (await KillAfterCheckpointThenResumeAsync(run)).Should().Be("succeeded");
 
         (await ScalarAsync<int>("SELECT attempts FROM runs WHERE id = $1", run)).Should().Be(2);
         var steps = (await new MetricQueries(DataSource).SeriesAsync(run, "reward", maxPoints: 10_000)).Points.Select(p => p.Step).ToList();

@@ -143,10 +143,12 @@ public sealed class HhmlExecutor : IRunExecutor
                 [MetricKey.GradNorm] = result.GradNorm,
             };
             if (device.IsCuda) values[MetricKey.GpuMemoryPeakMb] = Cuda.MemoryStats(device.Index).PeakAllocatedBytes / (1024.0 * 1024.0);
-            if (config.CheckpointEvery > 0 && cycle % config.CheckpointEvery == 0 && cycle < config.Cycles)
-                values["checkpoint_seconds"] = Save(context, checkpoint, trainer, cycle);
             context.Metrics.Report(cycle, values, DateTimeOffset.UtcNow);
             context.Progress.ReportProgress(cycle, config.Cycles);
+            // After the cycle's record (Save flushes it first): a checkpoint must never get ahead of the stored curve.
+            if (config.CheckpointEvery > 0 && cycle % config.CheckpointEvery == 0 && cycle < config.Cycles)
+                context.Metrics.Report(cycle, new Dictionary<string, double> { ["checkpoint_seconds"] = Save(context, checkpoint, trainer, cycle) },
+                    DateTimeOffset.UtcNow);
             if (!double.IsFinite(result.Loss))
             {
                 Finish(summary, device, clock, cycleSeconds, cycle, limitReached);
