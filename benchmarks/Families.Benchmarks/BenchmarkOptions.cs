@@ -1,11 +1,11 @@
 namespace Dashboard.Families.Benchmarks;
 
-internal sealed record BenchmarkOptions(string Device, string? Python, string? Reference, bool Quick, int? Steps)
+internal sealed record BenchmarkOptions(string Device, string? Python, string? Reference, bool Quick, int? Steps, string? Family = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
         string device = "cpu";
-        string? python = null, reference = null;
+        string? python = null, reference = null, family = null;
         int? steps = null;
         var quick = false;
         for (var i = 0; i < args.Length; i++)
@@ -17,9 +17,10 @@ internal sealed record BenchmarkOptions(string Device, string? Python, string? R
                 case "--reference": reference = args[++i]; break;
                 case "--steps": steps = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--family": family = args[++i]; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
-        return new BenchmarkOptions(device, python, reference, quick, steps);
+        return new BenchmarkOptions(device, python, reference, quick, steps, family);
     }
 }

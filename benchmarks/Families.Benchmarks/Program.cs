@@ -4,12 +4,18 @@ using System.Text.Json.Nodes;
 using Dashboard.Families.Benchmarks;
 using Dashboard.Torch;
 
-// Usage: Dashboard.Families.Benchmarks [--device cpu|cuda] [--python PATH] [--reference reference.py] [--quick] [--steps N]
+// Usage: Dashboard.Families.Benchmarks [--device cpu|cuda] [--python PATH] [--reference reference.py] [--quick] [--steps N] [--family hhml]
 // Prints markdown tables: nGPT training throughput through the binding (eager and CUDA graph) and, with --python,
 // PyTorch eager's (reference.py builds the same model the same way); and the residual-streams demo's wall time
 // against the seed's. --quick: a small shape and few steps (CPU, to prove it runs).
 var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
+if (options.Family == "hhml")
+{
+    // --family hhml: seed 000's benchmark alone (HhmlBenchmark.cs); --steps sets its timed cycles.
+    HhmlBenchmark.Run(device, options.Quick, options.Steps);
+    return;
+}
 var shape = options.Quick ? Shape.Quick : Shape.Seed;
 var steps = options.Steps ?? (options.Quick ? 5 : 100);
 Console.Error.WriteLine($"libtorch {Dashboard.Torch.Torch.Version}, device {device}, CUDA build {Dashboard.Torch.Torch.HasCudaBuild}, " +

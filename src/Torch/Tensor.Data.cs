@@ -102,6 +102,16 @@ public sealed partial class Tensor
         return bytes;
     }
 
+    /// <summary>
+    /// Copies the raw elements (row-major, little-endian, the tensor's own dtype) into <paramref name="destination"/>,
+    /// which must hold exactly NumEl × element size bytes; from any device.
+    /// </summary>
+    public unsafe void CopyTo(Span<byte> destination)
+    {
+        fixed (byte* p = destination)
+            NativeMethods.Check(NativeMethods.dt_tensor_to_host(Handle, p, destination.Length));
+    }
+
     /// <summary>A tensor from raw elements of <paramref name="dtype"/> (any dtype, bfloat16 included).</summary>
     public static unsafe Tensor FromBytes(ReadOnlySpan<byte> bytes, ScalarType dtype, long[] shape, Device? device = null)
     {

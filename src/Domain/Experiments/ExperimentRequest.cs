@@ -43,6 +43,7 @@ public static class ExperimentRequest
         catch (InvalidInputException e) { errors.AddRange(e.Errors); }
 
         var config = new JsonObject();
+        int? presetTimeLimit = null;
         if (family is not null)
         {
             var preset = Text(request, "preset", errors, optional: true);
@@ -65,6 +66,7 @@ public static class ExperimentRequest
             config = family.WithDefaults(config);
             errors.AddRange(family.Validate(config));
             if (chosen?.Sweep is not null && request["sweep"] is null) request = WithSweep(request, chosen.Sweep);
+            presetTimeLimit = chosen?.TimeLimitSeconds;
         }
 
         var sweep = SweepSpec.Single;
@@ -105,6 +107,7 @@ public static class ExperimentRequest
         var notes = Text(request, "notes", errors, optional: true) ?? "";
         var priority = Integer(request, "priority", errors, -1000, 1000) ?? 0;
         var timeLimit = Integer(request, "time_limit_seconds", errors, 1, 30 * 24 * 3600);
+        if (request["time_limit_seconds"] is null) timeLimit = presetTimeLimit;   // a preset may carry its seed's limit
         var maxAttempts = Integer(request, "max_attempts", errors, 1, 20) ?? 3;
         var notBefore = Schedule(request, errors, now, tonight, zone ?? TimeZoneInfo.Local);
 

@@ -3,4 +3,5 @@ using System.Text.Json.Nodes;
 namespace Dashboard.Domain.Families;
 
 /// <summary>A named, ready-to-queue config (and sweep), such as a seed paper's demo or its depth sweep.</summary>
-public sealed record Preset(string Name, string Title, JsonObject Config, JsonObject? Sweep = null);
+/// <param name="TimeLimitSeconds">The per-run time limit a request gets when it names none (a seed's own limit).</param>
+public sealed record Preset(string Name, string Title, JsonObject Config, JsonObject? Sweep = null, int? TimeLimitSeconds = null);

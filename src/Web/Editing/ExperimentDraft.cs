@@ -60,6 +60,7 @@ public sealed class ExperimentDraft
         var draft = new ExperimentDraft { Family = family };
         draft.ApplyConfig(family.WithDefaults(preset?.Config ?? []));
         if (preset?.Sweep is { } sweep) draft.ApplySweep(sweep);
+        draft.ApplyTimeLimit(preset);
         return draft;
     }
 
@@ -73,6 +74,14 @@ public sealed class ExperimentDraft
         Seeds = "";
         ApplyConfig(Family.WithDefaults(preset?.Config ?? []));
         if (preset?.Sweep is { } sweep) ApplySweep(sweep);
+        ApplyTimeLimit(preset);
+    }
+
+    /// <summary>A preset that carries its seed's time limit (hhml's 30 minutes) fills in the time-limit field.</summary>
+    private void ApplyTimeLimit(Preset? preset)
+    {
+        if (preset?.TimeLimitSeconds is { } seconds)
+            TimeLimitMinutes = (seconds / 60.0).ToString("0.##", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The config as typed: empty inputs are left out, so the family's defaults apply to them.</summary>

@@ -15,19 +15,27 @@ public sealed class TrainingCheckpoint(DirectoryInfo runFolder)
     public string Path { get; } = System.IO.Path.Combine(runFolder.FullName, "checkpoints", "latest.safetensors");
 
     /// <summary>The step the checkpoint was taken after, with model and optimizer restored; null when there is none.</summary>
-    public long? TryResume(Module model, Optimizer optimizer)
+    public long? TryResume(Module model, Optimizer optimizer) => TryResume(model, optimizer, out _);
+
+    /// <summary>As <see cref="TryResume(Module, Optimizer)"/>, also giving the file's metadata (what the trainer saved beside the step).</summary>
+    public long? TryResume(Module model, Optimizer optimizer, out IReadOnlyDictionary<string, string> metadata)
     {
+        metadata = new Dictionary<string, string>();
         if (!File.Exists(Path)) return null;
-        var metadata = Checkpoint.Load(Path, model, optimizer);
+        metadata = Checkpoint.Load(Path, model, optimizer);
         return long.Parse(metadata[StepKey], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Saves after <paramref name="step"/>; written beside and moved into place, so a kill never leaves half a file.</summary>
-    public void Save(Module model, Optimizer optimizer, long step)
+    /// <param name="extra">More metadata to keep beside the step (for example a counter the trainer carries).</param>
+    public void Save(Module model, Optimizer optimizer, long step, IReadOnlyDictionary<string, string>? extra = null)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var partial = Path + ".partial";
-        Checkpoint.Save(partial, model, optimizer, new Dictionary<string, string> { [StepKey] = step.ToString(CultureInfo.InvariantCulture) });
+        var metadata = new Dictionary<string, string> { [StepKey] = step.ToString(CultureInfo.InvariantCulture) };
+        if (extra is not null)
+            foreach (var (k, v) in extra) metadata[k] = v;
+        Checkpoint.Save(partial, model, optimizer, metadata);
         File.Move(partial, Path, overwrite: true);
     }
 }
