@@ -41,6 +41,7 @@ public static class FieldTrialsRun
             var summary = FieldSummary.Of(rows);
             var values = summary.Metrics();
             values["trials_per_sec"] = rows.Count / clock.Elapsed.TotalSeconds;
+            values["lattice/nodes"] = lattice.Nodes;
             if (target.PeakMemoryMb() is { } peak) values[MetricKey.GpuMemoryPeakMb] = peak;
             context.Metrics.Report(rows.Count, values, DateTimeOffset.UtcNow);
             context.Progress.ReportProgress(rows.Count, config.Trials);

@@ -110,6 +110,8 @@ public static class GptRun
         {
             var (mean, sd, tokens) = InferenceBenchmark(model, config, target);
             context.Summary["inference_tokens_per_sec"] = Math.Round(tokens);
+            // Also a metric at the last step, so that sweeps rank and aggregate it like any final value.
+            context.Metrics.Report(config.Steps - 1, new Dictionary<string, double> { ["inference_tokens_per_sec"] = tokens }, DateTimeOffset.UtcNow);
             context.Summary["inference_ms_mean"] = Math.Round(mean, 3);
             context.Summary["inference_ms_sd"] = Math.Round(sd, 3);
             context.Log.Write(RunLogStreams.Worker,
