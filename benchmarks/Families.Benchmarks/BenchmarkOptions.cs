@@ -1,6 +1,6 @@
 namespace Dashboard.Families.Benchmarks;
 
-internal sealed record BenchmarkOptions(string Device, string? Python, string? Reference, bool Quick, int? Steps)
+internal sealed record BenchmarkOptions(string Device, string? Python, string? Reference, bool Quick, int? Steps, string? Family = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -8,6 +8,7 @@ internal sealed record BenchmarkOptions(string Device, string? Python, string? R
         string? python = null, reference = null;
         int? steps = null;
         var quick = false;
+        string? family = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -17,9 +18,10 @@ internal sealed record BenchmarkOptions(string Device, string? Python, string? R
                 case "--reference": reference = args[++i]; break;
                 case "--steps": steps = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--family": family = args[++i]; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
-        return new BenchmarkOptions(device, python, reference, quick, steps);
+        return new BenchmarkOptions(device, python, reference, quick, steps, family);
     }
 }

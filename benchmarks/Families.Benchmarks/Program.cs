@@ -8,8 +8,14 @@ using Dashboard.Torch;
 // Prints markdown tables: nGPT training throughput through the binding (eager and CUDA graph) and, with --python,
 // PyTorch eager's (reference.py builds the same model the same way); and the residual-streams demo's wall time
 // against the seed's. --quick: a small shape and few steps (CPU, to prove it runs).
+// --family harmonic: seed 004's field trials per second and Harmonic GPT inference instead (HarmonicBenchmark.cs).
 var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
+if (options.Family == "harmonic")
+{
+    HarmonicBenchmark.Run(options, device);
+    return;
+}
 var shape = options.Quick ? Shape.Quick : Shape.Seed;
 var steps = options.Steps ?? (options.Quick ? 5 : 100);
 Console.Error.WriteLine($"libtorch {Dashboard.Torch.Torch.Version}, device {device}, CUDA build {Dashboard.Torch.Torch.HasCudaBuild}, " +

@@ -57,7 +57,8 @@ public sealed class HarmonicMoE : Module
             output = output.IndexAdd(0, index, routed);
         }
         LastLoad = load;
-        var y = output.View(b, t, c) * WaveDetector.StraightThrough(scores, wave);
+        var y = output.View(b, t, c);
+        if (Dashboard.Torch.Torch.IsGradEnabled) y = y * WaveDetector.StraightThrough(scores, wave);   // 1 going forward
         return y.MoveToOuterScope();
     }
 }

@@ -43,27 +43,56 @@ public sealed class WaveSelectiveAttention : Module
         var q = qkv[0].View(b, t, nh, d).Transpose(1, 2);                           // (B, nh, T, d)
         var k = qkv[1].View(b, t, nh, d).Transpose(1, 2);
         var v = qkv[2].View(b, t, nh, d).Transpose(1, 2);
-        var mask = Mask(wave, _config.Window);                                      // (B, 1, T, T)
+        var mask = Mask(wave, Window(t, x.Device));                                 // (B, 1, T, T)
         var dropout = IsTraining ? _config.Dropout : 0.0;
         var y = F.ScaledDotProductAttention(q, k, v, mask, dropout);                // (B, nh, T, d)
         y = y.Transpose(1, 2).Contiguous().View(b, t, c);                           // (B, T, C)
-        y = y * WaveDetector.StraightThrough(scores, wave);
+        if (Dashboard.Torch.Torch.IsGradEnabled) y = y * WaveDetector.StraightThrough(scores, wave);   // 1 going forward
         return F.Dropout(_out.Forward(y), dropout, IsTraining).MoveToOuterScope();
     }
 
     /// <summary>Keys each query may see: causal, and for local queries only the last <paramref name="window"/> + 1. (B, T) → (B, 1, T, T).</summary>
     public static Tensor Mask(Tensor wave, int window)
     {
-        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        long t = wave.Size(1);
-        var positions = Dashboard.Torch.Torch.Arange(0, t, 1, ScalarType.Float32, wave.Device);   // float: exact to 2^24
-        var distance = positions.Unsqueeze(1) - positions.Unsqueeze(0);             // t − j: (T, T)
-        var causal = distance.Ge(0);
-        var near = distance.Le(window);
-        var local = (causal.To(ScalarType.Float32) * near.To(ScalarType.Float32)).Gt(0.5);   // (T, T)
-        var global = causal.Unsqueeze(0).Unsqueeze(0);                              // (1, 1, T, T)
-        var waveRows = wave.Unsqueeze(1).Unsqueeze(-1);                             // (B, 1, T, 1)
-        return Dashboard.Torch.Torch.Where(waveRows, global, local.Unsqueeze(0).Unsqueeze(0)).MoveToOuterScope();
+        using var masks = CausalWindow.Of(wave.Size(1), window, wave.Device);
+        return Mask(wave, masks);
+    }
+
+    private static Tensor Mask(Tensor wave, CausalWindow masks)
+    {
+        using var waveRows = wave.Unsqueeze(1).Unsqueeze(-1);                       // (B, 1, T, 1)
+        return Dashboard.Torch.Torch.Where(waveRows, masks.Causal, masks.Local);
+    }
+
+    /// <summary>The (T, T) causal and causal-window masks, built once per sequence length and kept.</summary>
+    private CausalWindow Window(long t, Device device)
+    {
+        if (_window is { } w && w.Length == t && w.Causal.Device == device) return w;
+        _window?.Dispose();
+        return _window = CausalWindow.Of(t, _config.Window, device);
+    }
+
+    private CausalWindow? _window;
+
+    private sealed record CausalWindow(long Length, Tensor Causal, Tensor Local) : IDisposable
+    {
+        /// <summary>Causal (1, 1, T, T): j ≤ t; local (1, 1, T, T): t − window ≤ j ≤ t.</summary>
+        public static CausalWindow Of(long t, int window, Device device)
+        {
+            using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+            var positions = Dashboard.Torch.Torch.Arange(0, t, 1, ScalarType.Float32, device);   // float: exact to 2^24
+            var distance = positions.Unsqueeze(1) - positions.Unsqueeze(0);                      // t − j: (T, T)
+            var causal = distance.Ge(0);
+            var local = (causal.To(ScalarType.Float32) * distance.Le(window).To(ScalarType.Float32)).Gt(0.5);
+            return new CausalWindow(t, causal.Unsqueeze(0).Unsqueeze(0).DetachFromDisposeScope(),
+                local.Unsqueeze(0).Unsqueeze(0).DetachFromDisposeScope());
+        }
+
+        public void Dispose()
+        {
+            Causal.Dispose();
+            Local.Dispose();
+        }
     }
 
     private void Remember(Tensor wave, Tensor scores)
@@ -78,6 +107,8 @@ public sealed class WaveSelectiveAttention : Module
 
     public override void Dispose()
     {
+        _window?.Dispose();
+        _window = null;
         if (LastSelection is { } last)
         {
             last.Wave.Dispose();
