@@ -129,6 +129,32 @@ public sealed class HarmonicGptTests
     }
 
     [Fact]
+    public void Mode_coupling_projects_the_strength_weighted_sum_of_earlier_blocks_and_block_zero_gets_the_bias()
+    {
+        var config = Tiny() with { Layers = 3 };
+        Dashboard.Torch.Torch.ManualSeed(6);
+        using var coupling = new ModeCoupling(config);
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        var h0 = Dashboard.Torch.Torch.Randn([2, 5, config.Width]);
+        var h1 = Dashboard.Torch.Torch.Randn([2, 5, config.Width]);
+        var kappa = coupling.Strength.ToArray<float>();                                   // row-major (3, 3)
+        var expected = coupling.Projection.Forward(h0 * kappa[2 * 3 + 0] + h1 * kappa[2 * 3 + 1]);
+        coupling.Forward(2, [h0, h1], h0).AllClose(expected, rtol: 1e-5, atol: 1e-6).Should().BeTrue();
+        var first = coupling.Forward(0, [], h0);
+        first.AllClose(coupling.Projection.Bias!.Expand(h0.Shape), rtol: 0, atol: 0).Should().BeTrue("proj(0) is the bias");
+    }
+
+    [Fact]
+    public void Top_k_selection_picks_exactly_k_tokens_per_sequence_even_when_scores_tie()
+    {
+        var config = Tiny() with { WaveFraction = 0.25 };
+        using var scores = Dashboard.Torch.Torch.Ones([3, 16]);
+        using var wave = WaveDetector.Select(scores, config);
+        using var perSequence = wave.To(ScalarType.Float32).Sum(1);
+        perSequence.ToArray<float>().Should().Equal(4f, 4f, 4f);
+    }
+
+    [Fact]
     public void The_detector_learns_through_the_straight_through_gate()
     {
         var config = Tiny();

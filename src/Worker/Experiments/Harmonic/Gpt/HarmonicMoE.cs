@@ -46,13 +46,18 @@ public sealed class HarmonicMoE : Module
         var expert = Dashboard.Torch.Torch.Where(isWave, choice, Dashboard.Torch.Torch.ZerosLike(choice));            // (N)
         var weight = Dashboard.Torch.Torch.Where(isWave, top, Dashboard.Torch.Torch.OnesLike(top)).Unsqueeze(1);      // (N, 1)
 
+        // Tokens sorted by expert, and one host read of the counts: each expert's tokens are a contiguous range.
+        var (_, order) = expert.Sort(0);                                                     // (N)
+        var counts = expert.OneHot(_experts.Length).Sum(0).Cpu().ToArray<long>();             // (E)
         var output = Dashboard.Torch.Torch.ZerosLike(tokens);
         var load = new double[_experts.Length];
+        long offset = 0;
         for (var e = 0; e < _experts.Length; e++)
         {
-            var index = expert.Eq(e).Nonzero().Squeeze(1);                          // tokens of expert e: (n_e)
-            load[e] = index.Size(0) / (double)(b * t);
-            if (index.Size(0) == 0) continue;
+            load[e] = counts[e] / (double)(b * t);
+            if (counts[e] == 0) continue;
+            var index = order.Narrow(0, offset, counts[e]);                                  // tokens of expert e: (n_e)
+            offset += counts[e];
             var routed = _experts[e].Forward(tokens.IndexSelect(0, index)) * weight.IndexSelect(0, index);   // (n_e, C)
             output = output.IndexAdd(0, index, routed);
         }

@@ -25,14 +25,10 @@ public sealed class ModeCoupling : Module
     public Tensor Forward(int layer, IReadOnlyList<Tensor> earlier, Tensor like)
     {
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        Tensor mixed;
-        if (layer == 0 || earlier.Count == 0) mixed = Dashboard.Torch.Torch.ZerosLike(like);
-        else
-        {
-            var stacked = Dashboard.Torch.Torch.Stack([.. earlier], 0);                      // (l, B, T, C)
-            var weights = Strength.Select(0, layer).Narrow(0, 0, earlier.Count);             // (l)
-            mixed = (stacked * weights.View(earlier.Count, 1, 1, 1)).Sum(0);                 // (B, T, C)
-        }
+        if (layer == 0 || earlier.Count == 0) return _proj.Bias!.Expand(like.Shape).MoveToOuterScope();   // proj(0) = b
+        var stacked = Dashboard.Torch.Torch.Stack([.. earlier], -1);                          // (B, T, C, l)
+        var weights = Strength.Select(0, layer).Narrow(0, 0, earlier.Count);                 // (l)
+        var mixed = stacked.MatMul(weights);                                                 // (B, T, C)
         return _proj.Forward(mixed).MoveToOuterScope();
     }
 }

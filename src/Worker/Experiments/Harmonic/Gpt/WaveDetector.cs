@@ -11,6 +11,7 @@ namespace Dashboard.Worker.Experiments.Harmonic.Gpt;
 /// </summary>
 public sealed class WaveDetector : Module<Tensor, Tensor>
 {
+    private static readonly Op ScatterValue = new("aten::scatter", "value");
     private readonly Linear _hidden, _score;
 
     public WaveDetector(int width)
@@ -35,9 +36,9 @@ public sealed class WaveDetector : Module<Tensor, Tensor>
         if (config.WaveSelection == "threshold") return scores.Gt(config.WaveThreshold).MoveToOuterScope();
         long t = scores.Size(1);
         var k = Math.Max(1L, (long)Math.Floor(config.WaveFraction * t));
-        var (_, top) = scores.TopK(k, dim: 1);                                 // (B, k)
-        var picked = Dashboard.Torch.Torch.ZerosLike(scores).Scatter(1, top, Dashboard.Torch.Torch.OnesLike(scores).Narrow(1, 0, k));
-        return picked.Gt(0.5).MoveToOuterScope();
+        var (_, top) = scores.TopK(k, dim: 1, sorted: false);                  // (B, k)
+        var none = Dashboard.Torch.Torch.Zeros(scores.Shape, ScalarType.Bool, scores.Device);
+        return ScatterValue.Call(none, 1L, top, 1.0).MoveToOuterScope();       // exactly k per sequence, ties or not
     }
 
     /// <summary>
