@@ -108,6 +108,17 @@ internal static class FamilyBenchmarks
         public void ReportProgress(long step, long? totalSteps) { }
     }
 
+    /// <summary>Runs a reference script that prints one JSON object, and parses it.</summary>
+    public static JsonObject RunPython(string python, string script, IEnumerable<string> arguments)
+    {
+        var psi = new ProcessStartInfo(python, [script, .. arguments]) { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(script)} failed with exit code {process.ExitCode}");
+        return JsonNode.Parse(output)!.AsObject();
+    }
+
     public static string CpuName()
     {
         try

@@ -8,12 +8,19 @@ using Dashboard.Torch;
 // Prints markdown tables: nGPT training throughput through the binding (eager and CUDA graph) and, with --python,
 // PyTorch eager's (reference.py builds the same model the same way); and the residual-streams demo's wall time
 // against the seed's. --quick: a small shape and few steps (CPU, to prove it runs).
+// --family harmonic: seed 004's field trials per second and Harmonic GPT inference instead (HarmonicBenchmark.cs).
 var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
 if (options.Family == "hhml")
 {
     // --family hhml: seed 000's benchmark alone (HhmlBenchmark.cs); --steps sets its timed cycles.
     HhmlBenchmark.Run(device, options.Quick, options.Steps);
+    return;
+}
+if (options.Family == "harmonic")
+{
+    // seed 004 alone (HarmonicBenchmark.cs).
+    HarmonicBenchmark.Run(options, device);
     return;
 }
 var shape = options.Quick ? Shape.Quick : Shape.Seed;

@@ -43,6 +43,7 @@ internal static class Ops
     internal static readonly Op Le = new("aten::le", "Scalar");
     internal static readonly Op LogicalNot = new("aten::logical_not");
     internal static readonly Op Lerp = new("aten::lerp", "Scalar");
+    internal static readonly Op Atan2 = new("aten::atan2");
 
     // reductions
     internal static readonly Op Sum = new("aten::sum");
@@ -73,6 +74,7 @@ internal static class Ops
     internal static readonly Op Linear = new("aten::linear");
     internal static readonly Op Einsum = new("aten::einsum");
     internal static readonly Op Outer = new("aten::outer");
+    internal static readonly Op LinalgEigh = new("aten::linalg_eigh");
 
     // shape and views
     internal static readonly Op View = new("aten::view");
@@ -102,6 +104,8 @@ internal static class Ops
     // indexing and masking
     internal static readonly Op Gather = new("aten::gather");
     internal static readonly Op IndexSelect = new("aten::index_select");
+    internal static readonly Op IndexAdd = new("aten::index_add");
+    internal static readonly Op Nonzero = new("aten::nonzero");
     internal static readonly Op Index = new("aten::index", "Tensor");
     internal static readonly Op MaskedFill = new("aten::masked_fill", "Scalar");
     internal static readonly Op MaskedSelect = new("aten::masked_select");

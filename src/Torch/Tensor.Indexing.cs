@@ -8,6 +8,12 @@ public sealed partial class Tensor
 
     public Tensor IndexSelect(int dim, Tensor index) => Ops.IndexSelect.Call(this, (long)dim, index);
 
+    /// <summary>A copy with <paramref name="source"/>'s slices added at <paramref name="index"/> along <paramref name="dim"/> (repeats accumulate).</summary>
+    public Tensor IndexAdd(int dim, Tensor index, Tensor source) => Ops.IndexAdd.Call(this, (long)dim, index, source);
+
+    /// <summary>Indices of the non-zero elements, (count, dims). Synchronises with the device: its size depends on the data.</summary>
+    public Tensor Nonzero() => Ops.Nonzero.Call(this);
+
     /// <summary>Advanced indexing, this[i0, i1, ...]; a null index takes the whole dimension.</summary>
     public Tensor Index(params Tensor?[] indices) => Ops.Index.Call(this, Arg.OptionalTensors(indices));
 

@@ -29,6 +29,9 @@ public sealed partial class Tensor
     public Tensor Minimum(Tensor other) => Ops.Minimum.Call(this, other);
 
     /// <summary>this + weight * (end - this).</summary>
+    /// <summary>Angle of (x = other, y = this) in radians, elementwise.</summary>
+    public Tensor Atan2(Tensor other) => Ops.Atan2.Call(this, other);
+
     public Tensor Lerp(Tensor end, double weight) => Ops.Lerp.Call(this, end, weight);
 
     public Tensor Eq(Tensor other) => Ops.Eq.Call(this, other);

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dashboard.Domain.Families;
+using Dashboard.Torch;
+using Dashboard.Worker.Experiments.Harmonic;
+using Dashboard.Worker.Experiments.Harmonic.Field;
+using Dashboard.Worker.Experiments.Harmonic.Gpt;
+
+namespace Dashboard.Families.Benchmarks;
+
+using Torch = Dashboard.Torch.Torch;
+
+/// <summary>
+/// Seed 004's two benchmarks through the binding: field trials per second for the seed's configs (all trials of a
+/// config in one batch, eigh included, as the seed's runtime), and Harmonic GPT inference at the write-up's shape
+/// (batch 4 × 256, forward only) against the standard GPT and, with --python, PyTorch eager and torch.compile of the
+/// standard GPT (harmonic_reference.py) on the same device.
+/// </summary>
+internal static class HarmonicBenchmark
+{
+    public static void Run(BenchmarkOptions options, Device device)
+    {
+        var fieldConfigs = options.Quick
+            ? [("tiny", 256, 40, 200, 16)]
+            : HarmonicFamily.FieldConfigs.Where(c => c.Name != "xlarge").ToArray();
+        var fieldRows = new List<string>();
+        foreach (var (name, nodes, modes, timesteps, trials) in fieldConfigs)
+        {
+            var seed = HarmonicSeedFigures.Field.FirstOrDefault(r => r.Config == name);
+            try
+            {
+                var (seconds, eigh, summary) = FieldTrialsSeconds(device, new HarmonicConfig
+                {
+                    Nodes = nodes, Modes = modes, Timesteps = timesteps, Trials = trials, Detector = "as-run",
+                });
+                var rate = trials / seconds;
+                Console.Error.WriteLine($"  field {name}: {trials} trials in {seconds:F2} s (eigh {eigh:F2} s), {rate:F1} trials/s");
+                var families = string.Join(" / ", InitialConditions.All.Select(f => $"{summary.DetectionByFamily[f] * 100:0}%"));
+                fieldRows.Add($"| {name} | {Lattice.ForNodes(nodes).Nodes:N0} | {modes} | {timesteps:N0} | {trials} | {seconds:F2} | {eigh:F2} | " +
+                    $"{rate:N1} | {(seed is null ? "–" : seed.TrialsPerSecond.ToString("F1", CultureInfo.InvariantCulture))} | " +
+                    $"{(seed is null ? "–" : (rate / seed.TrialsPerSecond).ToString("N0", CultureInfo.InvariantCulture) + "×")} | " +
+                    $"{summary.DetectionRate * 100:0.#}% ({families}) |");
+            }
+            catch (TorchException e)
+            {
+                fieldRows.Add($"| {name} | {nodes} | {modes} | {timesteps} | {trials} | failed: {e.Message.Split('\n')[0]} | | | | | |");
+            }
+        }
+
+        var iterations = options.Steps ?? (options.Quick ? 3 : 50);
+        var gptRows = new Dictionary<string, (double Ms, double Sd, double Tokens, long Parameters)?>();
+        foreach (var model in HarmonicFamily.Models)
+        {
+            try
+            {
+                gptRows[model] = Inference(device, model, options.Quick, iterations);
+                Console.Error.WriteLine($"  {model}: {gptRows[model]!.Value.Tokens:F0} tokens/s");
+            }
+            catch (TorchException e)
+            {
+                gptRows[model] = null;
+                Console.Error.WriteLine($"  {model}: failed: {e.Message}");
+            }
+        }
+        JsonObject? reference = null;
+        if (options.Python is not null)
+        {
+            var script = Path.Combine(Path.GetDirectoryName(options.Reference ?? Path.Combine(AppContext.BaseDirectory, "reference.py"))!, "harmonic_reference.py");
+            reference = FamilyBenchmarks.RunPython(options.Python, script,
+                ["--device", options.Device, "--json", "--iterations", iterations.ToString(CultureInfo.InvariantCulture), .. options.Quick ? new[] { "--quick" } : []]);
+        }
+
+        Console.WriteLine($"Device: {(device.IsCuda ? reference?["device_name"]?.GetValue<string>() ?? "cuda" : FamilyBenchmarks.CpuName())} ({device}); " +
+            $"binding on libtorch {Torch.Version}" + (reference is null ? "" : $"; PyTorch {reference["torch_version"]!.GetValue<string>()}"));
+        Console.WriteLine();
+        Console.WriteLine("Seed 004 field trials, as-run detector, every trial of a config in one batch (seconds include eigh, as the seed's runtime)");
+        Console.WriteLine();
+        Console.WriteLine("| Config | Nodes | Modes | Steps | Trials | Seconds | eigh (s) | Trials/s | Seed trials/s (RTX 4070 Ti) | Ours / seed | Detected (G / P / S / R) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var row in fieldRows) Console.WriteLine(row);
+        Console.WriteLine();
+        Console.WriteLine($"Harmonic GPT inference, batch {GptRun.BenchmarkBatch} × {(options.Quick ? 48 : GptRun.BenchmarkTokens)}, forward only, " +
+            $"fp32, {iterations} timed passes after 5 warm-up");
+        Console.WriteLine();
+        Console.WriteLine("| Model | Parameters | Binding ms | Binding tokens/s | vs standard (binding) | PyTorch eager tokens/s | torch.compile tokens/s | Seed tokens/s (as reported) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        var standard = gptRows.GetValueOrDefault("standard")?.Tokens;
+        foreach (var model in HarmonicFamily.Models)
+        {
+            var row = gptRows.GetValueOrDefault(model);
+            string Ref(string mode) => reference?["results"]?[model]?[mode]?.GetValue<double>() is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
+            var ratio = row is { } r && standard is { } s && s > 0 ? (r.Tokens / s).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
+            Console.WriteLine($"| {model} | {(row is { } p ? p.Parameters.ToString("N0", CultureInfo.InvariantCulture) : "–")} | " +
+                $"{(row is { } m ? $"{m.Ms:F3} ± {m.Sd:F3}" : "failed")} | {(row is { } t ? t.Tokens.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {ratio} | " +
+                $"{Ref("eager")} | {Ref("compile")} | {HarmonicSeedFigures.Gpt[model].TokensPerSecond:N0} |");
+        }
+        if (reference?["compile_seconds"] is { } compile)
+            Console.WriteLine($"\ntorch.compile (mode default) compilation: {compile.GetValue<double>():F1} s, not in the tokens/s.");
+    }
+
+    /// <summary>Seconds for every trial of a config in one batch, eigh included; eigh's own seconds; the summary.</summary>
+    public static (double Seconds, double Eigh, FieldSummary Summary) FieldTrialsSeconds(Device device, HarmonicConfig config)
+    {
+        Torch.ManualSeed(0);
+        // Warm the device's kernels and solver handles on a small lattice first, as the seed's own run did once per process.
+        using (var warm = new FieldTrials(config with { Nodes = 100, Modes = 20, Timesteps = 100, Trials = 4 }, device)) warm.Run(0, 4);
+        if (device.IsCuda) Cuda.Synchronize(device.Index);
+        var clock = Stopwatch.StartNew();
+        using var trials = new FieldTrials(config, device);
+        var rows = trials.Run(0, config.Trials);
+        if (device.IsCuda) Cuda.Synchronize(device.Index);
+        return (clock.Elapsed.TotalSeconds, trials.EigenSeconds, FieldSummary.Of(rows));
+    }
+
+    private static (double Ms, double Sd, double Tokens, long Parameters) Inference(Device device, string model, bool quick, int iterations)
+    {
+        Torch.ManualSeed(0);
+        // The write-up's shape: nanoGPT shakespeare-char, 4 × 256, 4 heads, block 256, vocabulary 65.
+        var config = quick
+            ? new HarmonicConfig { Variant = "gpt", Model = model, Layers = 2, Heads = 2, Width = 32, Context = 48, Vocab = 65, Window = 8, BenchmarkIterations = iterations }
+            : new HarmonicConfig { Variant = "gpt", Model = model, Vocab = 65, BenchmarkIterations = iterations };
+        using var gpt = new HarmonicGpt(config);
+        gpt.To(device);
+        var target = new Dashboard.Worker.Experiments.Training.TrainingDevice(device, false);
+        var (mean, sd, tokens) = GptRun.InferenceBenchmark(gpt, config, target);
+        return (mean, sd, tokens, gpt.NonEmbeddingCount);
+    }
+}
