@@ -8,7 +8,6 @@ internal sealed record BenchmarkOptions(string Device, string? Python, string? R
         string? python = null, reference = null, family = null;
         int? steps = null;
         var quick = false;
-        string? family = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
