@@ -22,12 +22,15 @@ internal static class GpuChecks
 {
     public const string GraphPath = "graph";
     public const string FusedAdamWPath = "fused-adamw";
+    public const string ChunkedHeadPath = "chunked-head";
 
     public static IReadOnlyList<GpuCheck> Run(Device device, Shape shape)
     {
         var checks = new List<GpuCheck>
         {
             Check("CUDA-graph nGPT step = eager step (loss and parameters after 6 steps)", GraphPath, 1e-4, () => GraphEqualsEager(device, shape)),
+            Check("chunked head + cross entropy = plain head (eager nGPT, loss and parameters after 6 steps)", ChunkedHeadPath, 1e-4,
+                () => ChunkedEqualsPlain(device, shape)),
             Check("capturable AdamW on the device = AdamW with host step counts", "capturable-adamw", 1e-5,
                 () => AdamWPaths(device, new AdamWOptions(true, false), new AdamWOptions(false, false))),
             Check("fused AdamW (_fused_adamw_) = multi-tensor capturable AdamW", FusedAdamWPath, 1e-5,
@@ -70,13 +73,19 @@ internal static class GpuChecks
         return (a - e).Norm().ToDouble() / Math.Max(e.Norm().ToDouble(), 1e-30);
     }
 
-    private static double GraphEqualsEager(Device device, Shape shape)
+    private static double GraphEqualsEager(Device device, Shape shape) => TrainedAlike(device, shape, graph => (graph, true));
+
+    private static double ChunkedEqualsPlain(Device device, Shape shape) => TrainedAlike(device, shape, chunked => (false, chunked));
+
+    /// <summary>Relative difference between two trainings that differ in one path (false: the reference, true: the fast one).</summary>
+    private static double TrainedAlike(Device device, Shape shape, Func<bool, (bool Graph, bool Chunked)> paths)
     {
         var config = FamilyBenchmarks.NGptConfigFor(shape, bf16: false);
-        (double Loss, Tensor Parameters) Train(bool graph)
+        (double Loss, Tensor Parameters) Train(bool fast)
         {
+            var (graph, chunked) = paths(fast);
             Torch.ManualSeed(0);
-            using var trainer = new NGptTrainer(config, device, bf16Autocast: false, cudaGraph: graph);
+            using var trainer = new NGptTrainer(config, device, bf16Autocast: false, cudaGraph: graph, chunkedHead: chunked);
             using var scope = Torch.NewDisposeScope();
             Torch.ManualSeed(1);
             var inputs = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);
