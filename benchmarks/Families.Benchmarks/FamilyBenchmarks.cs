@@ -43,12 +43,12 @@ internal static class FamilyBenchmarks
     });
 
     /// <summary>Tokens per second over <paramref name="steps"/> steps after <see cref="Warmup"/> (which include the capture).</summary>
-    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps)
+    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps, bool chunkedHead = true)
     {
         Torch.ManualSeed(0);
         var config = NGptConfigFor(shape, bf16);
         if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);
-        using var trainer = new NGptTrainer(config, device, bf16Autocast: bf16 && device.IsCuda, cudaGraph);
+        using var trainer = new NGptTrainer(config, device, bf16Autocast: bf16 && device.IsCuda, cudaGraph, chunkedHead);
         using var scope = Torch.NewDisposeScope();
         // Bytes index the first 256 tokens, as in the product.
         var inputs = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);

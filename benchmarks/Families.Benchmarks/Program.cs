@@ -29,15 +29,28 @@ Console.Error.WriteLine($"libtorch {Dashboard.Torch.Torch.Version}, device {devi
     $"CUDA available {Cuda.IsAvailable}, fused attention {Functional.HasFusedAttention}; nGPT {shape}, {steps} timed steps");
 
 string[] precisions = device.IsCuda ? ["fp32", "bf16"] : ["fp32"];
+var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
+// The graphed step uses capturable AdamW, fused where libtorch has it: both must have passed to be timed.
+var graphRefused = checks.Where(c => c.Path is GpuChecks.GraphPath or GpuChecks.FusedAdamWPath && !c.Passed && c.Failure?.Contains("no _fused_adamw_") != true)
+    .Select(c => c.Name).FirstOrDefault();
+var chunkedRefused = checks.Any(c => c.Path == GpuChecks.ChunkedHeadPath && !c.Passed);
 var binding = new Dictionary<(string Precision, bool Graph), Throughput?>();
+var plainHead = new Dictionary<string, Throughput?>();   // the graphed step without the chunked head: what that path buys
 foreach (var precision in precisions)
 {
     foreach (var graph in device.IsCuda ? new[] { false, true } : [false])
     {
+        if (graph && graphRefused is not null)
+        {
+            binding[(precision, graph)] = new Throughput(double.NaN, null, double.NaN, $"refused: check failed ({graphRefused})");
+            continue;
+        }
         try
         {
-            var result = FamilyBenchmarks.NGpt(device, shape, precision == "bf16", graph, steps);
+            var result = FamilyBenchmarks.NGpt(device, shape, precision == "bf16", graph, steps, chunkedHead: !chunkedRefused);
             binding[(precision, graph)] = result;
+            if (graph && !chunkedRefused)
+                plainHead[precision] = FamilyBenchmarks.NGpt(device, shape, precision == "bf16", graph, steps, chunkedHead: false);
             Console.Error.WriteLine($"  nGPT {precision} {(graph ? "CUDA graph" : "eager")}: {result.TokensPerSecond:F0} tokens/s, " +
                 $"loss {result.FinalLoss:F4} after {FamilyBenchmarks.Warmup + steps} steps {result.Note}");
         }
@@ -79,17 +92,19 @@ if (options.Python is not null)
 static string Number(double? value, string format = "N0") =>
     value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
 
-double? Reference(string precision, string mode) => reference?["results"]?[precision]?[mode]?.GetValue<double>();
+double? Reference(string precision, string mode, string table = "results") => reference?[table]?[precision]?[mode]?.GetValue<double>();
 
 var deviceName = device.IsCuda ? reference?["device_name"]?.GetValue<string>() ?? "cuda" : FamilyBenchmarks.CpuName();
 Console.WriteLine($"Device: {deviceName} ({device}); binding on libtorch {Dashboard.Torch.Torch.Version}" +
     (reference is null ? "" : $"; PyTorch {reference["torch_version"]!.GetValue<string>()}"));
 Console.WriteLine();
+if (checks.Count > 0) GpuChecks.Print(checks);
 Console.WriteLine($"nGPT training throughput, tokens/s (higher is better): {shape}, AdamW, projection every step, {steps} timed steps " +
     $"after {FamilyBenchmarks.Warmup} warm-up steps");
 Console.WriteLine();
-Console.WriteLine("| Precision | Binding eager | Binding CUDA graph | PyTorch eager | PyTorch CUDA graph | Binding best / PyTorch eager | Peak MiB (binding graph) | Notes |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| Precision | Binding eager | Binding CUDA graph | PyTorch eager | PyTorch CUDA graph | torch.compile | torch.compile max-autotune | " +
+    "Binding best / PyTorch eager | Binding best / best PyTorch | Peak MiB (binding graph) | Notes |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 foreach (var precision in precisions)
 {
     var eager = binding.GetValueOrDefault((precision, false));
@@ -98,13 +113,26 @@ foreach (var precision in precisions)
     var theirsGraph = Reference(precision, "graph");
     var best = graph?.TokensPerSecond ?? eager?.TokensPerSecond;
     var ratio = best is { } b && theirs is { } t && t > 0 ? (b / t).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
-    // Same seed, same batch, same number of steps: eager and graph should end at (nearly) the same loss.
-    var losses = $"final loss: eager {Number(eager?.FinalLoss, "F4")}" + (device.IsCuda ? $", graph {Number(graph?.FinalLoss, "F4")}" : "");
-    var notes = string.Join("; ", new[] { losses, eager?.Note, graph?.Note, device.IsCuda ? null : "CUDA-graph rows skipped on the CPU" }
+    var pytorchModes = new[] { "eager", "graph", "compile", "compile-max" };
+    var bestTheirs = pytorchModes.Select(m => Reference(precision, m)).Where(v => v is > 0).Max();
+    var bestRatio = best is { } bb && bestTheirs is { } bt ? (bb / bt).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
+    // Same seed, same batch, same number of steps: every path should end at (nearly) the same loss.
+    var losses = $"final loss: binding eager {Number(eager?.FinalLoss, "F4")}" + (device.IsCuda ? $", graph {Number(graph?.FinalLoss, "F4")}" : "") +
+        (reference is null ? "" : "; PyTorch " + string.Join(", ", pytorchModes
+            .Where(m => Reference(precision, m, "losses") is not null)
+            .Select(m => $"{m} {Number(Reference(precision, m, "losses"), "F4")}")));
+    var compiles = pytorchModes.Where(m => Reference(precision, m, "compile_seconds") is not null)
+        .Select(m => $"{m} compiled in {Number(Reference(precision, m, "compile_seconds"), "F1")} s").ToList();
+    if (compiles.Count > 0) losses += "; " + string.Join(", ", compiles);
+    var plain = plainHead.GetValueOrDefault(precision);
+    var headNote = chunkedRefused ? "chunked head refused by its check: plain head" :
+        plain is null ? null : $"graph with the plain head: {Number(plain.TokensPerSecond)} tokens/s, loss {Number(plain.FinalLoss, "F4")}";
+    var notes = string.Join("; ", new[] { losses, headNote, eager?.Note, graph?.Note, device.IsCuda ? null : "CUDA-graph rows skipped on the CPU" }
         .Where(n => !string.IsNullOrEmpty(n)));
     Console.WriteLine($"| {(precision == "bf16" ? "bf16 autocast" : "fp32")} | {Number(eager?.TokensPerSecond)} | " +
         $"{(device.IsCuda ? Number(graph?.TokensPerSecond) : "skipped")} | {Number(theirs)} | {(device.IsCuda ? Number(theirsGraph) : "skipped")} | " +
-        $"{ratio} | {Number((graph ?? eager)?.PeakMemoryMb)} | {notes} |");
+        $"{Number(Reference(precision, "compile"))} | {Number(Reference(precision, "compile-max"))} | " +
+        $"{ratio} | {bestRatio} | {Number((graph ?? eager)?.PeakMemoryMb)} | {notes} |");
 }
 Console.WriteLine();
 Console.WriteLine("Residual-streams demo (seed 002, demo_mhc.yaml: seed architecture, 24-layer mHC, d_model 128, 4 streams, seq 64, batch 32, 50 steps), wall time of the whole run through its executor");

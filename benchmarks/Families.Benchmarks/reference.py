@@ -5,14 +5,19 @@ written in PyTorch; one training step is: copy the batch in, forward (bf16 autoc
 backward, AdamW (two groups: matrices at 1e-3, the rest at 3e-4), the weight-norm deviation, and the projection of
 every unit-norm matrix back onto the sphere (the seed's baseline projects every step).
 "eager" is PyTorch's default eager mode; "graph" captures the same step in a CUDA graph (capturable AdamW,
-warm-up on a side stream, as PyTorch's documentation describes) for comparison.
+warm-up on a side stream, as PyTorch's documentation describes) for comparison; "compile" and "compile-max" are
+torch.compile of the model and of the projection (modes "default" and "max-autotune-no-cudagraphs") with fused AdamW,
+the path a PyTorch user gets with one line. Compilation happens in the warm-up steps and is reported apart
+(compile_seconds), never in tokens/s. Every row also reports its final loss, so the table can show that each path
+computes the same thing.
 
-usage: python reference.py [--device cpu|cuda] [--json] [--quick] [--steps N]
+usage: python reference.py [--device cpu|cuda] [--json] [--quick] [--steps N] [--modes eager,graph,compile,compile-max]
 """
 import argparse
 import json
 import math
 import platform
+import sys
 import time
 
 import torch
@@ -131,13 +136,22 @@ def deviation(model):
     return (torch.stack(parts).sum() / sum(w.size(1 - dim) for w, dim in matrices)).float()
 
 
-def throughput(device, shape, bf16, graph, steps):
+COMPILE_MODES = {"compile": "default", "compile-max": "max-autotune-no-cudagraphs"}
+
+
+def throughput(device, shape, bf16, mode, steps):
+    """(tokens/s, final loss, compile seconds or None) of one path."""
+    graph = mode == "graph"
+    compiled = mode in COMPILE_MODES
     torch.manual_seed(0)
-    model = NGPT(**shape).to(device)
-    matrices = [p for p in model.parameters() if p.dim() >= 2]
-    others = [p for p in model.parameters() if p.dim() < 2]
-    optimizer = torch.optim.AdamW([dict(params=matrices, lr=1e-3, weight_decay=0.0),
-                                   dict(params=others, lr=3e-4, weight_decay=0.0)], capturable=graph)
+    eager_model = NGPT(**shape).to(device)
+    matrices = [p for p in eager_model.parameters() if p.dim() >= 2]
+    others = [p for p in eager_model.parameters() if p.dim() < 2]
+    groups = [dict(params=matrices, lr=1e-3, weight_decay=0.0), dict(params=others, lr=3e-4, weight_decay=0.0)]
+    optimizer = (torch.optim.AdamW(groups, fused=True) if compiled else torch.optim.AdamW(groups, capturable=graph))
+    model = torch.compile(eager_model, mode=COMPILE_MODES[mode]) if compiled else eager_model
+    projection = (torch.compile(lambda: project(eager_model), mode=COMPILE_MODES[mode]) if compiled
+                  else (lambda: project(eager_model)))
     B, T, V = shape["batch"], shape["context"], shape["vocab"]
     x = torch.randint(0, 256, (B, T)).to(device)
     y = torch.randint(0, 256, (B, T)).to(device)
@@ -149,14 +163,14 @@ def throughput(device, shape, bf16, graph, steps):
             loss = F.cross_entropy(logits.view(-1, V), static_y.view(-1))
         loss.backward()
         optimizer.step()
-        return torch.stack([loss.detach().float(), deviation(model)])
+        return torch.stack([loss.detach().float(), deviation(eager_model)])
 
     def eager_step():
         static_x.copy_(x)
         static_y.copy_(y)
         optimizer.zero_grad(set_to_none=True)
         metrics = body()
-        project(model)
+        projection()
         return metrics
 
     if not graph:
@@ -173,7 +187,7 @@ def throughput(device, shape, bf16, graph, steps):
         with torch.cuda.graph(step_graph):
             static_metrics = body()
         with torch.cuda.graph(projection_graph):
-            project(model)
+            project(eager_model)
 
         def step():
             static_x.copy_(x)
@@ -182,7 +196,12 @@ def throughput(device, shape, bf16, graph, steps):
             projection_graph.replay()
             return static_metrics
 
-    for _ in range(WARMUP - (4 if graph else 0)):
+    compile_seconds = None
+    if compiled:
+        start = time.perf_counter()
+        step().tolist()  # the first step compiles the model and the projection
+        compile_seconds = time.perf_counter() - start
+    for _ in range(WARMUP - (4 if graph else 0) - (1 if compiled else 0)):
         metrics = step()
     metrics.tolist()
     start = time.perf_counter()
@@ -191,7 +210,7 @@ def throughput(device, shape, bf16, graph, steps):
     loss = metrics.tolist()[0]  # waits for the device
     seconds = time.perf_counter() - start
     assert math.isfinite(loss), loss
-    return steps * B * T / seconds
+    return steps * B * T / seconds, loss, compile_seconds
 
 
 def main():
@@ -200,25 +219,34 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--steps", type=int)
+    parser.add_argument("--modes", help="comma-separated paths (default: all that the device has)")
     args = parser.parse_args()
     device = torch.device(args.device if args.device != "cuda" else "cuda:0")
     shape = QUICK_SHAPE if args.quick else SEED_SHAPE
     steps = args.steps or (5 if args.quick else 100)
-    results = {}
+    modes = (["eager", "graph", "compile", "compile-max"] if device.type == "cuda" else ["eager"])
+    if args.modes:
+        modes = [m for m in args.modes.split(",") if m in modes]
+    results, losses, compile_seconds = {}, {}, {}
     for precision in (["fp32", "bf16"] if device.type == "cuda" else ["fp32"]):
-        row = results[precision] = {}
-        for mode in (["eager", "graph"] if device.type == "cuda" else ["eager"]):
-            row[mode] = throughput(device, shape, precision == "bf16", mode == "graph", steps)
+        row, loss_row, compile_row = {}, {}, {}
+        results[precision], losses[precision], compile_seconds[precision] = row, loss_row, compile_row
+        for mode in modes:
+            try:
+                row[mode], loss_row[mode], compile_row[mode] = throughput(device, shape, precision == "bf16", mode, steps)
+            except Exception as e:  # one failing path (a compiler without a C toolchain, say) must not cost the table
+                print(f"{precision} {mode} failed: {e}", file=sys.stderr)
 
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else (platform.processor() or "cpu")
     if args.json:
-        print(json.dumps({"device_name": name, "torch_version": torch.__version__, "results": results}))
+        print(json.dumps({"device_name": name, "torch_version": torch.__version__, "results": results,
+                          "losses": losses, "compile_seconds": compile_seconds}))
     else:
         print(f"Device: {name}; PyTorch {torch.__version__}; nGPT {shape}, {steps} timed steps\n")
-        print("| Precision | Mode | tokens/s |\n|---|---|---:|")
+        print("| Precision | Mode | tokens/s | final loss |\n|---|---|---:|---:|")
         for precision, row in results.items():
             for mode, value in row.items():
-                print(f"| {precision} | {mode} | {value:,.0f} |")
+                print(f"| {precision} | {mode} | {value:,.0f} | {losses[precision][mode]:.4f} |")
 
 
 if __name__ == "__main__":

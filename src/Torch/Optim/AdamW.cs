@@ -26,8 +26,14 @@ public sealed class AdamW : Optimizer
     /// decided on the host. The parameters of a group then share one step counter. Learning rates and weight decay
     /// are still read on the host, so a captured step keeps the ones it was captured with.
     /// </param>
+    /// <param name="useFused">
+    /// With <paramref name="capturable"/>, update each group of CUDA parameters with libtorch's fused AdamW kernel
+    /// (<c>_fused_adamw_</c>, 2.0+): one launch for the whole group instead of a dozen multi-tensor ones, reading the
+    /// step count on the device. Libtorch without it (Debian's 1.13), CPU parameters or mixed dtypes take the
+    /// multi-tensor path, which computes the same update.
+    /// </param>
     public AdamW(IEnumerable<ParamGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, bool useForeach = true,
-        bool capturable = false)
+        bool capturable = false, bool useFused = true)
         : base(groups)
     {
         Beta1 = beta1;
@@ -35,7 +41,11 @@ public sealed class AdamW : Optimizer
         Eps = eps;
         Foreach = useForeach && ForeachOps.Available;
         Capturable = capturable;
+        Fused = capturable && useFused && FusedAdamW.Exists;
     }
+
+    /// <summary>Whether capturable steps of CUDA parameter groups go through libtorch's fused kernel.</summary>
+    public bool Fused { get; }
 
     public bool Foreach { get; }
 
@@ -135,6 +145,14 @@ public sealed class AdamW : Optimizer
         var step = GroupStep(groupIndex, items[0].Param);
         step.Add_(1.0);
         double lr = group.LearningRate, wd = group.WeightDecay;
+        if (Fused && items.All(it => it.Param.Device.IsCuda && it.Param.Dtype == items[0].Param.Dtype))
+        {
+            // The kernel reads each parameter's step tensor; the group shares one, so it is listed once per parameter.
+            FusedAdamW.Call(items.Select(it => it.Param).ToArray(), items.Select(it => it.Grad).ToArray(),
+                items.Select(it => it.State.ExpAvg).ToArray(), items.Select(it => it.State.ExpAvgSq).ToArray(), [],
+                items.Select(_ => step).ToArray(), lr, Beta1, Beta2, wd, Eps, false, false);
+            return;
+        }
         var negativeStepSize = (1.0 - ForeachOps.PowScalarBase.Call(Beta1, step)).Reciprocal().Mul_(-lr);   // −lr / (1 − β₁ᵗ)
         var biasCorrection2Sqrt = (1.0 - ForeachOps.PowScalarBase.Call(Beta2, step)).Sqrt();              // √(1 − β₂ᵗ)
         if (Foreach)
@@ -172,6 +190,19 @@ public sealed class AdamW : Optimizer
         using (var scope = Torch.NewDisposeScope()) step = Own(Torch.Zeros([], dtype, like.Device));
         _groupSteps[groupIndex] = step;
         return step;
+    }
+
+    private static class FusedAdamW
+    {
+        private static readonly Op Op = new("aten::_fused_adamw_");
+        private static readonly Lazy<bool> s_exists = new(() => Op.Exists("aten::_fused_adamw_"));
+        internal static bool Exists => s_exists.Value;
+
+        // _fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, *, lr, beta1, beta2,
+        //               weight_decay, eps, amsgrad, maximize, grad_scale=None, found_inf=None)
+        internal static void Call(Tensor[] ps, Tensor[] grads, Tensor[] m, Tensor[] v, Tensor[] vMax, Tensor[] steps,
+            double lr, double beta1, double beta2, double weightDecay, double eps, bool amsgrad, bool maximize) =>
+            Op.CallInPlace(ps, grads, m, v, vMax, steps, lr, beta1, beta2, weightDecay, eps, amsgrad, maximize);
     }
 
     private static class ForeachOps

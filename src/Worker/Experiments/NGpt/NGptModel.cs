@@ -135,16 +135,27 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     {
         if (_config.IsSeed) return SeedForward(tokens);
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        var (h, head) = HiddenAndHead(tokens);
+        return Functional.Linear(h, head, null).MoveToOuterScope();                    // (B, T, V)
+    }
+
+    /// <summary>
+    /// The last hidden states (B, T, C) and the head's weight (V, C), logits = h · Wᵀ: what a chunked head and cross
+    /// entropy (<see cref="LinearCrossEntropy"/>) takes instead of the logits.
+    /// </summary>
+    public (Tensor Hidden, Tensor HeadWeight) HiddenAndHead(Tensor tokens)
+    {
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         var h = _embedding.Forward(tokens);                                            // (B, T, C)
         foreach (var block in _normalized) h = block.Forward(h);
         foreach (var block in _standard) h = block.Forward(h);
         if (_finalNorm is not null) h = _finalNorm.Forward(h);
         // s_z ⊙ (E_out h) = (diag(s_z) E_out) h: scaling the (V, C) weight rows instead of the (B, T, V) logits
         // touches 1/(B·T/C) of the elements (5× fewer at the seed's shape) and drops a pass over the logits.
-        var logits = _sz is null
-            ? _head.Forward(h)
-            : Functional.Linear(h, _head.Weight * (_sz * (_config.LogitScale / _baseScale)).Unsqueeze(1), null); // (B, T, V)
-        return logits.MoveToOuterScope();
+        var head = _sz is null
+            ? _head.Weight.NewReference()
+            : _head.Weight * (_sz * (_config.LogitScale / _baseScale)).Unsqueeze(1);   // (V, C)
+        return (h.MoveToOuterScope(), head.MoveToOuterScope());
     }
 
     private Tensor SeedForward(Tensor tokens)                                          // (B, T) int64

@@ -25,13 +25,19 @@ public sealed class NGptTrainer : IDisposable
     private readonly Device _device;
     private readonly bool _autocast;
     private readonly Tensor _inputs, _targets;
+    private readonly bool _chunkedHead;
     private bool _graphMode;
     private CudaGraph? _stepGraph, _projectionGraph;
     private Tensor? _metrics;
     private long _stepsRun;
 
-    public NGptTrainer(NGptConfig config, Device device, bool bf16Autocast, bool cudaGraph)
+    /// <param name="chunkedHead">
+    /// Train with the head and cross entropy computed chunk by chunk (<see cref="LinearCrossEntropy"/>): the same loss
+    /// and gradients without the whole (B·T, V) logits in memory. Validation always takes the plain path.
+    /// </param>
+    public NGptTrainer(NGptConfig config, Device device, bool bf16Autocast, bool cudaGraph, bool chunkedHead = true)
     {
+        _chunkedHead = chunkedHead;
         _config = config;
         _device = device;
         _autocast = bf16Autocast;
@@ -123,8 +129,22 @@ public sealed class NGptTrainer : IDisposable
     {
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         if (zeroGrad) Optimizer.ZeroGrad();
-        var loss = Loss(_inputs, _targets);
-        loss.Backward();
+        Tensor loss;
+        if (_chunkedHead)
+        {
+            Tensor surrogate;
+            using (_autocast ? Dashboard.Torch.Torch.Autocast(DeviceType.Cuda, ScalarType.BFloat16) : null)
+            {
+                var (hidden, head) = Model.HiddenAndHead(_inputs);                       // (B, T, C), (V, C)
+                (loss, surrogate) = LinearCrossEntropy.Compute(hidden.Reshape(-1, _config.Width), head, _targets.Reshape(-1));
+            }
+            surrogate.Backward();
+        }
+        else
+        {
+            loss = Loss(_inputs, _targets);
+            loss.Backward();
+        }
         Optimizer.Step();
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
         var metrics = _config.Normalized
