@@ -10,6 +10,7 @@ public sealed class NGptChunkedHeadTests
     [Theory]
     [InlineData("ngpt")]
     [InlineData("gpt")]
+    [InlineData("ngpt-seed")]
     public void Training_with_the_chunked_head_matches_the_plain_head_step_for_step(string variant)
     {
         var config = NGptConfig.From(new JsonObject

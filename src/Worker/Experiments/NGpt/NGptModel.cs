@@ -133,7 +133,6 @@ public sealed class NGptModel : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor tokens)                                      // (B, T) int64
     {
-        if (_config.IsSeed) return SeedForward(tokens);
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         var (h, head) = HiddenAndHead(tokens);
         return Functional.Linear(h, head, null).MoveToOuterScope();                    // (B, T, V)
@@ -145,6 +144,7 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     /// </summary>
     public (Tensor Hidden, Tensor HeadWeight) HiddenAndHead(Tensor tokens)
     {
+        if (_config.IsSeed) return SeedHiddenAndHead(tokens);
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         var h = _embedding.Forward(tokens);                                            // (B, T, C)
         foreach (var block in _normalized) h = block.Forward(h);
@@ -158,14 +158,14 @@ public sealed class NGptModel : Module<Tensor, Tensor>
         return (h.MoveToOuterScope(), head.MoveToOuterScope());
     }
 
-    private Tensor SeedForward(Tensor tokens)                                          // (B, T) int64
+    /// <summary>The seed's forward up to its head: logits = s · Norm(x) · Norm(E_out)ᵀ, the scalar s folded into the head.</summary>
+    private (Tensor Hidden, Tensor HeadWeight) SeedHiddenAndHead(Tensor tokens)       // (B, T) int64
     {
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         var positions = _positions!.Weight.Narrow(0, 0, tokens.Size(1));               // (T, C)
         var x = SeedNGptBlock.Norm(SeedNGptBlock.Norm(_embedding.Forward(tokens)) + SeedNGptBlock.Norm(positions));   // (B, T, C)
         foreach (var block in _seed) x = block.Forward(x);
-        var head = SeedNGptBlock.Norm(_head.Weight);                                   // (V, C), unit rows in every forward
-        var logits = Functional.Linear(SeedNGptBlock.Norm(x), head, null) * _logitScale!;   // (B, T, V)
-        return logits.MoveToOuterScope();
+        var head = SeedNGptBlock.Norm(_head.Weight) * _logitScale!;                    // (V, C), unit rows in every forward
+        return (SeedNGptBlock.Norm(x).MoveToOuterScope(), head.MoveToOuterScope());
     }
 }
