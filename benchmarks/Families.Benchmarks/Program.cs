@@ -81,6 +81,7 @@ if (options.Python is not null)
     var script = options.Reference ?? Path.Combine(AppContext.BaseDirectory, "reference.py");
     List<string> arguments = [script, "--device", options.Device, "--json", "--steps", steps.ToString(CultureInfo.InvariantCulture)];
     if (options.Quick) arguments.Add("--quick");
+    if (options.ReferenceModes is { } modes) arguments.AddRange(["--modes", modes]);
     var psi = new ProcessStartInfo(options.Python, arguments) { RedirectStandardOutput = true, UseShellExecute = false };
     using var process = Process.Start(psi)!;
     var output = process.StandardOutput.ReadToEnd();

@@ -220,6 +220,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--steps", type=int)
     parser.add_argument("--modes", help="comma-separated paths (default: all that the device has)")
+    parser.add_argument("--precisions", help="comma-separated: fp32,bf16 (default: both on CUDA)")
     args = parser.parse_args()
     device = torch.device(args.device if args.device != "cuda" else "cuda:0")
     shape = QUICK_SHAPE if args.quick else SEED_SHAPE
@@ -228,7 +229,10 @@ def main():
     if args.modes:
         modes = [m for m in args.modes.split(",") if m in modes]
     results, losses, compile_seconds = {}, {}, {}
-    for precision in (["fp32", "bf16"] if device.type == "cuda" else ["fp32"]):
+    precisions = ["fp32", "bf16"] if device.type == "cuda" else ["fp32"]
+    if args.precisions:
+        precisions = [p for p in args.precisions.split(",") if p in precisions]
+    for precision in precisions:
         row, loss_row, compile_row = {}, {}, {}
         results[precision], losses[precision], compile_seconds[precision] = row, loss_row, compile_row
         for mode in modes:

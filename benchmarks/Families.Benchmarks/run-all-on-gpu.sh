@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every families table in one lease (a GPU is scarce): nGPT with the GPU checks and PyTorch eager / graph /
+# torch.compile, seed 004 (harmonic), seed 000 (hhml), seed 003 (sympscale, where built), then torch.compile's
+# max-autotune rows last (its autotuning takes minutes). Each part has its own time limit, so one slow part cannot
+# cost the others; everything is written under $OUT.
+#   benchmarks/Families.Benchmarks/run-all-on-gpu.sh out/families-bench
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+app="${1:-$repo/out/families-bench}"
+out="${OUT:-/tmp}"
+export LIBTORCH_DIR="${LIBTORCH_DIR:-/opt/torch/.venv/lib/python3.12/site-packages/torch}"
+python="$(cd "$LIBTORCH_DIR/../../../.." && pwd)/bin/python"
+bash "$repo/src/Torch/native/build.sh" "$app" || exit 1
+chmod +x "$app/Dashboard.Families.Benchmarks"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+run() {   # run SECONDS NAME ARGS...
+    local limit=$1 name=$2; shift 2
+    echo "=== $name (limit ${limit} s)"
+    timeout "$limit" "$app/Dashboard.Families.Benchmarks" --device cuda --python "$python" \
+        --reference "$repo/benchmarks/Families.Benchmarks/reference.py" "$@" > "$out/$name.md" 2> "$out/$name.log"
+    echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
+}
+run 300 ngpt --reference-modes eager,graph,compile
+run 90 harmonic --family harmonic
+run 240 hhml --family hhml
+grep -q sympscale "$app/Dashboard.Families.Benchmarks.dll" 2>/dev/null && run 180 sympscale --family sympscale
+echo "=== torch.compile max-autotune-no-cudagraphs (bf16)"
+timeout 150 "$python" "$repo/benchmarks/Families.Benchmarks/reference.py" --device cuda --json --modes compile-max --precisions bf16 \
+    > "$out/compile-max.json" 2> "$out/compile-max.log"; echo "exit $?"; cat "$out/compile-max.json"
