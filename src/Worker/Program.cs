@@ -3,6 +3,7 @@ using Dashboard.Worker.Execution;
 using Dashboard.Worker.Execution.Commands;
 using Dashboard.Worker.Experiments.NGpt;
 using Dashboard.Worker.Experiments.ResidualStreams;
+using Dashboard.Worker.Experiments.SympScale;
 using Dashboard.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -33,6 +34,6 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 
 var device = DeviceProbe.Probe(options.DeviceName);
 await using var database = await DatabaseConnection.OpenAsync(options.ConnectionString, ".data", Log, shutdown.Token);
-var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory)]);
+var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory), new SympScaleExecutor()]);
 await new WorkerLoop(options, device, database.DataSource, executors, Log).RunAsync(shutdown.Token);
 return 0;
