@@ -99,10 +99,10 @@ public sealed class SympScaleFamily : ExperimentFamily
                 ["steps"] = 3, ["eval_every"] = 3, ["checkpoint_every"] = 0, ["projection"] = "none",
             },
             new JsonObject { ["axes"] = new JsonObject { ["batch"] = new JsonArray(256, 384, 512, 768, 1024) } }),
-        new("tiny", "Tiny: CR3BP, width 16, 6 short trajectories, 40 steps (seconds on a CPU)",
+        new("tiny", "Tiny: CR3BP, width 8 (GRU width 5, 229 parameters each), 6 short trajectories, 40 steps (seconds on a CPU)",
             new JsonObject
             {
-                ["width"] = 16, ["trajectories"] = 6, ["train_trajectories"] = 4, ["length"] = 80, ["rollout"] = 60, ["metric_window"] = 10,
+                ["width"] = 8, ["trajectories"] = 6, ["train_trajectories"] = 4, ["length"] = 80, ["rollout"] = 60, ["metric_window"] = 10,
                 ["bptt_window"] = "4", ["batch"] = 8, ["steps"] = 40, ["eval_every"] = 20, ["checkpoint_every"] = 10, ["learning_rate"] = 3e-3,
             }),
     ];

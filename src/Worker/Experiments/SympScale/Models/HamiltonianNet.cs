@@ -25,16 +25,38 @@ public sealed class HamiltonianNet : Module
     /// <summary>M = LLᵀ and the potentials' weights for one step; every force evaluation of the step shares them.</summary>
     public Field Prepare(bool spectralNorm)
     {
-        using var indices = Dashboard.Torch.Torch.TrilIndices(_q, _q, device: _lFlat.Device);
-        var flat = indices.Select(0, 0) * _q + indices.Select(0, 1);
+        var flat = FlatTrilIndices(_lFlat.Device);
         var raw = Dashboard.Torch.Torch.Zeros([_q * _q], _lFlat.Dtype, _lFlat.Device).Scatter(0, flat, _lFlat).Reshape(_q, _q);
         var eye = Dashboard.Torch.Torch.Eye(_q, _lFlat.Dtype, _lFlat.Device);
         var l = raw * (1.0 - eye) + eye * (raw.Softplus() + 0.1);
         return new Field(l.MatMul(l.MT), _v.Prepare(spectralNorm, _q), _phi.Prepare(spectralNorm, _q));
     }
 
+    private Tensor? _flatTril;
+
+    /// <summary>Row-major positions i·q + j of the tril entries (0,0), (1,0), (1,1), (2,0), …, made once.</summary>
+    private Tensor FlatTrilIndices(Device device)
+    {
+        if (_flatTril is { } cached && cached.Device == device) return cached;
+        using var indices = Dashboard.Torch.Torch.TrilIndices(_q, _q);
+        var rc = indices.ToArray<long>();
+        var n = rc.Length / 2;
+        var flat = new long[n];
+        for (var k = 0; k < n; k++) flat[k] = rc[k] * _q + rc[n + k];
+        _flatTril?.Dispose();
+        using var host = Tensor.From(flat);
+        _flatTril = host.To(device).DetachFromDisposeScope();
+        return _flatTril;
+    }
+
+    public override void Dispose()
+    {
+        _flatTril?.Dispose();
+        base.Dispose();
+    }
+
     /// <summary>A prepared Hamiltonian: its value and its two partial derivatives.</summary>
-    public sealed record Field(Tensor M, SoftplusMlp.Evaluation V, SoftplusMlp.Evaluation Phi)
+    public sealed record Field(Tensor M, SoftplusMlp.Evaluation V, SoftplusMlp.Evaluation Phi) : ISeparableField
     {
         /// <summary>∂H/∂p = Mp: (B, q) → (B, q).</summary>
         public Tensor DhDp(Tensor p) => p.MatMul(M);

@@ -37,43 +37,14 @@ public sealed class SympModel : WorldModel
         {
             var q = z.Narrow(1, 0, _q);
             var p = z.Narrow(1, _q, _q);
-            (q, p) = Rk4 ? RungeKutta4(field, q, p) : Leapfrog ? LeapfrogStep(field, q, p) : YoshidaStep(field, q, p);
+            (q, p) = Rk4 ? RungeKutta4.Step(field, q, p, StepSize)
+                : Leapfrog ? Models.Leapfrog.Step(field, q, p, StepSize)
+                : Yoshida4.Step(field, q, p, StepSize);
             z = Dashboard.Torch.Torch.Cat([q, p], 1);
             if (projection is not null) z = projection.Apply(z);
             states[t] = z;
         }
         return Dashboard.Torch.Torch.Stack(states, 1);   // (B, steps, D)
-    }
-
-    /// <summary>One Yoshida-4 step: drift, kick, drift, kick, drift, kick, drift.</summary>
-    public (Tensor Q, Tensor P) YoshidaStep(HamiltonianNet.Field field, Tensor q, Tensor p)
-    {
-        var h = StepSize;
-        for (var i = 0; i < 3; i++)
-        {
-            q = q + Yoshida4.Drift[i] * h * field.DhDp(p);
-            p = p - Yoshida4.Kick[i] * h * field.DhDq(q);
-        }
-        q = q + Yoshida4.Drift[3] * h * field.DhDp(p);
-        return (q, p);
-    }
-
-    private (Tensor Q, Tensor P) LeapfrogStep(HamiltonianNet.Field field, Tensor q, Tensor p)
-    {
-        var h = StepSize;
-        var half = p - 0.5 * h * field.DhDq(q);
-        var next = q + h * field.DhDp(half);
-        return (next, half - 0.5 * h * field.DhDq(next));
-    }
-
-    private (Tensor Q, Tensor P) RungeKutta4(HamiltonianNet.Field field, Tensor q, Tensor p)
-    {
-        var h = StepSize;
-        var (k1q, k1p) = (field.DhDp(p), -field.DhDq(q));
-        var (k2q, k2p) = (field.DhDp(p + 0.5 * h * k1p), -field.DhDq(q + 0.5 * h * k1q));
-        var (k3q, k3p) = (field.DhDp(p + 0.5 * h * k2p), -field.DhDq(q + 0.5 * h * k2q));
-        var (k4q, k4p) = (field.DhDp(p + h * k3p), -field.DhDq(q + h * k3q));
-        return (q + h / 6 * (k1q + 2.0 * k2q + 2.0 * k3q + k4q), p + h / 6 * (k1p + 2.0 * k2p + 2.0 * k3p + k4p));
     }
 
     public override Tensor LearnedEnergy(Tensor z) =>

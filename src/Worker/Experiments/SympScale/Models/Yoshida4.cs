@@ -1,3 +1,5 @@
+using Dashboard.Torch;
+
 namespace Dashboard.Worker.Experiments.SympScale.Models;
 
 /// <summary>
@@ -11,4 +13,15 @@ public static class Yoshida4
     public static readonly double W0 = -Cbrt2 / (2 - Cbrt2);
     public static readonly double[] Drift = [W1 / 2, (W0 + W1) / 2, (W0 + W1) / 2, W1 / 2];
     public static readonly double[] Kick = [W1, W0, W1];
+
+    /// <summary>One step of size h: drift, kick, drift, kick, drift, kick, drift.</summary>
+    public static (Tensor Q, Tensor P) Step(ISeparableField field, Tensor q, Tensor p, double h)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            q = q + Drift[i] * h * field.DhDp(p);
+            p = p - Kick[i] * h * field.DhDq(q);
+        }
+        return (q + Drift[3] * h * field.DhDp(p), p);
+    }
 }
