@@ -71,7 +71,8 @@ public sealed class SympScaleFamily : ExperimentFamily
         new("seed", ConfigFieldType.Integer, 1, "Seed of the model's initialisation and batch order (the seed's 1–10)."),
     ];
 
-    private static JsonArray Seeds(int count) => new(Enumerable.Range(1, count).Select(s => (JsonNode?)s).ToArray());
+    // Parsed, as a request would be, so the sweep reads them like any submitted seeds.
+    private static JsonArray Seeds(int count) => JsonNode.Parse($"[{string.Join(",", Enumerable.Range(1, count))}]")!.AsArray();
 
     public override IReadOnlyList<Preset> Presets { get; } =
     [
