@@ -117,6 +117,10 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
                 if ((step + 1) % config.EvalEvery == 0 || step + 1 == config.Steps)
                 {
                     evaluation = RolloutEvaluation.Evaluate(model, test, system, mean, std, config);
+                    // The counts travel as metrics too, so the experiment page's summary reads them from final values.
+                    evaluation[SympScaleSummary.ParametersKey] = model.ParameterCount();
+                    evaluation[SympScaleSummary.ParametersSympKey] = match.HamiltonianParameters;
+                    evaluation[SympScaleSummary.ParametersGruKey] = match.GruParameters;
                     foreach (var (key, value) in evaluation) values[key] = value;
                 }
                 context.Metrics.Report(step, values, DateTimeOffset.UtcNow);
