@@ -34,7 +34,7 @@ public static class SympScaleSeedFigures
             "bounded count of symp runs (last-100 MSE ≤ τ and finite) out of finished symp runs"),
         new("gru-divergent", $"GRU divergent on {GruDivergent}/{Seeds} seeds",
             "divergent count of gru runs (last-100 MSE > τ, not finite, or diverged in training) out of finished gru runs"),
-        new("mse-ratio", $"GRU/Symp last-100 MSE ratio median {RatioMedian}×, IQR [{RatioQ1}×, {RatioQ3}×]",
+        new("mse-ratio", $"GRU/Symp last-100 MSE ratio median {RatioMedian}×, IQR [{RatioQ1:0.0}×, {RatioQ3:0.0}×]",
             "per seed, gru's last-100 MSE over symp's (runs paired by seed); median and 25th/75th percentiles (linear interpolation)"),
         new("symp-mse-range", $"Symp last-100 MSE between {SympMseLow} and {SympMseHigh}",
             "minimum and maximum of symp's final rollout/last100_mse"),
