@@ -8,6 +8,8 @@ using Dashboard.Torch;
 // Prints markdown tables: nGPT training throughput through the binding (eager and CUDA graph) and, with --python,
 // PyTorch eager's (reference.py builds the same model the same way); and the residual-streams demo's wall time
 // against the seed's. --quick: a small shape and few steps (CPU, to prove it runs).
+// --family sympscale (anywhere among the options): seed 003's tables instead (SympScaleBenchmark).
+if (SympScaleBenchmark.Selected(args) is { } rest) { SympScaleBenchmark.Run(rest); return; }
 var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
 var shape = options.Quick ? Shape.Quick : Shape.Seed;
