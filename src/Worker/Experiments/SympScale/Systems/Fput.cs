@@ -9,7 +9,7 @@ namespace Dashboard.Worker.Experiments.SympScale.Systems;
 /// </summary>
 public sealed class Fput(int dimension, double alpha, double beta, double energyPerParticle) : LatticeSystem(dimension, energyPerParticle)
 {
-    public const double MaxStep = 0.005;
+    public const double MaxStep = 0.0025;
 
     public double Alpha { get; } = alpha;
     public double Beta { get; } = beta;
