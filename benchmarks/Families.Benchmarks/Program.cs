@@ -9,6 +9,8 @@ using Dashboard.Torch;
 // PyTorch eager's (reference.py builds the same model the same way); and the residual-streams demo's wall time
 // against the seed's. --quick: a small shape and few steps (CPU, to prove it runs).
 // --family harmonic: seed 004's field trials per second and Harmonic GPT inference instead (HarmonicBenchmark.cs).
+// --family sympscale (anywhere among the options): seed 003's tables instead (SympScaleBenchmark).
+if (SympScaleBenchmark.Selected(args) is { } rest) { SympScaleBenchmark.Run(rest); return; }
 var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
 if (options.Family == "hhml")

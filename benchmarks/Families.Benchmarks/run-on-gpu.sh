@@ -5,7 +5,7 @@
 #   dotnet publish benchmarks/Families.Benchmarks -c Release -r linux-x64 --self-contained -o out/families-bench
 # (trimmed by the project file: about 30 MB, libtorch not included)
 # There, from the repository root, with out/families-bench carried along:
-#   benchmarks/Families.Benchmarks/run-on-gpu.sh [out/families-bench] [--quick] [--steps N]
+#   benchmarks/Families.Benchmarks/run-on-gpu.sh [out/families-bench] [--quick] [--steps N] [--family sympscale]
 #
 # It compiles the shim against that machine's PyTorch libtorch ($LIBTORCH_DIR), replacing the
 # CPU-built libdashtorch.so in the published folder, then runs both sides and prints the tables

@@ -19,6 +19,13 @@ public static class Cuda
         return new CudaMemoryStats(allocated, reserved, peak);
     }
 
+    /// <summary>The device's free and total memory in bytes (cudaMemGetInfo: every process, not only this one's allocator).</summary>
+    public static (long FreeBytes, long TotalBytes) DeviceMemory(int device = 0)
+    {
+        NativeMethods.Check(NativeMethods.dt_cuda_mem_get_info(device, out var free, out var total));
+        return (free, total);
+    }
+
     public static void ResetPeakMemoryStats(int device = 0) => NativeMethods.Check(NativeMethods.dt_cuda_reset_peak(device));
 
     /// <summary>Returns cached, unused blocks to the driver.</summary>

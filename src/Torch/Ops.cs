@@ -26,6 +26,7 @@ internal static class Ops
     internal static readonly Op Sigmoid = new("aten::sigmoid");
     internal static readonly Op Relu = new("aten::relu");
     internal static readonly Op Silu = new("aten::silu");
+    internal static readonly Op Softplus = new("aten::softplus");
     internal static readonly Op Gelu = new("aten::gelu");
     internal static readonly Op Clamp = new("aten::clamp");
     internal static readonly Op ClampMin = new("aten::clamp_min");
@@ -120,6 +121,7 @@ internal static class Ops
     internal static readonly Op ZerosLike = new("aten::zeros_like");
     internal static readonly Op OnesLike = new("aten::ones_like");
     internal static readonly Op Eye = new("aten::eye");
+    internal static readonly Op TrilIndices = new("aten::tril_indices");
     internal static readonly Op Arange = new("aten::arange", "start_step");
     internal static readonly Op Linspace = new("aten::linspace");
     internal static readonly Op Randn = new("aten::randn");

@@ -20,6 +20,9 @@ public sealed partial class Tensor
     public Tensor Relu() => Ops.Relu.Call(this);
     public Tensor Silu() => Ops.Silu.Call(this);
 
+    /// <summary>log(1 + exp(βx))/β, linear above <paramref name="threshold"/> (PyTorch's defaults).</summary>
+    public Tensor Softplus(double beta = 1, double threshold = 20) => Ops.Softplus.Call(this, beta, threshold);
+
     /// <summary>GELU; <paramref name="approximate"/> is "none" (erf) or "tanh".</summary>
     public Tensor Gelu(string approximate = "none") => Ops.Gelu.Call(this, approximate);
 

@@ -26,6 +26,13 @@ public static partial class Torch
     public static Tensor Eye(long n, ScalarType dtype = ScalarType.Float32, Device? device = null) =>
         Ops.Eye.Call(n, dtype, Arg.None, device ?? Device.Cpu);
 
+    /// <summary>
+    /// The (row, column) indices of the lower triangle of a rows×cols matrix, shape (2, n), row-major:
+    /// (0,0), (1,0), (1,1), (2,0), … (PyTorch's and NumPy's tril_indices order).
+    /// </summary>
+    public static Tensor TrilIndices(long rows, long cols, long offset = 0, Device? device = null) =>
+        Ops.TrilIndices.Call(rows, cols, offset, ScalarType.Int64, Arg.None, device ?? Device.Cpu);
+
     /// <summary>start, start+step, ... below end.</summary>
     public static Tensor Arange(double start, double end, double step = 1, ScalarType dtype = ScalarType.Int64, Device? device = null) =>
         Ops.Arange.Call(start, end, step, dtype, Arg.None, device ?? Device.Cpu);

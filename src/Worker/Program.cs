@@ -5,6 +5,7 @@ using Dashboard.Worker.Experiments.Hhml;
 using Dashboard.Worker.Experiments.Harmonic;
 using Dashboard.Worker.Experiments.NGpt;
 using Dashboard.Worker.Experiments.ResidualStreams;
+using Dashboard.Worker.Experiments.SympScale;
 using Dashboard.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -35,6 +36,6 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 
 var device = DeviceProbe.Probe(options.DeviceName);
 await using var database = await DatabaseConnection.OpenAsync(options.ConnectionString, ".data", Log, shutdown.Token);
-var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory, Path.Combine(options.ArtifactsDirectory, "cache", "tokens")), new HhmlExecutor(), new HarmonicExecutor(options.CorpusDirectory)]);
+var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory, Path.Combine(options.ArtifactsDirectory, "cache", "tokens")), new HhmlExecutor(), new HarmonicExecutor(options.CorpusDirectory), new SympScaleExecutor()]);
 await new WorkerLoop(options, device, database.DataSource, executors, Log).RunAsync(shutdown.Token);
 return 0;

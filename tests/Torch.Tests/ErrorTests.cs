@@ -68,5 +68,7 @@ public class ErrorTests
         graph.Should().Throw<TorchException>().WithMessage("*built without CUDA*");
         var stats = () => Cuda.MemoryStats();
         stats.Should().Throw<TorchException>().WithMessage("*built without CUDA*");
+        var info = () => Cuda.DeviceMemory();
+        info.Should().Throw<TorchException>().WithMessage("*built without CUDA*");
     }
 }

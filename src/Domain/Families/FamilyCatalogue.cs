@@ -9,7 +9,7 @@ public sealed class FamilyCatalogue
         _families = families.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
     /// <summary>Every family that ships with the product.</summary>
-    public static FamilyCatalogue BuiltIn() => new([new CommandFamily(), new ResidualStreamsFamily(), new NGptFamily(), new HhmlFamily(), new HarmonicFamily()]);
+    public static FamilyCatalogue BuiltIn() => new([new CommandFamily(), new ResidualStreamsFamily(), new NGptFamily(), new HhmlFamily(), new HarmonicFamily(), new SympScale.SympScaleFamily()]);
 
     public IReadOnlyCollection<ExperimentFamily> All => _families.Values;
 

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "dashtorch";
 
     /// <summary>Must equal DT_ABI_VERSION in dashtorch.h; checked when the library is loaded.</summary>
-    internal const int AbiVersion = 4;
+    internal const int AbiVersion = 5;
 
     [LibraryImport(Library)] internal static partial IntPtr dt_last_error();
     [LibraryImport(Library)] internal static partial int dt_abi_version();
@@ -50,6 +50,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_set_grad(IntPtr t, IntPtr grad);
     [LibraryImport(Library)] internal static partial int dt_set_requires_grad(IntPtr t, int requiresGrad);
     [LibraryImport(Library)] internal static partial int dt_detach(IntPtr t, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_autograd_grad(IntPtr* outputs, IntPtr* gradOutputs, int noutputs,
+        IntPtr* inputs, int ninputs, int retainGraph, int createGraph, int allowUnused, IntPtr* outs);
     [LibraryImport(Library)] internal static partial int dt_is_leaf(IntPtr t);
     [LibraryImport(Library)] internal static partial int dt_grad_enabled();
     [LibraryImport(Library)] internal static partial void dt_set_grad_enabled(int enabled);
@@ -70,6 +72,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_cuda_device_count();
     [LibraryImport(Library)] internal static partial int dt_cuda_synchronize(int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_memory_stats(int deviceIndex, out long allocated, out long reserved, out long peak);
+    [LibraryImport(Library)] internal static partial int dt_cuda_mem_get_info(int deviceIndex, out long freeBytes, out long totalBytes);
     [LibraryImport(Library)] internal static partial int dt_cuda_reset_peak(int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_empty_cache();
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_new(out IntPtr graph);

@@ -10,10 +10,12 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/stack.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/autograd.h>
 
 #ifdef DT_WITH_CUDA
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAException.h>
+#include <cuda_runtime_api.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -435,6 +437,25 @@ int dt_detach(dt_tensor t, dt_tensor* out) {
   return guarded([&] { *out = wrap(T(t).detach()); });
 }
 
+int dt_autograd_grad(const dt_tensor* outputs, const dt_tensor* grad_outputs, int32_t noutputs,
+                     const dt_tensor* inputs, int32_t ninputs, int32_t retain_graph, int32_t create_graph,
+                     int32_t allow_unused, dt_tensor* outs) {
+  return guarded([&] {
+    std::vector<at::Tensor> out_list, grad_list, in_list;
+    for (int32_t i = 0; i < noutputs; i++) {
+      out_list.push_back(T(outputs[i]));
+      grad_list.push_back(grad_outputs == nullptr || grad_outputs[i] == nullptr ? at::Tensor() : T(grad_outputs[i]));
+    }
+    for (int32_t i = 0; i < ninputs; i++) in_list.push_back(T(inputs[i]));
+    auto grads = torch::autograd::grad(out_list, in_list, grad_list,
+                                       retain_graph < 0 ? c10::optional<bool>() : c10::optional<bool>(retain_graph != 0),
+                                       create_graph != 0, allow_unused != 0);
+    // Nothing is handed out until every gradient exists, so a failure leaks nothing.
+    for (int32_t i = 0; i < ninputs; i++)
+      outs[i] = grads[i].defined() ? wrap_copy(grads[i]) : nullptr;
+  });
+}
+
 int dt_is_leaf(dt_tensor t) { return T(t).is_leaf() ? 1 : 0; }
 int dt_grad_enabled(void) { return c10::GradMode::is_enabled() ? 1 : 0; }
 void dt_set_grad_enabled(int32_t enabled) { c10::GradMode::set_enabled(enabled != 0); }
@@ -553,6 +574,21 @@ int dt_cuda_memory_stats(int32_t device_index, int64_t* allocated, int64_t* rese
     *peak = stats.allocated_bytes[0].peak;
 #else
     (void)device_index; (void)allocated; (void)reserved; (void)peak;
+    no_cuda();
+#endif
+  });
+}
+
+int dt_cuda_mem_get_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes) {
+  return guarded([&] {
+#ifdef DT_WITH_CUDA
+    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device_index));
+    size_t free_b = 0, total_b = 0;
+    C10_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
+    *free_bytes = static_cast<int64_t>(free_b);
+    *total_bytes = static_cast<int64_t>(total_b);
+#else
+    (void)device_index; (void)free_bytes; (void)total_bytes;
     no_cuda();
 #endif
   });

@@ -18,7 +18,7 @@ extern "C" {
 #define DT_API __attribute__((visibility("default")))
 
 // Bumped whenever a signature changes, so the C# side can refuse a stale library.
-#define DT_ABI_VERSION 4
+#define DT_ABI_VERSION 5
 
 typedef void* dt_tensor;
 typedef void* dt_op;
@@ -99,6 +99,11 @@ DT_API int dt_grad(dt_tensor t, dt_tensor* out);  // *out = NULL when there is n
 DT_API int dt_set_grad(dt_tensor t, dt_tensor grad_or_null);
 DT_API int dt_set_requires_grad(dt_tensor t, int32_t requires_grad);
 DT_API int dt_detach(dt_tensor t, dt_tensor* out);
+// torch::autograd::grad: d(outputs)/d(inputs) weighted by grad_outputs (entries may be NULL: ones for scalars),
+// returned in outs[0..ninputs) without touching .grad; an unused input gives NULL when allow_unused.
+DT_API int dt_autograd_grad(const dt_tensor* outputs, const dt_tensor* grad_outputs, int32_t noutputs,
+                            const dt_tensor* inputs, int32_t ninputs, int32_t retain_graph, int32_t create_graph,
+                            int32_t allow_unused, dt_tensor* outs);
 DT_API int dt_is_leaf(dt_tensor t);
 DT_API int dt_grad_enabled(void);
 DT_API void dt_set_grad_enabled(int32_t enabled);
@@ -122,6 +127,7 @@ DT_API int dt_cuda_is_available(void);
 DT_API int dt_cuda_device_count(void);
 DT_API int dt_cuda_synchronize(int32_t device_index);
 DT_API int dt_cuda_memory_stats(int32_t device_index, int64_t* allocated, int64_t* reserved, int64_t* peak);
+DT_API int dt_cuda_mem_get_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes);  // the device's, as cudaMemGetInfo
 DT_API int dt_cuda_reset_peak(int32_t device_index);
 DT_API int dt_cuda_empty_cache(void);
 DT_API int dt_cuda_graph_new(void** graph);
