@@ -7,7 +7,8 @@ namespace Dashboard.Domain;
 /// <summary>
 /// Text the database can keep: PostgreSQL's text and jsonb refuse the NUL character, and UTF-8 has no form for
 /// a lone UTF-16 surrogate. JSON can carry both ("\u0000", "\ud800") and raw bytes that are not UTF-8 at all,
-/// so every string and field name of a request is checked before anything is stored.
+/// so every string and field name of a request is checked before anything is stored (and that no object names
+/// a field twice, which parsed JSON allows).
 /// </summary>
 public static class StoredText
 {
@@ -51,6 +52,12 @@ public static class StoredText
                 catch (Exception e) when (e is InvalidOperationException or DecoderFallbackException)
                 {
                     errors.Add(new(path, "has a field name that is not valid UTF-8 or Unicode text."));
+                    return;
+                }
+                catch (ArgumentException)
+                {
+                    // Parsed JSON may name a field twice; which one counts would be a guess.
+                    errors.Add(new(path, "names a field twice."));
                     return;
                 }
                 foreach (var (key, value) in members)
