@@ -35,6 +35,23 @@ public sealed class ForwardedHeaderTests
             (await SessionCookieAsync(address, forwardedProto: "https")).Should().ContainEquivalentOf("secure"));
     }
 
+    [Fact]
+    public async Task A_made_up_x_forwarded_for_buys_no_more_than_four_times_the_password_guesses()
+    {
+        await WithAppAsync(knownProxies: null, knownNetworks: null, async address =>
+        {
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 21; i++)
+            {
+                var visitor = new Visitor(DashboardApp.KestrelClient(address));
+                visitor.Http.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.100.{i + 1}");
+                statuses.Add((await visitor.SignInAsync(DashboardApp.AdminUserName, $"guess number {i}")).StatusCode);
+            }
+            statuses.Take(20).Should().AllBeEquivalentTo(HttpStatusCode.Unauthorized);
+            statuses[20].Should().Be(HttpStatusCode.TooManyRequests);
+        });
+    }
+
     private static async Task WithAppAsync(string? knownProxies, string? knownNetworks, Func<Uri, Task> test)
     {
         var app = new DashboardApp();
