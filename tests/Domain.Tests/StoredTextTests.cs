@@ -9,12 +9,14 @@ public sealed class StoredTextTests
     [Theory]
     [InlineData("plain text", null)]
     [InlineData("emoji 💥 is a surrogate pair", null)]
-    [InlineData("a\0b", "NUL")]
-    [InlineData("\ud800", "surrogate")]
-    [InlineData("x\udc00", "surrogate")]
-    [InlineData("\ud83d\ud83d", "surrogate")]
-    public void Text_is_storable_unless_it_has_nul_or_a_lone_surrogate(string text, string? problem)
+    [InlineData(@"a\u0000b", "NUL")]
+    [InlineData(@"\ud800", "surrogate")]
+    [InlineData(@"x\udc00", "surrogate")]
+    [InlineData(@"\ud83d\ud83d", "surrogate")]
+    public void Text_is_storable_unless_it_has_nul_or_a_lone_surrogate(string escaped, string? problem)
     {
+        // Escaped in the attribute: test data travels as UTF-8, which has no form for a lone surrogate.
+        var text = System.Text.RegularExpressions.Regex.Unescape(escaped);
         if (problem is null) StoredText.Problem(text).Should().BeNull();
         else StoredText.Problem(text).Should().Contain(problem);
     }
