@@ -45,7 +45,8 @@ public sealed class CrossSiteRequests(RequestDelegate next, IConfiguration confi
                 "or list the public origin in Dashboard:AllowedOrigins.");
             return;
         }
-        if (changes && AccessProblems.IsApi(request) && http.User.Identity?.IsAuthenticated == true
+        // A review link's session may not write at all; authorization tells it so in its own words.
+        if (changes && AccessProblems.IsApi(request) && http.User.Identity?.IsAuthenticated == true && ReviewSession.Of(http.User) is null
             && string.IsNullOrWhiteSpace(request.Headers[RequestedWithHeader])
             && !(request.Headers.ContainsKey(_tokenHeader) && await antiforgery.IsRequestValidAsync(http)))
         {
