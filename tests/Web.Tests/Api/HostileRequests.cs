@@ -96,7 +96,10 @@ public static partial class HostileRequests
         from family in Gen.Frequency((5, Gen.Constant("\"command\"")), (1, StringLiteral()), (1, Value()))
         from command in Gen.Frequency((3, Gen.Constant("\"true\"")), (2, StringLiteral()), (1, Value()))
         from env in Gen.Frequency((3, Gen.Constant("")), (1, Object(StringLiteral(), 3).Select(e => $", \"env\": {e}")))
-        from extra in Gen.ListOf(Gen.Zip(Gen.Elements(Fields), Gen.Frequency((2, StringLiteral()), (2, Number()), (1, Value()))), 4)
+        from extra in Gen.Frequency(
+            (1, Gen.Constant<IReadOnlyList<(string, string)>>([])), // valid ones too, so that writes reach the database
+            (3, Gen.ListOf(Gen.Zip(Gen.Elements(Fields), Gen.Frequency((2, StringLiteral()), (2, Number()), (1, Value()))), 4)
+                .Select(l => (IReadOnlyList<(string, string)>)l.ToList())))
         from sweep in Gen.Frequency((2, Gen.Constant("")), (3, Sweep().Select(s => $", \"sweep\": {s}")))
         select $"{{\"family\": {family}, \"config\": {{\"command\": {command}{env}}}{sweep}" +
                string.Concat(extra.Where(f => f.Item1 is not ("family" or "config" or "sweep")).DistinctBy(f => f.Item1)
