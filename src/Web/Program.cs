@@ -12,6 +12,7 @@ using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 
 if (AdminCommand.Handles(args)) return await AdminCommand.RunAsync(args);
@@ -54,18 +55,23 @@ services.Configure<JsonOptions>(json =>
     json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
 });
+services.Configure<ForwardedHeadersOptions>(ProxyOptions.From(builder.Configuration).Apply); // which proxies to believe
 services.AddProblemDetails();
 services.AddExceptionHandler<ApiProblems>();
 services.AddOpenApi();
 
 var app = builder.Build();
+app.UseForwardedHeaders(); // first: the scheme, host and client of a request behind a known TLS proxy
 app.UseExceptionHandler();
+app.UseQueryTextCheck(); // %00 and lone surrogates in a query are a 400, before anything queries with them
 // The API answers empty errors with problem details; pages show the dashboard's own not-found page.
 app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRouting(); // after the re-execute above, so a re-executed request is routed again
 app.UseAuthentication();
+app.UseMiddleware<CrossSiteRequests>(); // other sites' pages cannot act with the session cookie
+app.UseJsonBodies(); // API bodies are application/json, else 415
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -15,6 +15,7 @@ public sealed record ExperimentEdit(IReadOnlyList<string>? Tags, string? Notes)
     {
         if (body is not JsonObject edit)
             throw new InvalidInputException("body", "must be a JSON object with 'tags' and/or 'notes'.");
+        StoredText.Ensure(edit);
         var errors = new List<ValidationError>();
         foreach (var (field, _) in edit)
             if (field is not ("tags" or "notes"))

@@ -32,6 +32,7 @@ public static class ExperimentRequest
     {
         if (body is not JsonObject request)
             throw new InvalidInputException("body", "must be a JSON object with at least 'family' and 'config'.");
+        StoredText.Ensure(request);
 
         var errors = new List<ValidationError>();
         foreach (var (field, _) in request)
@@ -152,6 +153,9 @@ public static class ExperimentRequest
     private static DateTimeOffset? Schedule(JsonObject request, List<ValidationError> errors, DateTimeOffset now,
         TimeOnly tonight, TimeZoneInfo zone)
     {
+        // "not_before" is the older name of "schedule"; both at once would leave one silently ignored.
+        if (request.ContainsKey("schedule") && request.ContainsKey("not_before"))
+            errors.Add(new("not_before", "give either 'schedule' or 'not_before' (its older name), not both."));
         var field = request.ContainsKey("schedule") ? "schedule" : "not_before";
         var text = Text(request, field, errors, optional: true)?.Trim();
         if (text is null || text.Equals("now", StringComparison.OrdinalIgnoreCase)) return null;

@@ -127,10 +127,26 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
 
         if (errors.Count > 0) throw new InvalidInputException(errors);
         var spec = new SweepSpec(axes, seeds) { Configs = configs };
-        var runs = axes.Aggregate(Math.Max(1L, seeds.Count) * Math.Max(1L, configs.Count), (c, a) => c * a.Values.Count);
-        if (runs > MaxRuns)
-            throw new InvalidInputException(field, $"expands to {runs} runs; at most {MaxRuns} are allowed in one experiment.");
+        if (CountRuns(axes, seeds.Count, configs.Count) is var (runs, exact) && runs > MaxRuns)
+            throw new InvalidInputException(field,
+                $"expands to {(exact ? runs.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"more than {MaxRuns}")} runs; " +
+                $"at most {MaxRuns} are allowed in one experiment.");
         return spec;
+    }
+
+    /// <summary>
+    /// How many runs the grid makes, counted with checked arithmetic that stops once past <see cref="MaxRuns"/>:
+    /// 64 axes of two values are 2^64 runs, which a plain product wraps to 0. Exact is false when it stopped early.
+    /// </summary>
+    private static (long Runs, bool Exact) CountRuns(IReadOnlyList<SweepAxis> axes, int seeds, int configs)
+    {
+        var runs = checked((long)Math.Max(1, seeds) * Math.Max(1, configs));
+        foreach (var axis in axes)
+        {
+            if (runs > MaxRuns) return (runs, false);
+            runs = checked(runs * axis.Values.Count);
+        }
+        return (runs, true);
     }
 
     /// <summary>The JSON form that <see cref="Parse"/> reads back; "seeds" and "configs" are left out when there are none.</summary>

@@ -25,11 +25,18 @@ public sealed record ExperimentListQuery
     public ExperimentListQuery Checked()
     {
         var errors = new List<ValidationError>();
+        foreach (var (field, text) in new[] { ("search", Search), ("family", Family), ("tag", Tag), ("state", State), ("owner", Owner), ("sort", Sort) })
+            if (StoredText.Problem(text) is { } problem) errors.Add(new(field, problem));
+        if (errors.Count > 0) throw new InvalidInputException(errors);
         if (!string.IsNullOrWhiteSpace(State) && !RunStateNames.TryParse(State, out _))
             errors.Add(new("state", $"'{State}' is not a run state; states: {string.Join(", ", RunStateNames.All)}."));
         if (!Sorts.Contains(Sort))
             errors.Add(new("sort", $"'{Sort}' is not a sort order; use {string.Join(", ", Sorts)}."));
+        var pageSize = Math.Clamp(PageSize, 1, MaxPageSize);
+        // The rows skipped, (page - 1) × size, must fit the database's offset without wrapping.
+        if ((long)Math.Max(Page, 1) * pageSize > int.MaxValue)
+            errors.Add(new("page", $"must be at most {int.MaxValue / pageSize} with {pageSize} experiments a page."));
         if (errors.Count > 0) throw new InvalidInputException(errors);
-        return this with { Page = Math.Max(Page, 1), PageSize = Math.Clamp(PageSize, 1, MaxPageSize) };
+        return this with { Page = Math.Max(Page, 1), PageSize = pageSize };
     }
 }

@@ -15,7 +15,7 @@ public sealed class MemberSignIn(UserStore users, PasswordHashing passwords, Sig
     {
         var name = UserNames.Normalize(userName);
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "local";
-        if (!throttle.TryAttempt($"{client}|{name}", out var retryAfter)) return new Outcome(Result.Throttled, retryAfter);
+        if (!throttle.TryAttempt(client, name, out var retryAfter)) return new Outcome(Result.Throttled, retryAfter);
 
         var user = name.Length == 0 ? null : await users.FindByNameAsync(name, http.RequestAborted);
         var check = passwords.Verify(user, password ?? "");

@@ -1,3 +1,4 @@
+using Dashboard.Domain;
 using Dashboard.Domain.Runs;
 using Dashboard.Infrastructure.Artifacts;
 using Dashboard.Infrastructure.Queue;
@@ -31,15 +32,25 @@ public sealed class RunActions(RunQueue queue, NpgsqlDataSource dataSource, Arti
         catch (KeyNotFoundException) { return null; }
     }
 
-    /// <summary>One more than the largest seed among the runs of this run's experiment (0 when none has one).</summary>
+    /// <summary>
+    /// One more than the largest seed among the runs of this run's experiment (0 when none has one). When the
+    /// largest is already 2^63 − 1 there is no next one: an <see cref="InvalidInputException"/> for "new_seed".
+    /// </summary>
     public async Task<long?> NextSeedAsync(long runId, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT (SELECT coalesce(max(o.seed) + 1, 0) FROM runs o WHERE o.experiment_id = r.experiment_id)
+            SELECT true, (SELECT max(o.seed) FROM runs o WHERE o.experiment_id = r.experiment_id)
             FROM runs r WHERE r.id = $1
             """);
         command.Parameters.AddWithValue(runId);
-        return await command.ExecuteScalarAsync(ct) as long?;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        if (reader.IsDBNull(1)) return 0;
+        var largest = reader.GetInt64(1);
+        return largest < long.MaxValue
+            ? largest + 1
+            : throw new InvalidInputException("new_seed",
+                $"this experiment already has seed {long.MaxValue}, the largest there is; give a 'seed' instead.");
     }
 
     /// <summary>

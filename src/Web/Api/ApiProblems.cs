@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Dashboard.Web.Api;
 
 /// <summary>
-/// Turns what a client got wrong into 400/404/409 problem details that name the field. Only a fault of
-/// ours may become a 500, and then without internals.
+/// Turns what a client got wrong into 400/404/409 problem details that name the field, and a database that is
+/// away into 503 with Retry-After. Only a fault of ours may become a 500, and then without internals.
 /// </summary>
 public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProblems> log) : IExceptionHandler
 {
@@ -20,9 +20,19 @@ public sealed class ApiProblems(IProblemDetailsService problems, ILogger<ApiProb
             Actions.ActionConflictException refused => (409, new ProblemDetails { Title = "Not allowed now", Detail = refused.Message }),
             IllegalRunTransitionException illegal => (409, new ProblemDetails { Title = "Not allowed in this state", Detail = illegal.Message }),
             KeyNotFoundException missing => (404, new ProblemDetails { Title = "Not found", Detail = missing.Message }),
+            _ when Hosting.DatabaseOutage.Is(exception) => (503, new ProblemDetails
+            {
+                Title = "Database unavailable",
+                Detail = $"The dashboard cannot reach its database just now; try again in {Hosting.DatabaseOutage.RetryAfterSeconds} seconds.",
+            }),
             _ => (500, new ProblemDetails { Title = "Internal error", Detail = "The server failed; the error is in its log." }),
         };
         if (status == 500) log.LogError(exception, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
+        if (status == 503)
+        {
+            log.LogWarning("Database unavailable for {Method} {Path}: {Message}", http.Request.Method, http.Request.Path, exception.Message);
+            http.Response.Headers.RetryAfter = Hosting.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         details.Status = status;
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });

@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Dashboard.Web.Tests.Access;
 
 /// <summary>A browser-like client of the app: keeps cookies, does not follow redirects, posts forms with their antiforgery token.</summary>
-public sealed partial class Visitor(DashboardApp app)
+public sealed partial class Visitor(HttpClient http)
 {
-    public HttpClient Http { get; } = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public Visitor(DashboardApp app)
+        : this(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true })) { }
+
+    public HttpClient Http { get; } = http;
 
     public static string SignInPage(string? returnUrl) => "/signin" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl));
 

@@ -3,6 +3,9 @@ using Dashboard.Infrastructure.Access;
 using Dashboard.Web.Access;
 using Dashboard.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,11 +24,17 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
 
     public DashboardApp() => _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
 
-    public string ConnectionString { get; private set; } = "";
+    /// <summary>The database; set it before the app starts to use another server (the outage test's own).</summary>
+    public string ConnectionString { get; set; } = "";
+    /// <summary>More configuration, applied after the defaults above (set before the app starts).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "web-data-" + Guid.NewGuid().ToString("N"));
     public string ArtifactsDirectory => Path.Combine(DataDirectory, "artifacts");
 
-    public async Task InitializeAsync() => ConnectionString = await MigratedDatabase.CreateAsync("web");
+    public async Task InitializeAsync()
+    {
+        if (ConnectionString.Length == 0) ConnectionString = await MigratedDatabase.CreateAsync("web");
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -35,6 +44,30 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Dashboard:LocalWorker:Path", "");
         builder.UseSetting("Dashboard:Admin:UserName", AdminUserName);
         builder.UseSetting("Dashboard:Admin:Password", AdminPassword);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>
+    /// Serves on Kestrel at a free loopback port instead of the in-memory test server: requests then arrive over
+    /// TCP from 127.0.0.1, and malformed ones meet the real server's parsing. Returns the address to call.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        Settings["urls"] = "http://127.0.0.1:0";
+        UseKestrel(0);
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    }
+
+    /// <summary>A client of the Kestrel server (see <see cref="StartKestrel"/>) that keeps cookies and does not follow redirects.</summary>
+    public static HttpClient KestrelClient(Uri address, string? token = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = address,
+        };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     /// <summary>The first admin's API token (made once per app).</summary>
