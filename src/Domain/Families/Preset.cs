@@ -3,4 +3,8 @@ using System.Text.Json.Nodes;
 namespace Dashboard.Domain.Families;
 
 /// <summary>A named, ready-to-queue config (and sweep), such as a seed paper's demo or its depth sweep.</summary>
-public sealed record Preset(string Name, string Title, JsonObject Config, JsonObject? Sweep = null);
+public sealed record Preset(string Name, string Title, JsonObject Config, JsonObject? Sweep = null)
+{
+    /// <summary>The seed's claims, checked against the runs of an experiment queued from this preset.</summary>
+    public IReadOnlyList<Claims.ClaimDefinition> Claims { get; init; } = [];
+}

@@ -51,7 +51,7 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
                     ["depth"] = new JsonArray(12, 24, 48),
                     ["variant"] = new JsonArray("baseline", "hc", "mhc"),
                 },
-            }),
+            }) { Claims = ResidualStreamsSeedClaims.DepthSweep },
         new("tiny", "Tiny: 4 layers, width 16, 20 steps (seconds on a CPU)",
             new JsonObject { ["depth"] = 4, ["width"] = 16, ["vocab"] = 32, ["seq_len"] = 8, ["batch"] = 4, ["steps"] = 20, ["checkpoint_every"] = 10 }),
     ];
