@@ -43,7 +43,10 @@ public static class ClaimEvaluation
             else
             {
                 outcome = ClaimOutcome.Holds;
-                reason = string.Join("; ", groups.Select(g => $"{g.Label}: {Number(claim, g)} is {claim.Test.Readable}"));
+                // Ours already lists each group's number; with several groups say only that each passed.
+                reason = groups.Count == 1
+                    ? $"{groups[0].Label}: {Number(claim, groups[0])} is {claim.Test.Readable}"
+                    : $"each of {string.Join(", ", groups.Select(g => g.Label))} is {claim.Test.Readable}";
                 deciding = groups.SelectMany(Runs).ToList();
             }
         }

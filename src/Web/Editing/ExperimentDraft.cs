@@ -58,8 +58,7 @@ public sealed class ExperimentDraft
     public static ExperimentDraft For(ExperimentFamily family, Preset? preset = null)
     {
         var draft = new ExperimentDraft { Family = family };
-        draft.ApplyConfig(family.WithDefaults(preset?.Config ?? []));
-        if (preset?.Sweep is { } sweep) draft.ApplySweep(sweep);
+        draft.ApplyPreset(preset);
         return draft;
     }
 
@@ -73,6 +72,9 @@ public sealed class ExperimentDraft
         Seeds = "";
         ApplyConfig(Family.WithDefaults(preset?.Config ?? []));
         if (preset?.Sweep is { } sweep) ApplySweep(sweep);
+        // A preset's seed claims travel with the request (and show in its JSON/YAML), like any field the form has no input for.
+        if (preset is { Claims.Count: > 0 }) PassThrough["claims"] = Domain.Claims.ClaimJson.ToJson(preset.Claims);
+        else PassThrough.Remove("claims");
     }
 
     /// <summary>The config as typed: empty inputs are left out, so the family's defaults apply to them.</summary>
@@ -214,6 +216,8 @@ public sealed class ExperimentDraft
             if (key is not ("name" or "family" or "preset" or "config" or "sweep" or "schedule" or "not_before" or "device"
                 or "priority" or "time_limit_seconds" or "tags" or "notes"))
                 draft.PassThrough[key] = value?.DeepClone();
+        if (preset is { Claims.Count: > 0 } && !request.ContainsKey("claims"))
+            draft.PassThrough["claims"] = Domain.Claims.ClaimJson.ToJson(preset.Claims);
         return draft;
     }
 
