@@ -65,7 +65,15 @@ public sealed class SeedClaimsTests(DashboardFixture dashboard, ITestOutputHelpe
         var markdown = await api.Http.GetStringAsync($"/api/experiments/{created.ExperimentId}/report?format=md");
         markdown.Should().Contain("| claim | seed | ours | verdict |").And.Contain("## Ranking by loss");
 
-        await owner.Page.EvaluateAsync("window.scrollTo(0, 0)");
+        // The compare page draws the same runs aggregated by config (experiment and axis values without the seed).
+        await owner.GotoAsync($"/compare/{string.Join(",", created.RunIds)}");
+        await owner.Page.GetByTestId("chart-mode").SelectOptionAsync("config");
+        await Expect(owner.Page.GetByTestId("seed-bands")).ToHaveAttributeAsync("data-configs", "9");
+        await Expect(owner.Page.GetByTestId("compare-band-chart").Locator("path.js-fill")).Not.ToHaveCountAsync(0);
+        await owner.Page.GetByTestId("compare-band-chart").ScrollIntoViewIfNeededAsync();
+        await owner.ScreenshotAsync("compare-aggregate-by-config");
+
+        await page.OpenAsync();
         var links = new ReviewLinks(owner);
         var url = await links.CreateAsync($"e2e claims {Guid.NewGuid():N}"[..20], expiryDays: 1);
         await links.CloseDialogAsync();
