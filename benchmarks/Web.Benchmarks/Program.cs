@@ -132,6 +132,43 @@ foreach (var maxPoints in new[] { ChartPoints, 1000 })
     if (maxPoints == ChartPoints) floorBytes = floor;
 }
 
+// 3b. The same page in "aggregate by config" mode: the same one query per key, then each config's seeds aligned on one
+// step grid and summarised (median, IQR, min–max) on the server; the browser gets 5 traces a config instead of a line a run.
+var perRunMs = new Dictionary<int, double>();
+foreach (var maxPoints in new[] { ChartPoints, 1000 })
+{
+    var set = new LiveChartSet(queries, keys => MetricGroups.ForComparison(bulk, keys, id => $"bench · run {id} (seed={id})"), maxPoints);
+    var times = new List<double>();
+    for (var i = 0; i < 5; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await set.LoadAsync(bulk, XAxisMode.Step);
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    perRunMs[maxPoints] = Median(times);
+}
+foreach (var (configs, maxPoints) in new[] { (1, ChartPoints), (10, ChartPoints), (10, 1000) })
+{
+    var groups = bulk.Select((id, i) => (id, i)).GroupBy(x => x.i % configs)
+        .Select(g => new BandGroup($"config {g.Key}", g.Select(x => x.id).ToList(), RunColors.Of(g.Key))).ToList();
+    var times = new List<double>();
+    IReadOnlyList<ChartTrace> traces = [];
+    for (var i = 0; i < 5; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        var bands = new SeedBandSet(queries, maxPoints);
+        await bands.LoadAsync(groups, ["loss"]);
+        traces = SeedBandSet.Traces(bands.Bands("loss", Dashboard.Domain.Comparisons.BandStatistic.MedianIqr), Dashboard.Domain.Comparisons.BandStatistic.MedianIqr, minMax: true);
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    var (binary, _) = PayloadBytes(traces);
+    rows.Add(($"compare page load, aggregate by config: {configs} config{(configs == 1 ? "" : "s")} × {runCount / configs} seeds, ≤ {maxPoints:N0} points a run (median of 5)",
+        Ms(Median(times)), $"{Median(times) / perRunMs[maxPoints]:F2}× per-run mode's {Ms(perRunMs[maxPoints])} measured alongside; " +
+        $"{traces.Count} traces (median, IQR and min–max edges), {traces.Sum(t => t.X.Count):N0} points"));
+    rows.Add(($"bytes sent to the browser, aggregate by config ({configs} config{(configs == 1 ? "" : "s")}, ≤ {maxPoints:N0} points a run)",
+        $"{binary / 1e6:F2} MB", $"per-run mode sends {(long)runCount * maxPoints * 12 / 1e6:F2} MB for the same runs"));
+}
+
 // 4. A live refresh: every run stored 10 more steps; fetch only those and append.
 {
     var set = new LiveChartSet(queries, keys => MetricGroups.ForComparison(bulk, keys, id => $"run {id}"), ChartPoints);

@@ -79,6 +79,7 @@ app.MapOpenApi();
 
 var api = app.MapGroup("/api").RequireAccessByMethod(); // GET needs View, anything else Act
 api.MapExperimentEndpoints();
+api.MapClaimEndpoints();
 api.MapRunEndpoints();
 api.MapMetricEndpoints();
 api.MapArtifactEndpoints();

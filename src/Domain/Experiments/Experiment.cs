@@ -14,4 +14,6 @@ public sealed class Experiment
     public string Owner { get; set; } = "";
     public string Notes { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The claims checked against its runs as JSON text (<see cref="Claims.ClaimJson"/>), or null for none.</summary>
+    public string? Claims { get; set; }
 }

@@ -14,7 +14,7 @@ namespace Dashboard.Domain.Experiments;
 ///  "config": {"command": "python3 train.py --lr {lr}"}, "sweep": {"axes": {"lr": [0.1, 0.01]}, "seeds": 3},
 ///  "tags": ["baseline"], "owner": "ada", "notes": "", "priority": 0,
 ///  "schedule": "now" | "tonight" | "2026-11-23T02:00:00Z", "device": "cpu" | "cuda" | "cuda:24000",
-///  "time_limit_seconds": 3600, "max_attempts": 3}
+///  "time_limit_seconds": 3600, "max_attempts": 3, "claims": [...]}   (claims: see Claims.ClaimJson)
 /// </code>
 /// </summary>
 public static class ExperimentRequest
@@ -23,7 +23,7 @@ public static class ExperimentRequest
     private static readonly HashSet<string> KnownFields =
     [
         "name", "family", "preset", "config", "sweep", "tags", "owner", "notes", "priority", "schedule", "not_before",
-        "device", "time_limit_seconds", "max_attempts",
+        "device", "time_limit_seconds", "max_attempts", "claims",
     ];
 
     /// <param name="tonight">When "tonight" starts, for the "tonight" schedule (the next such time after now).</param>
@@ -45,6 +45,9 @@ public static class ExperimentRequest
 
         var config = new JsonObject();
         int? presetTimeLimit = null;
+        IReadOnlyList<Claims.ClaimDefinition> claims = [];
+        try { claims = Claims.ClaimJson.Parse(request["claims"]); }
+        catch (InvalidInputException e) { errors.AddRange(e.Errors); }
         if (family is not null)
         {
             var preset = Text(request, "preset", errors, optional: true);
@@ -68,6 +71,8 @@ public static class ExperimentRequest
             errors.AddRange(family.Validate(config));
             if (chosen?.Sweep is not null && request["sweep"] is null) request = WithSweep(request, chosen.Sweep);
             presetTimeLimit = chosen?.TimeLimitSeconds;
+            // The preset's seed claims come with it unless the request states its own.
+            if (chosen is not null && request["claims"] is null) claims = chosen.Claims;
         }
 
         var sweep = SweepSpec.Single;
@@ -131,6 +136,7 @@ public static class ExperimentRequest
             Device = device,
             TimeLimitSeconds = timeLimit,
             MaxAttempts = maxAttempts,
+            Claims = claims,
         };
     }
 

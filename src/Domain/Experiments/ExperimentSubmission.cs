@@ -22,4 +22,6 @@ public sealed record ExperimentSubmission
     public DeviceRequirement Device { get; init; } = DeviceRequirement.Cpu;
     public int? TimeLimitSeconds { get; init; }
     public int MaxAttempts { get; init; } = 3;
+    /// <summary>Claims to check against the runs (a preset's seed claims, or the request's own).</summary>
+    public IReadOnlyList<Claims.ClaimDefinition> Claims { get; init; } = [];
 }

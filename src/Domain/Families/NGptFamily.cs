@@ -118,7 +118,7 @@ public sealed class NGptFamily : ExperimentFamily
             {
                 ["configs"] = new JsonObject(SeedConfigs.Select(c => KeyValuePair.Create(c.Name,
                     (JsonNode?)new JsonObject { ["projection_every"] = c.ProjectionEvery, ["alpha_shape"] = c.AlphaShape }))),
-            }),
+            }) { Claims = NGptSeedClaims.OptimizationSweep },
         new("ngpt-vs-gpt", "nGPT against the GPT baseline at the seed's shape (bytes, vocab 256), 500 steps",
             SeedShape(ByteVocabulary),
             new JsonObject { ["axes"] = new JsonObject { ["variant"] = new JsonArray("ngpt", "gpt") } }),

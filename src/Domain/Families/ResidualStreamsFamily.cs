@@ -83,7 +83,7 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
                     ["tiny_48l"] = new JsonObject { ["depth"] = 48, ["batch"] = 16 },
                 },
                 ["axes"] = new JsonObject { ["variant"] = new JsonArray("baseline", "hc", "mhc") },
-            }),
+            }) { Claims = ResidualStreamsSeedClaims.DepthSweep },
         new("tiny", "Tiny (mlp architecture): 4 layers, width 16, 20 steps (seconds on a CPU)",
             new JsonObject
             {

@@ -38,6 +38,7 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
             e.Property(x => x.Owner).HasColumnName("owner");
             e.Property(x => x.Notes).HasColumnName("notes");
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.Claims).HasColumnName("claims").HasColumnType("jsonb");
         });
 
         model.Entity<Run>(r =>

@@ -24,8 +24,8 @@ public sealed partial class RunQueue
 
         long experimentId;
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO experiments (name, family, config, sweep, tags, owner, notes, created_at)
-            VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8) RETURNING id
+            INSERT INTO experiments (name, family, config, sweep, tags, owner, notes, created_at, claims)
+            VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9::jsonb) RETURNING id
             """, connection, tx))
         {
             insert.Parameters.AddWithValue(experiment.Name);
@@ -37,6 +37,8 @@ public sealed partial class RunQueue
             insert.Parameters.AddWithValue(experiment.Owner);
             insert.Parameters.AddWithValue(experiment.Notes);
             insert.Parameters.AddWithValue(now);
+            insert.Parameters.AddWithValue(NpgsqlDbType.Text, experiment.Claims.Count > 0
+                ? Dashboard.Domain.Claims.ClaimJson.ToJson(experiment.Claims).ToJsonString() : DBNull.Value);
             experimentId = (long)(await insert.ExecuteScalarAsync(ct))!;
         }
 

@@ -11,9 +11,12 @@ public sealed record ExperimentDto(
     long Id, string Name, string Family, JsonNode? Config, JsonNode? Sweep, string[] Tags, string Owner, string Notes,
     DateTimeOffset CreatedAt, IReadOnlyDictionary<string, int>? RunStates = null)
 {
+    /// <summary>The claims the experiment's runs are checked against, as stored (see GET's "claims" for verdicts).</summary>
+    public JsonNode? ClaimDefinitions { get; init; }
+
     public static ExperimentDto From(Experiment e, IReadOnlyDictionary<string, int>? runStates = null) =>
         new(e.Id, e.Name, e.Family, JsonNode.Parse(e.Config), e.Sweep is null ? null : JsonNode.Parse(e.Sweep),
-            e.Tags, e.Owner, e.Notes, e.CreatedAt, runStates);
+            e.Tags, e.Owner, e.Notes, e.CreatedAt, runStates) { ClaimDefinitions = e.Claims is null ? null : JsonNode.Parse(e.Claims) };
 }
 
 public sealed record RunDto(
@@ -52,4 +55,9 @@ public sealed record ArtifactDto(string Name, long SizeBytes, string Sha256, str
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
 
-public sealed record CreatedExperimentDto(ExperimentDto Experiment, IReadOnlyList<RunDto> Runs);
+public sealed record CreatedExperimentDto(ExperimentDto Experiment, IReadOnlyList<RunDto> Runs)
+{
+    /// <summary>The experiment's claims checked against its runs (GET only; null when creating).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Claims.ClaimVerdictDto>? Claims { get; init; }
+}

@@ -39,16 +39,18 @@ public static class ExperimentEndpoints
             return Results.Ok(new Page<ExperimentDto>(dtos, listing.Total, listing.Page, listing.PageSize));
         }).WithSummary("List experiments with search, filters, sorting (created, name, family, runs; '-' for descending) and paging");
 
-        group.MapGet("/{id:long}", async (long id, IDbContextFactory<DashboardDbContext> db, CancellationToken ct) =>
+        group.MapGet("/{id:long}", async (long id, ExperimentReader reader, Domain.Families.FamilyCatalogue catalogue, CancellationToken ct) =>
         {
-            await using var context = await db.CreateDbContextAsync(ct);
-            var experiment = await context.Experiments.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct);
-            if (experiment is null) return ApiProblems.NotFound($"Experiment {id}");
-            var runs = await context.Runs.AsNoTracking().Where(r => r.ExperimentId == id).OrderBy(r => r.Index).ToListAsync(ct);
+            var detail = await reader.ReadAsync(id, ct);
+            if (detail is null) return ApiProblems.NotFound($"Experiment {id}");
+            var runs = detail.Runs;
             return Results.Ok(new CreatedExperimentDto(
-                ExperimentDto.From(experiment, runs.GroupBy(r => r.State.ToName()).ToDictionary(g => g.Key, g => g.Count())),
-                runs.Select(RunDto.From).ToList()));
-        }).WithSummary("An experiment with its runs");
+                ExperimentDto.From(detail.Experiment, runs.GroupBy(r => r.State.ToName()).ToDictionary(g => g.Key, g => g.Count())),
+                runs.Select(RunDto.From).ToList())
+            {
+                Claims = Claims.ExperimentClaims.Of(detail, catalogue).Verdicts.Select(Claims.ClaimVerdictDto.From).ToList(),
+            });
+        }).WithSummary("An experiment with its runs, and its claims with their verdicts");
 
         group.MapPatch("/{id:long}", async (long id, HttpRequest request, ExperimentActions actions, CancellationToken ct) =>
         {

@@ -58,9 +58,7 @@ public sealed class ExperimentDraft
     public static ExperimentDraft For(ExperimentFamily family, Preset? preset = null)
     {
         var draft = new ExperimentDraft { Family = family };
-        draft.ApplyConfig(family.WithDefaults(preset?.Config ?? []));
-        if (preset?.Sweep is { } sweep) draft.ApplySweep(sweep);
-        draft.ApplyTimeLimit(preset);
+        draft.ApplyPreset(preset);
         return draft;
     }
 
@@ -75,6 +73,9 @@ public sealed class ExperimentDraft
         ApplyConfig(Family.WithDefaults(preset?.Config ?? []));
         if (preset?.Sweep is { } sweep) ApplySweep(sweep);
         ApplyTimeLimit(preset);
+        // A preset's seed claims travel with the request (and show in its JSON/YAML), like any field the form has no input for.
+        if (preset is { Claims.Count: > 0 }) PassThrough["claims"] = Domain.Claims.ClaimJson.ToJson(preset.Claims);
+        else PassThrough.Remove("claims");
     }
 
     /// <summary>A preset that carries its seed's time limit (hhml's 30 minutes) fills in the time-limit field.</summary>
@@ -223,6 +224,8 @@ public sealed class ExperimentDraft
             if (key is not ("name" or "family" or "preset" or "config" or "sweep" or "schedule" or "not_before" or "device"
                 or "priority" or "time_limit_seconds" or "tags" or "notes"))
                 draft.PassThrough[key] = value?.DeepClone();
+        if (preset is { Claims.Count: > 0 } && !request.ContainsKey("claims"))
+            draft.PassThrough["claims"] = Domain.Claims.ClaimJson.ToJson(preset.Claims);
         return draft;
     }
 

@@ -33,6 +33,11 @@ public static class ChartPayload
     }
 
     /// <summary>A trace as charts.js's render takes it.</summary>
-    public static object Trace(ChartTrace t, int xBits) =>
-        new { name = t.Name, mode = t.Mode, color = t.Color, x = Encode(t.X, xBits), y = Encode(t.Y, 64), xBits };
+    public static object Trace(ChartTrace t, int xBits) => t.Fill is null && t.LineWidth is null && t.InLegend is null && t.Group is null && t.HoverText is null
+        ? new { name = t.Name, mode = t.Mode, color = t.Color, x = Encode(t.X, xBits), y = Encode(t.Y, 64), xBits }
+        : new
+        {
+            name = t.Name, mode = t.Mode, color = t.Color, x = Encode(t.X, xBits), y = Encode(t.Y, 64), xBits,
+            fill = t.Fill, fillOpacity = t.FillOpacity, lineWidth = t.LineWidth, inLegend = t.InLegend, group = t.Group, text = t.HoverText,
+        };
 }

@@ -47,6 +47,19 @@ public sealed partial class ComparePage
 
     private bool AnyRunning => runs.Any(r => r.Run.State == RunState.Running);
 
+    /// <summary>"Aggregate by config": the runs' configs (experiment and axis values without the seed) drawn as bands.</summary>
+    private bool aggregate;
+    private int bandVersion;
+
+    private void OnChartMode(ChangeEventArgs e) => aggregate = e.Value?.ToString() == "config";
+
+    private IReadOnlyList<BandGroup> BandGroups => runs
+        .GroupBy(r => (r.Experiment.Id, SweepConfig.Of(System.Text.Json.Nodes.JsonNode.Parse(r.Run.AxisValues) as System.Text.Json.Nodes.JsonObject ?? []).Key))
+        .Select((g, i) => new BandGroup(
+            $"{g.First().Experiment.Name} · {SweepConfig.Of(System.Text.Json.Nodes.JsonNode.Parse(g.First().Run.AxisValues) as System.Text.Json.Nodes.JsonObject ?? []).Label}",
+            g.Select(r => r.Run.Id).ToList(), RunColors.Of(i)))
+        .ToList();
+
     protected override async Task OnParametersSetAsync()
     {
         (ids, problem) = CompareSelection.Parse(Ids);
@@ -97,6 +110,7 @@ public sealed partial class ComparePage
     private async Task OnChangesAsync(RunChanges changes)
     {
         if (disposed || charts is null) return;
+        bandVersion++;
         if (changes.StateRuns.Count > 0)
         {
             var before = runs.ToDictionary(r => r.Run.Id, r => r.Run.State);

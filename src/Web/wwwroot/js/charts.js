@@ -16,6 +16,11 @@ window.dashboardCharts = (() => {
     const traceType = points => (window.dashboardChartsGl ?? (hardwareGl && points > 20000)) ? "scattergl" : "scatter";
     const palette = ["#4f6bed", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#525df4", "#bf399e", "#6c8893", "#ee6868"];
 
+    function withAlpha(color, alpha) {
+        const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color || "");
+        return m ? `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})` : color;
+    }
+
     function decode(bytes, bits) {
         if (!bytes || bytes.length === 0) return [];
         const copy = bytes.slice(); // own, aligned buffer
@@ -58,10 +63,19 @@ window.dashboardCharts = (() => {
         const type = traceType(state.traces.reduce((n, t) => n + t.x.length, 0));
         const data = state.traces.map((t, i) => {
             const color = t.color || palette[i % palette.length];
+            if (t.fill !== undefined && t.fill !== null || t.lineWidth === 0) {
+                // A band edge (charts across seeds): no line of its own, shaded down to the edge before it.
+                return {
+                    type: "scatter", name: t.name, x: t.x, y: t.y, mode: "lines", legendgroup: t.group || "g" + i,
+                    line: { color, width: 0 }, fill: t.fill || "none", fillcolor: withAlpha(color, t.fillOpacity ?? 0.2),
+                    showlegend: false, hoverinfo: "skip",
+                };
+            }
             return {
-                type, name: t.name, x: t.x, y: t.y, mode: t.mode || "lines", legendgroup: "g" + i,
-                line: { color, width: s > 0 ? 1 : 1.6 }, marker: { color, size: 6 }, opacity: s > 0 ? 0.25 : 1,
-                showlegend: many && s === 0, hoverinfo: s > 0 ? "skip" : undefined,
+                type, name: t.name, x: t.x, y: t.y, mode: t.mode || "lines", legendgroup: t.group || "g" + i,
+                line: { color, width: t.lineWidth ?? (s > 0 ? 1 : 1.6) }, marker: { color, size: 6 }, opacity: s > 0 ? 0.25 : 1,
+                showlegend: (t.inLegend ?? many) && s === 0, hoverinfo: s > 0 ? "skip" : undefined,
+                text: t.text || undefined,
             };
         });
         if (s > 0) state.traces.forEach((t, i) => {
@@ -86,7 +100,9 @@ window.dashboardCharts = (() => {
         render(element, traces, layout, smoothing) {
             if (!element) return;
             const state = {
-                traces: traces.map(t => ({ name: t.name, mode: t.mode, color: t.color, x: decode(t.x, t.xBits), y: decode(t.y, 64) })),
+                traces: traces.map(t => ({ name: t.name, mode: t.mode, color: t.color, x: decode(t.x, t.xBits), y: decode(t.y, 64),
+                                           fill: t.fill, fillOpacity: t.fillOpacity, lineWidth: t.lineWidth, inLegend: t.inLegend,
+                                           group: t.group, text: t.text })),
                 layout, smoothing: smoothing || 0, revision: element._dashboard ? element._dashboard.revision : 0,
             };
             if (state.smoothing > 0) state.traces.forEach(t => smoothInto(t, state.smoothing, 0));
@@ -118,6 +134,43 @@ window.dashboardCharts = (() => {
             state.smoothing = smoothing || 0;
             if (state.smoothing > 0) state.traces.forEach(t => smoothInto(t, state.smoothing, 0));
             return draw(element);
+        },
+        // A sweep's parallel coordinates; brushing an axis reports the run ids inside every brushed range to .NET.
+        parcoords(element, model, dotnet) {
+            if (!element) return;
+            const dimensions = model.dimensions.map(d => {
+                const dim = { label: d.label, values: d.values };
+                if (d.tickvals) { dim.tickvals = d.tickvals; dim.ticktext = d.ticktext; }
+                return dim;
+            });
+            const data = [{
+                type: "parcoords", dimensions,
+                line: { color: model.color, colorscale: "Viridis", reversescale: model.reverseScale, showscale: true,
+                        colorbar: { title: { text: model.colorTitle } } },
+            }];
+            const layout = { margin: { l: 60, r: 80, t: 40, b: 24 }, paper_bgcolor: "rgba(0,0,0,0)",
+                             font: { family: "Inter, system-ui, sans-serif", size: 12, color: "#2b2f38" } };
+            // Brushes survive a redraw with the same axes (live sweeps): keep the ranges the user set.
+            const old = element._parcoords;
+            if (old && old.labels === dimensions.map(d => d.label).join("|"))
+                dimensions.forEach((d, i) => { if (old.ranges[i]) d.constraintrange = old.ranges[i]; });
+            element._parcoords = { labels: dimensions.map(d => d.label).join("|"), ranges: dimensions.map(d => d.constraintrange), runIds: model.runIds };
+            const drawn = Plotly.react(element, data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
+            if (!element._parcoordsHooked) {
+                element._parcoordsHooked = true;
+                element.on("plotly_restyle", () => {
+                    const dims = element.data[0].dimensions;
+                    const state = element._parcoords;
+                    state.ranges = dims.map(d => d.constraintrange);
+                    const active = dims.map((d, i) => [i, d.constraintrange]).filter(([, r]) => r && r.length);
+                    if (active.length === 0) { dotnet.invokeMethodAsync("OnBrushed", null); return; }
+                    const inside = (v, r) => (Array.isArray(r[0]) ? r : [r]).some(([lo, hi]) => v >= lo && v <= hi);
+                    const ids = state.runIds.filter((_, line) => active.every(([i, r]) => inside(dims[i].values[line], r)));
+                    dotnet.invokeMethodAsync("OnBrushed", ids);
+                });
+            }
+            element.setAttribute("data-drawn", String(model.runIds.length));
+            return drawn;
         },
         dispose(element) {
             if (!element) return;
