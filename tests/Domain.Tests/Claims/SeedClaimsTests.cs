@@ -79,7 +79,7 @@ public sealed class SeedClaimsTests
         verdicts["hc-diverges-48"].Ours.Should().Be("1 of 3 diverged");
         // The diverged mHC seed at 48 layers (infinite loss) fails "bounded" and "no NaN/Inf events": counted, not dropped.
         verdicts["mhc-bounded"].Outcome.Should().Be(ClaimOutcome.DoesNotHold);
-        verdicts["mhc-bounded"].Reason.Should().Be("depth=48: 2 of 3 bounded is not every run");
+        verdicts["mhc-bounded"].Reason.Should().Be("config=tiny_48l: 2 of 3 bounded is not every run");
         verdicts["mhc-no-nan"].Outcome.Should().Be(ClaimOutcome.DoesNotHold);
         verdicts["baseline-bounded"].Outcome.Should().Be(ClaimOutcome.Holds);
         verdicts["baseline-loss-grows"].Outcome.Should().Be(ClaimOutcome.Holds);

@@ -23,7 +23,14 @@ public sealed class SeedClaimsTests(DashboardFixture dashboard, ITestOutputHelpe
             ["config"] = new JsonObject { ["width"] = 16, ["vocab"] = 32, ["seq_len"] = 8, ["batch"] = 4, ["steps"] = 12, ["checkpoint_every"] = 0 },
             ["sweep"] = new JsonObject
             {
-                ["axes"] = new JsonObject { ["depth"] = new JsonArray(12, 24, 48), ["variant"] = new JsonArray("baseline", "hc", "mhc") },
+                // The preset's named configs (the seed's tiny_12l/24l/48l files), which the claims pick by name.
+                ["configs"] = new JsonObject
+                {
+                    ["tiny_12l"] = new JsonObject { ["depth"] = 12 },
+                    ["tiny_24l"] = new JsonObject { ["depth"] = 24 },
+                    ["tiny_48l"] = new JsonObject { ["depth"] = 48 },
+                },
+                ["axes"] = new JsonObject { ["variant"] = new JsonArray("baseline", "hc", "mhc") },
                 ["seeds"] = 2,
             },
         });
@@ -43,7 +50,7 @@ public sealed class SeedClaimsTests(DashboardFixture dashboard, ITestOutputHelpe
         verdicts.Should().HaveCount(created.Body["experiment"]!["claim_definitions"]!.AsArray().Count);
         verdicts.Should().OnlyContain(v => v.Item2 != "not-yet", "all 18 runs have finished");
         await Expect(claims.Rows).ToHaveCountAsync(verdicts.Count);
-        await Expect(claims.Row("mhc-gain-nonpositive").GetByTestId("claim-ours")).ToContainTextAsync(new Regex(@"12: .*n = 2.*24: .*48: "));
+        await Expect(claims.Row("mhc-gain-nonpositive").GetByTestId("claim-ours")).ToContainTextAsync(new Regex(@"tiny_12l: .*n = 2.*tiny_24l: .*tiny_48l: "));
         (await ReadWhenSettledAsync(claims, verdicts.Count)).Should().Equal(verdicts);
         await Expect(claims.Row("mhc-gain-nonpositive").GetByTestId("claim-run").First).ToHaveAttributeAsync("href", new Regex(@"^runs/\d+$"));
 

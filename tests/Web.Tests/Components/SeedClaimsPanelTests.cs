@@ -16,7 +16,7 @@ public sealed class SeedClaimsPanelTests
     {
         long id = 10;
         RunResult Run(string variant, int depth, double loss, double gain, RunState state = RunState.Succeeded) =>
-            new(id++, new JsonObject { ["depth"] = depth, ["variant"] = variant }, 0, state,
+            new(id++, new JsonObject { ["config"] = $"tiny_{depth}l", ["variant"] = variant }, 0, state,
                 new Dictionary<string, double> { ["loss"] = loss, ["gain_proxy"] = gain })
             { MaxMetrics = new Dictionary<string, double> { ["nan_inf_events"] = 0 } };
         RunResult[] runs =
@@ -41,8 +41,8 @@ public sealed class SeedClaimsPanelTests
         html.Should().Contain("data-claim=\"hc-gain-grows\" data-verdict=\"holds\"");
         html.Should().Contain("data-claim=\"hc-diverges-48\" data-verdict=\"does-not-hold\"");
         html.Should().Contain("data-claim=\"mhc-gain-flat\" data-verdict=\"not-yet\"");
-        html.Should().Contain("6.3 at 12 layers → 13.3 at 24 layers").And.Contain("12: 1.07 (IQR 1.07 … 1.07, n = 1); 24: 1.59 (IQR 1.59 … 1.59, n = 1)");
-        html.Should().Contain("0 of 1 diverged").And.Contain("depth=48: 0 of 1 diverged is not every run");
+        html.Should().Contain("6.3 at 12 layers → 13.3 at 24 layers").And.Contain("tiny_12l: 1.07 (IQR 1.07 … 1.07, n = 1); tiny_24l: 1.59 (IQR 1.59 … 1.59, n = 1)");
+        html.Should().Contain("0 of 1 diverged").And.Contain("config=tiny_48l: 0 of 1 diverged is not every run");
         // Deciding runs link to their pages: HC at 48 is run #17.
         html.Should().Contain("<a href=\"runs/17\" data-testid=\"claim-run\">#17</a>");
         html.Should().Contain("1 run unfinished");
