@@ -20,7 +20,7 @@ public sealed class SeedClaimsTests(DashboardFixture dashboard, ITestOutputHelpe
             ["name"] = $"tiny depth sweep {Guid.NewGuid():N}"[..26],
             ["family"] = "residual-streams",
             ["preset"] = "depth-sweep",
-            ["config"] = new JsonObject { ["width"] = 16, ["vocab"] = 32, ["seq_len"] = 8, ["batch"] = 4, ["steps"] = 12, ["checkpoint_every"] = 0 },
+            ["config"] = new JsonObject { ["width"] = 16, ["d_ff"] = 64, ["heads"] = 2, ["vocab"] = 32, ["seq_len"] = 8, ["batch"] = 4, ["steps"] = 12, ["checkpoint_every"] = 0 },
             ["sweep"] = new JsonObject
             {
                 // The preset's named configs (the seed's tiny_12l/24l/48l files), which the claims pick by name.
