@@ -135,7 +135,8 @@ public static class ClaimEvaluation
         if (claim.Aggregate.Kind == AggregateKind.Mean)
         {
             if (nonFinite > 0) return new(ids, unfinished, results.Count, lost, needed, failing, null, null, nonFinite);
-            var (mean, half) = MeanInterval.Of(numbers);
+            var interval = Comparisons.MeanInterval.Of(numbers)!;   // every number is finite here
+            var (mean, half) = (interval.Mean, interval.HalfWidth);
             return new(ids, unfinished, results.Count, lost, needed, mean,
                 double.IsNaN(half) ? null : mean - half, double.IsNaN(half) ? null : mean + half, 0);
         }

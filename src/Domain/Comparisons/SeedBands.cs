@@ -53,7 +53,7 @@ public static class SeedBands
             max[i] = values[^1];
             if (statistic == BandStatistic.MeanCi)
             {
-                var (mean, half) = MeanInterval.Of(values);
+                var (mean, half) = MeanInterval.Of(values) is { } interval ? (interval.Mean, interval.HalfWidth) : (double.NaN, double.NaN);
                 center[i] = mean;
                 low[i] = double.IsNaN(half) ? mean : mean - half;
                 high[i] = double.IsNaN(half) ? mean : mean + half;

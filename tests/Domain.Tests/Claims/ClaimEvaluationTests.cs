@@ -49,8 +49,8 @@ public sealed class ClaimEvaluationTests
         g.Value.Should().Be(2);
         (g.High! - g.Value!).Value.Should().BeApproximately(4.303 / Math.Sqrt(3), 1e-9);
         v.Ours.Should().StartWith("2 ± 2.484 (95 % CI, n = 3)");
-        MeanInterval.TQuantile975(1).Should().Be(12.706);
-        MeanInterval.TQuantile975(500).Should().Be(1.96);
+        Dashboard.Domain.Comparisons.MeanInterval.StudentT975(1).Should().Be(12.706);
+        Dashboard.Domain.Comparisons.MeanInterval.StudentT975(500).Should().BeApproximately(1.9647, 0.001, "t(0.975, 500)");
     }
 
     [Fact]
