@@ -31,6 +31,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; shutdown.Cancel(); };
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
     System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
 
+ProcessPrivacy.HideFromSameAccount();
 var device = DeviceProbe.Probe(options.DeviceName);
 await using var database = await WorkerStart.OpenDatabaseAsync(options.ConnectionString, Log, shutdown.Token);
 if (database is null) return 0;

@@ -59,6 +59,10 @@ public sealed class WorkerKillTests : IAsyncLifetime
             child = await Processes.ReadPidFileAsync(Path.Combine(runFolder, "attempt-1", "child.pid"), TimeSpan.FromSeconds(60));
             shell = await Processes.ReadPidFileAsync(Path.Combine(runFolder, "attempt-1", "shell.pid"), TimeSpan.FromSeconds(5));
             Processes.IsAlive(child).Should().BeTrue();
+            // Lines still in the pipe when the worker dies are gone with it; the ones it has read must be kept.
+            var logFile = Path.Combine(runFolder, "log.txt");
+            var waited = Stopwatch.StartNew();
+            while (!File.ReadAllText(logFile).Contains("attempt 1 says hello") && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
         }
         finally
         {

@@ -20,7 +20,11 @@ public sealed class CommandExecutor(CommandExecutorOptions? options = null) : IR
         if (context.TimeLimit is { } limit && limit <= TimeSpan.Zero) return TimedOut(limit);
 
         context.OutputFolder.Create();
-        options.RunAccount?.Own(context.OutputFolder.FullName);
+        if (options.RunAccount is { } account)
+        {
+            account.Own(context.OutputFolder.FullName);
+            if (account.CannotWrite(context.OutputFolder.FullName) is { } why) return RunOutcome.Failed(why);
+        }
         var (settings, problem) = CommandSettings.Read(context);
         if (settings is null) return RunOutcome.Failed(problem!);
 

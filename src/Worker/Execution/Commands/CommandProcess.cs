@@ -48,6 +48,7 @@ internal sealed class CommandProcess : IDisposable
         wait $!
         status=$?
         kill "$watcher" 2>/dev/null
+        wait "$watcher" 2>/dev/null
         exit $status
         """;
 

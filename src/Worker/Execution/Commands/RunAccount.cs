@@ -55,6 +55,24 @@ public sealed record RunAccount(string Name, uint Uid, uint Gid, string Home)
             throw new IOException($"Could not hand '{path}' to the run account '{Name}' (errno {Marshal.GetLastPInvokeError()}).");
     }
 
+    /// <summary>
+    /// Null when this account can write <paramref name="folder"/>, else why not — typically a parent folder such as
+    /// /root that others cannot traverse.
+    /// </summary>
+    public string? CannotWrite(string folder)
+    {
+        if (Run("setpriv", [.. SwitchArguments(), "test", "-w", folder, "-a", "-x", folder]) is not null) return null;
+        var blocking = Ancestors(folder).FirstOrDefault(d => !OperatingSystem.IsWindows() && (File.GetUnixFileMode(d) & UnixFileMode.OtherExecute) == 0);
+        return $"the run account '{Name}' cannot write the output folder '{folder}'" +
+               (blocking is null ? "." : $": '{blocking}' is not traversable by others (chmod o+x it, or move the artifacts folder).");
+    }
+
+    private static IEnumerable<string> Ancestors(string path)
+    {
+        for (var dir = Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
+            yield return dir;
+    }
+
     /// <summary>The setpriv arguments that run a program as this account (setpriv execs in place: no extra process, no PAM session).</summary>
     public IEnumerable<string> SwitchArguments() =>
         [$"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "--"];
