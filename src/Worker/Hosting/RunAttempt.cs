@@ -156,25 +156,11 @@ public sealed class RunAttempt(
         }
     }
 
-    /// <summary>Retries a database step for as long as the database is unreachable, with backoff; the lease is renewed meanwhile.</summary>
-    private async Task<T> RetryAsync<T>(Func<Task<T>> step, string what, CancellationToken giveUp = default)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await step();
-            }
-            catch (Exception e) when (DatabaseFailures.IsTransient(e))
-            {
-                if (attempt == 1 || attempt % 20 == 0)
-                    log($"run {claimed.RunId}: could not {what} ({e.Message}); retrying until the database is back.");
-                await Task.Delay(delay, giveUp);
-                delay = TimeSpan.FromTicks(Math.Min(_options.MaxBackoff.Ticks, delay.Ticks * 2));
-            }
-        }
-    }
+    /// <summary>Retries a database step for as long as the database is unreachable; the lease is renewed meanwhile.</summary>
+    private Task<T> RetryAsync<T>(Func<Task<T>> step, string what, CancellationToken giveUp = default) =>
+        DatabaseRetry.UntilReachableAsync(step,
+            e => log($"run {claimed.RunId}: could not {what} ({e.Message}); retrying until the database is back."),
+            _options.MaxBackoff, giveUp);
 
     /// <summary>
     /// Renews the lease every heartbeat interval. A renewal that fails because the database is unreachable is

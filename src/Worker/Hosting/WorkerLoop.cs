@@ -99,23 +99,8 @@ public sealed class WorkerLoop(
         }
     }
 
-    private async Task<T> OutlastOutagesAsync<T>(Func<Task<T>> step, string what, CancellationToken shutdown)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (true)
-        {
-            try
-            {
-                return await step();
-            }
-            catch (Exception e) when (e is not OperationCanceledException && DatabaseFailures.IsTransient(e))
-            {
-                log($"Could not {what} ({e.Message}); retrying until the database is back.");
-                await Task.Delay(delay, shutdown);
-                delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, delay.Ticks * 2));
-            }
-        }
-    }
+    private Task<T> OutlastOutagesAsync<T>(Func<Task<T>> step, string what, CancellationToken shutdown) =>
+        DatabaseRetry.UntilReachableAsync(step, e => log($"Could not {what} ({e.Message}); retrying until the database is back."), MaxBackoff, shutdown);
 
     private async Task ListenAsync(SemaphoreSlim wake, CancellationToken shutdown)
     {
