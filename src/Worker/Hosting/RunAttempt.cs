@@ -39,7 +39,18 @@ public sealed class RunAttempt(
     public async Task<RunState?> ExecuteAsync(CancellationToken shutdown)
     {
         var folder = new DirectoryInfo(artifacts.RunFolder(claimed.RunId));
-        var runLog = new RunLogFile(artifacts.AppendToLog(claimed.RunId), claimed.Attempt);
+        FileStream logFile;
+        try
+        {
+            logFile = artifacts.AppendToLog(claimed.RunId);
+        }
+        catch (IOException e)
+        {
+            // Something planted where the log goes (a link, a FIFO): never written through; the run cannot be logged.
+            return await RetryAsync(() => queue.CompleteAsync(claimed.Lease,
+                RunCompletion.Failed($"the run's log could not be opened: {e.Message}"), ct: CancellationToken.None), "complete the run");
+        }
+        var runLog = new RunLogFile(logFile, claimed.Attempt);
         try
         {
             return await ExecuteAsync(folder, runLog, shutdown);
