@@ -34,15 +34,22 @@ public sealed class WorkerLoop(
         var metricWriter = new MetricWriter(dataSource);
         var artifacts = new ArtifactStore(dataSource, options.ArtifactsDirectory);
 
-        WorkerId = await OutlastOutagesAsync(() => registry.RegisterAsync(new WorkerInfo
+        try
         {
-            Name = options.Name,
-            Host = Environment.MachineName,
-            Device = device.Name,
-            GpuName = device.GpuName,
-            GpuMemoryMb = device.GpuMemoryMb,
-            Version = typeof(WorkerLoop).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
-        }, shutdown), "register", shutdown);
+            WorkerId = await OutlastOutagesAsync(() => registry.RegisterAsync(new WorkerInfo
+            {
+                Name = options.Name,
+                Host = Environment.MachineName,
+                Device = device.Name,
+                GpuName = device.GpuName,
+                GpuMemoryMb = device.GpuMemoryMb,
+                Version = typeof(WorkerLoop).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
+            }, shutdown), "register", shutdown);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            return; // stopped before the database let it register
+        }
         log($"Worker {options.Name} (id {WorkerId}) on {device.Name}{(device.GpuName is null ? "" : $" ({device.GpuName}, {device.GpuMemoryMb} MiB)")} is taking runs.");
 
         using var wake = new SemaphoreSlim(0);
