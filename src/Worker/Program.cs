@@ -34,8 +34,12 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; shutdown.Cancel(); };
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
     System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
 
+ProcessPrivacy.HideFromSameAccount();
 var device = DeviceProbe.Probe(options.DeviceName);
-await using var database = await DatabaseConnection.OpenAsync(options.ConnectionString, ".data", Log, shutdown.Token);
-var executors = new RunExecutorCatalogue([new CommandExecutor(), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory, Path.Combine(options.ArtifactsDirectory, "cache", "tokens")), new HhmlExecutor(), new HarmonicExecutor(options.CorpusDirectory), new SympScaleExecutor()]);
-await new WorkerLoop(options, device, database.DataSource, executors, Log).RunAsync(shutdown.Token);
+await using var database = await WorkerStart.OpenDatabaseAsync(options.ConnectionString, Log, shutdown.Token);
+if (database is null) return 0;
+var commands = new CommandExecutorOptions { RunAccount = RunAccount.ForThisWorker(options.RunAccount, Log) };
+if (commands.RunAccount is { } account) Log($"Commands run as the unprivileged account '{account.Name}'.");
+var executors = new RunExecutorCatalogue([new CommandExecutor(commands), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory, Path.Combine(options.ArtifactsDirectory, "cache", "tokens")), new HhmlExecutor(), new HarmonicExecutor(options.CorpusDirectory), new SympScaleExecutor()]);
+await new WorkerLoop(options, device, database.DataSource, executors, Log, options.Attempt).RunAsync(shutdown.Token);
 return 0;

@@ -7,13 +7,17 @@ namespace Dashboard.Infrastructure.Artifacts;
 
 /// <summary>
 /// Files per run under <c>{root}/runs/{runId}/</c>, with size and SHA-256 recorded in the artifacts table.
-/// Names are checked twice (by the domain rule and by resolving the path) so nothing can leave the run's folder.
+/// Names are checked twice (by the domain rule and by resolving the path) so nothing can leave the run's folder,
+/// and files are read without following links (<see cref="Files.ConfinedFiles"/>): a run's folder is written by
+/// untrusted code, which may plant links to the dashboard's own secrets.
 /// </summary>
 public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirectory)
 {
     public string Root { get; } = Path.GetFullPath(rootDirectory);
 
-    public string RunFolder(long runId) => Path.Combine(Root, "runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public string RunFolder(long runId) => Path.Combine(Root, RelativeRunFolder(runId));
+
+    private static string RelativeRunFolder(long runId) => "runs/" + runId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The full path of an artifact, or an <see cref="InvalidInputException"/> for a name that would escape.</summary>
     public string PathOf(long runId, string name)
@@ -32,6 +36,9 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
     {
         var path = PathOf(runId, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // CreateDirectory follows links; refuse to write through one the run planted.
+        var parent = Path.GetDirectoryName(Path.GetRelativePath(Root, path))!.Replace(Path.DirectorySeparatorChar, '/');
+        Files.FolderWalk.OpenBelow(Root, parent).Dispose();
         var temporary = path + ".partial-" + Guid.NewGuid().ToString("N");
         long size = 0;
         string sha;
@@ -59,32 +66,65 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         return await RecordAsync(runId, name, size, sha, contentType ?? ContentTypes.Guess(name), ct);
     }
 
-    /// <summary>Records a file that already sits in the run's folder (a script wrote it to its output folder).</summary>
+    /// <summary>
+    /// Records a file that already sits in the run's folder (a script wrote it to its output folder). Throws
+    /// <see cref="Files.LinkRefusedException"/> when it, or a folder on its way, is a link or not a regular file.
+    /// </summary>
     public async Task<Artifact> RecordExistingAsync(long runId, string name, CancellationToken ct = default)
     {
-        var path = PathOf(runId, name);
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        ArtifactName.Ensure(name);
+        await using var file = Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + name)
+            ?? throw new FileNotFoundException($"'{name}' is not in run {runId}'s folder.", name);
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         return await RecordAsync(runId, name, file.Length, sha, ContentTypes.Guess(name), ct);
     }
 
     /// <summary>Records every file under the run's folder that is not recorded yet, or changed since.</summary>
-    public async Task<IReadOnlyList<Artifact>> RecordFolderAsync(long runId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Artifact>> RecordFolderAsync(long runId, CancellationToken ct = default) =>
+        (await RecordFolderAsync(runId, new RecordingLimits(), ct)).Recorded;
+
+    /// <summary>
+    /// Records every regular file under the run's folder that is not recorded yet, or changed since, within
+    /// <paramref name="limits"/>. Links, FIFOs, sockets, devices and mount points are passed over: the report says
+    /// which and why, for the run's log. <paramref name="exclude"/> names files left for later (the open log).
+    /// </summary>
+    public async Task<RecordingReport> RecordFolderAsync(long runId, RecordingLimits limits, CancellationToken ct = default,
+        Func<string, bool>? exclude = null)
     {
-        var folder = RunFolder(runId);
-        if (!Directory.Exists(folder)) return [];
-        var recorded = (await ListAsync(runId, ct)).ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var skipped = new List<string>();
         var result = new List<Artifact>();
-        foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        var recorded = (await ListAsync(runId, ct)).ToDictionary(a => a.Name, StringComparer.Ordinal);
+        long bytes = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var (name, status) in Files.FolderWalk.RegularFiles(Root, RelativeRunFolder(runId), limits, skipped.Add))
         {
-            var name = Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (name.Contains(".partial-", StringComparison.Ordinal) || ArtifactName.Problem(name) is not null) continue;
-            var info = new FileInfo(path);
-            if (recorded.TryGetValue(name, out var known) && known.SizeBytes == info.Length && known.CreatedAt >= info.LastWriteTimeUtc)
+            if (name.Contains(".partial-", StringComparison.Ordinal) || exclude?.Invoke(name) == true) continue;
+            if (ArtifactName.Problem(name) is { } problem)
+            {
+                skipped.Add($"not recorded: {problem}");
                 continue;
-            result.Add(await RecordExistingAsync(runId, name, ct));
+            }
+            if (recorded.TryGetValue(name, out var known) && known.SizeBytes == status.SizeBytes && known.CreatedAt >= status.ModifiedUtc)
+                continue;
+            if (bytes + status.SizeBytes > limits.MaxTotalBytes)
+            {
+                skipped.Add($"'{name}' ({status.SizeBytes} bytes) would pass the {limits.MaxTotalBytes} bytes recorded at most; not recorded.");
+                continue;
+            }
+            if (clock.Elapsed > limits.MaxTime)
+            {
+                skipped.Add($"recording took longer than {limits.MaxTime.TotalSeconds:0} s: '{name}' and what follows were not recorded.");
+                break;
+            }
+            try
+            {
+                result.Add(await RecordExistingAsync(runId, name, ct));
+                bytes += status.SizeBytes;
+            }
+            catch (Files.LinkRefusedException e) { skipped.Add($"'{name}' not recorded: {e.Message}"); }
+            catch (FileNotFoundException) { } // removed while we looked
         }
-        return result;
+        return new RecordingReport(result, skipped);
     }
 
     public async Task<IReadOnlyList<Artifact>> ListAsync(long runId, CancellationToken ct = default)
@@ -103,7 +143,7 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
     /// <summary>The artifact and a stream over its bytes (the caller disposes it), or null when there is none.</summary>
     public async Task<(Artifact Artifact, Stream Content)?> OpenAsync(long runId, string name, CancellationToken ct = default)
     {
-        var path = PathOf(runId, name);
+        ArtifactName.Ensure(name);
         await using var command = dataSource.CreateCommand("""
             SELECT id, run_id, name, size_bytes, sha256, content_type, created_at
             FROM artifacts WHERE run_id = $1 AND name = $2
@@ -111,9 +151,23 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         command.Parameters.AddWithValue(runId);
         command.Parameters.AddWithValue(name);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct) || !File.Exists(path)) return null;
+        if (!await reader.ReadAsync(ct)) return null;
         var artifact = Read(reader);
-        return (artifact, new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+        // A recorded file later replaced by a link (or a FIFO) is not served: as if it were gone.
+        Stream? content;
+        try { content = Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + name); }
+        catch (Files.LinkRefusedException) { return null; }
+        return content is null ? null : (artifact, content);
+    }
+
+    /// <summary>The run's log (recorded or not: it is read while the run writes it), never through a link; null when there is none.</summary>
+    public FileStream? OpenLog(long runId) => Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + RunLogTail.FileName);
+
+    /// <summary>Opens the run's log for appending (creating the run's folder and log), never through a link.</summary>
+    public FileStream AppendToLog(long runId)
+    {
+        Directory.CreateDirectory(RunFolder(runId));
+        return Files.ConfinedFiles.OpenAppend(Root, RelativeRunFolder(runId) + "/" + RunLogTail.FileName);
     }
 
     /// <summary>Removes a run's files (its rows go with the run through ON DELETE CASCADE).</summary>

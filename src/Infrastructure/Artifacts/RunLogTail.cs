@@ -17,10 +17,11 @@ public sealed record RunLogTail(IReadOnlyList<string> Lines, long TotalBytes, bo
     public static async Task<RunLogTail> ReadAsync(ArtifactStore store, long runId, int maxBytes = 64 * 1024,
         CancellationToken ct = default)
     {
-        var path = store.PathOf(runId, FileName);
         try
         {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 14, useAsync: true);
+            // Never through a link: the run's own code can write its folder.
+            await using var file = store.OpenLog(runId);
+            if (file is null) return None;
             var total = file.Length;
             var start = Math.Max(0, total - maxBytes);
             file.Seek(start, SeekOrigin.Begin);
@@ -38,6 +39,7 @@ public sealed record RunLogTail(IReadOnlyList<string> Lines, long TotalBytes, bo
             return new RunLogTail(lines.Select(l => l.TrimEnd('\r')).ToList(), total, start > 0);
         }
         catch (FileNotFoundException) { return None; }
+        catch (Files.LinkRefusedException) { return None; }
         catch (DirectoryNotFoundException) { return None; }
     }
 }

@@ -43,7 +43,8 @@ public sealed class DatabaseConnection : IAsyncDisposable
                 new Embedded.EmbeddedPostgresOptions(Path.Combine(Path.GetFullPath(dataDirectory), "postgres")),
                 log, ct);
             connection = new DatabaseConnection(embedded.ConnectionString, embedded);
-            log($"Embedded PostgreSQL running ({embedded.ConnectionString}).");
+            log($"Embedded PostgreSQL running ({new NpgsqlConnectionStringBuilder(embedded.ConnectionString) { Password = null }}; " +
+                "password in the cluster folder's superuser.password).");
         }
         else
         {

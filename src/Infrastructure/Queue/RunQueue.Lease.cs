@@ -76,12 +76,16 @@ public sealed partial class RunQueue
     /// Requeues running runs whose lease expired (their worker died or hung), counting the attempt; a run out
     /// of attempts fails with the reason recorded, and a run whose cancel was requested ends cancelled.
     /// Safe to call from any number of processes at once. Returns how many runs it rescued.
+    /// Nothing is rescued during the first lease period after the database server (re)started: while it was
+    /// down no worker could renew, so every lease looks expired; their workers, still running, get one lease
+    /// period to renew before their runs count as lost — a database restart alone never runs a run twice.
     /// </summary>
     public async Task<int> RescueExpiredLeasesAsync(CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand("""
             WITH expired AS (
                 SELECT id FROM runs WHERE state = 'running' AND lease_expires_at < $1
+                  AND pg_postmaster_start_time() < $1 - $2
                 FOR UPDATE SKIP LOCKED)
             UPDATE runs r SET
                 state = CASE WHEN r.cancel_requested THEN 'cancelled'
@@ -94,6 +98,7 @@ public sealed partial class RunQueue
             FROM expired WHERE r.id = expired.id
             """);
         command.Parameters.AddWithValue(Now);
+        command.Parameters.AddWithValue(Options.LeaseDuration);
         return await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -27,6 +27,19 @@ public sealed class RunContext
     /// <summary>The run's own folder. Files written here become the run's artifacts. The executor creates it if missing.</summary>
     public required DirectoryInfo RunFolder { get; init; }
 
+    /// <summary>
+    /// This attempt's own folder for what a command writes (<c>$DASHBOARD_OUTPUT_DIR</c>), so a lingering earlier
+    /// attempt can never write into the next one's files. The worker uses <c>attempt-N</c> inside the run's
+    /// folder; when not set, the run's folder itself. Built-in families keep checkpoints in <see cref="RunFolder"/>
+    /// (they run inside the worker, so they end with it) to resume from them.
+    /// </summary>
+    public DirectoryInfo OutputFolder
+    {
+        get => _outputFolder ?? RunFolder;
+        init => _outputFolder = value;
+    }
+    private readonly DirectoryInfo? _outputFolder;
+
     public required IMetricSink Metrics { get; init; }
 
     public required IRunLog Log { get; init; }

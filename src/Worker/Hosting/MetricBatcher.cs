@@ -7,26 +7,43 @@ namespace Dashboard.Worker.Hosting;
 
 /// <summary>
 /// Collects a run's metric points and writes them in batches (every 200 ms, or sooner when 20,000 are waiting),
-/// so a fast training loop never waits on the database. A failed write is retried: writes are idempotent.
+/// so a fast training loop never waits on the database. While the database is away, writes are retried with
+/// backoff for as long as it takes (writes are idempotent, so a retried batch never duplicates a point) and
+/// points wait in memory, up to <see cref="MaxBuffered"/>; past that, reporting blocks — a command's output
+/// stops being read and the command itself waits on its next write — so no point is ever dropped.
 /// Also remembers each key's latest value for the run's summary.
 /// </summary>
 public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
 {
+    /// <summary>Default bound: a million points is about 100 MB of the worker's memory.</summary>
+    public const int DefaultMaxBuffered = 1_000_000;
     private const int BatchSize = 20_000;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
     private readonly long _runId;
     private readonly MetricWriter _writer;
     private readonly Action<string> _log;
-    private readonly Channel<MetricPoint> _points = Channel.CreateUnbounded<MetricPoint>(new() { SingleReader = true });
+    private readonly Channel<MetricPoint> _points;
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _abandon = new();
     private readonly Task _pump;
+    private int _warnedFull;
 
-    public MetricBatcher(long runId, MetricWriter writer, Action<string> log)
+    public MetricBatcher(long runId, MetricWriter writer, Action<string> log, int maxBuffered = DefaultMaxBuffered)
     {
         _runId = runId;
         _writer = writer;
         _log = log;
+        MaxBuffered = maxBuffered;
+        _points = Channel.CreateBounded<MetricPoint>(new BoundedChannelOptions(maxBuffered)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _pump = Task.Run(PumpAsync);
     }
+
+    public int MaxBuffered { get; }
 
     private long _reported;
     private long _written;
@@ -44,20 +61,46 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
             foreach (var (key, value) in values)
                 _latest[key] = value;
         foreach (var (key, value) in values)
-            if (_points.Writer.TryWrite(new MetricPoint(_runId, key, step, value, wallTime)))
-                Interlocked.Increment(ref _reported);
+        {
+            var point = new MetricPoint(_runId, key, step, value, wallTime);
+            if (!_points.Writer.TryWrite(point) && !WaitToWrite(point)) continue;
+            Interlocked.Increment(ref _reported);
+        }
     }
 
+    /// <summary>The buffer is full (the database is away): wait for room rather than drop a point.</summary>
+    private bool WaitToWrite(MetricPoint point)
+    {
+        if (Interlocked.Exchange(ref _warnedFull, 1) == 0)
+            _log($"{MaxBuffered} metric points are waiting for the database; the run's reporting waits until it takes them.");
+        try
+        {
+            _points.Writer.WriteAsync(point, _abandon.Token).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            return false; // abandoned (the lease was lost) or already disposed
+        }
+    }
+
+    /// <summary>Waits until every point reported so far is stored, however long the database is away.</summary>
     public void Flush()
     {
         var target = Interlocked.Read(ref _reported);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (Interlocked.Read(ref _written) < target)
         {
-            if (_pump.IsCompleted || DateTime.UtcNow > deadline)
+            if (_pump.IsCompleted || _abandon.IsCancellationRequested)
                 throw new IOException($"metrics of run {_runId} could not be stored ({Written} of {target} written)");
             Thread.Sleep(5);
         }
+    }
+
+    /// <summary>Drops what is not written yet and stops retrying: the run's lease was taken, nothing more may be written.</summary>
+    public void Abandon()
+    {
+        _points.Writer.TryComplete();
+        _abandon.Cancel();
     }
 
     private async Task PumpAsync()
@@ -76,30 +119,40 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
                 try { if (!await reader.WaitToReadAsync(wait.Token)) break; }
                 catch (OperationCanceledException) { break; }
             }
-            await WriteWithRetryAsync(batch);
+            if (!await WriteWithRetryAsync(batch)) return;
             batch.Clear();
         }
     }
 
-    private async Task WriteWithRetryAsync(List<MetricPoint> batch)
+    /// <summary>Retries as long as the database is unreachable; false when abandoned.</summary>
+    private async Task<bool> WriteWithRetryAsync(List<MetricPoint> batch)
     {
+        var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
+            if (_abandon.IsCancellationRequested) return false;
             try
             {
-                await _writer.WriteAsync(batch);
+                await _writer.WriteAsync(batch, _abandon.Token);
                 Interlocked.Add(ref _written, batch.Count);
-                return;
+                if (attempt > 1) _log($"metric writes resumed after {attempt - 1} failed tries");
+                return true;
             }
-            catch (Exception e) when (attempt < 8 && e is Npgsql.NpgsqlException or TimeoutException or IOException)
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
-                _log($"metric write failed ({e.Message}); retrying");
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)));
+                return false;
+            }
+            catch (Exception e) when (DatabaseFailures.IsTransient(e))
+            {
+                if (attempt == 1 || attempt % 20 == 0) _log($"metric write failed ({e.Message}); retrying until the database is back");
+                try { await Task.Delay(delay, _abandon.Token); }
+                catch (OperationCanceledException) { return false; }
+                delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, delay.Ticks * 2));
             }
         }
     }
 
-    /// <summary>Writes everything reported so far.</summary>
+    /// <summary>Writes everything reported so far (waiting out an outage), unless abandoned.</summary>
     public async ValueTask DisposeAsync()
     {
         _points.Writer.TryComplete();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Dashboard.Domain.Runs;
 using Dashboard.Infrastructure.Artifacts;
@@ -9,7 +10,10 @@ namespace Dashboard.Worker.Hosting;
 
 /// <summary>
 /// One attempt at a claimed run: keeps the lease alive by heartbeat, stops the executor when the user
-/// cancels, the lease is lost, or the worker shuts down, then records files and completes the run.
+/// cancels, the lease is lost, or the worker shuts down, then records files and completes the run — with the
+/// lease renewed all the while. The database may go away at any point: the run goes on, metrics wait in
+/// memory, and every write is retried until it is back; then the attempt completes under its fence, or, if
+/// its lease was taken meanwhile, stops and reports nothing.
 /// </summary>
 public sealed class RunAttempt(
     ClaimedRun claimed,
@@ -18,19 +22,48 @@ public sealed class RunAttempt(
     RunQueue queue,
     MetricWriter metricWriter,
     ArtifactStore artifacts,
-    Action<string> log)
+    Action<string> log,
+    RunAttemptOptions? options = null)
 {
     private enum StopCause { None, UserCancel, LeaseLost, Shutdown }
 
+    private readonly RunAttemptOptions _options = options ?? new RunAttemptOptions();
     private volatile StopCause _cause;
     private long _step = claimed.LastStep ?? 0;
     private long? _totalSteps = claimed.TotalSteps;
+    private MetricBatcher? _metrics;
+
+    /// <summary>The folder of attempt <paramref name="attempt"/>'s outputs, inside the run's folder.</summary>
+    public static string AttemptFolderName(int attempt) => "attempt-" + attempt.ToString(CultureInfo.InvariantCulture);
 
     public async Task<RunState?> ExecuteAsync(CancellationToken shutdown)
     {
         var folder = new DirectoryInfo(artifacts.RunFolder(claimed.RunId));
-        using var runLog = new RunLogFile(folder, claimed.Attempt);
-        await using var metrics = new MetricBatcher(claimed.RunId, metricWriter, line => runLog.Write(RunLogStreams.Worker, line));
+        FileStream logFile;
+        try
+        {
+            logFile = artifacts.AppendToLog(claimed.RunId);
+        }
+        catch (IOException e)
+        {
+            // Something planted where the log goes (a link, a FIFO): never written through; the run cannot be logged.
+            return await RetryAsync(() => queue.CompleteAsync(claimed.Lease,
+                RunCompletion.Failed($"the run's log could not be opened: {e.Message}"), ct: CancellationToken.None), "complete the run");
+        }
+        var runLog = new RunLogFile(logFile, claimed.Attempt);
+        try
+        {
+            return await ExecuteAsync(folder, runLog, shutdown);
+        }
+        finally
+        {
+            runLog.Dispose();
+        }
+    }
+
+    private async Task<RunState?> ExecuteAsync(DirectoryInfo folder, RunLogFile runLog, CancellationToken shutdown)
+    {
+        var metrics = _metrics = new MetricBatcher(claimed.RunId, metricWriter, line => runLog.Write(RunLogStreams.Worker, line), _options.MaxBufferedPoints);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         using var onShutdown = shutdown.Register(() => { if (_cause == StopCause.None) _cause = StopCause.Shutdown; });
 
@@ -43,63 +76,112 @@ public sealed class RunAttempt(
             Attempt = claimed.Attempt,
             TimeLimit = claimed.TimeLimit,
             RunFolder = folder,
+            OutputFolder = new DirectoryInfo(Path.Join(folder.FullName, AttemptFolderName(claimed.Attempt))),
             Metrics = metrics,
             Log = runLog,
             Progress = new Progress(this),
             Device = device,
         };
 
+        // The heartbeat goes on until the attempt is completed: storing metrics, recording files and the
+        // completion itself may each wait out an outage, and the lease must not lapse meanwhile.
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(stop, heartbeatStop.Token);
-        RunOutcome outcome;
-        Exception? broke = null;
         try
         {
-            outcome = await executor.ExecuteAsync(context, stop.Token);
-        }
-        catch (Exception e)
-        {
-            broke = e;
-            outcome = RunOutcome.Failed($"the worker failed while running it: {e.GetType().Name}: {e.Message}");
-            runLog.Write(RunLogStreams.Worker, e.ToString());
+            RunOutcome outcome;
+            Exception? broke = null;
+            try
+            {
+                outcome = await executor.ExecuteAsync(context, stop.Token);
+            }
+            catch (Exception e)
+            {
+                broke = e;
+                outcome = RunOutcome.Failed($"the worker failed while running it: {e.GetType().Name}: {e.Message}");
+                runLog.Write(RunLogStreams.Worker, e.ToString());
+            }
+
+            runLog.Write(RunLogStreams.Worker, $"attempt {claimed.Attempt} ended: {outcome.Kind}{(outcome.Reason is null ? "" : $" ({outcome.Reason})")}");
+            // A worker told to stop gives an outage a little time, then leaves the run to be rescued.
+            var drained = metrics.DisposeAsync().AsTask();
+            if (_cause == StopCause.Shutdown && await Task.WhenAny(drained, Task.Delay(_options.ShutdownPatience)) != drained)
+                metrics.Abandon();
+            await drained;
+            if (_cause == StopCause.LeaseLost)
+            {
+                log($"run {claimed.RunId}: lease lost; another worker may have it now. Nothing more is reported.");
+                return null;
+            }
+            await RecordFilesAsync(runLog);
+
+            if (_cause == StopCause.Shutdown)
+            {
+                using var patience = new CancellationTokenSource(_options.ShutdownPatience);
+                try
+                {
+                    await RetryAsync(() => queue.ReleaseAsync(claimed.Lease, "the worker shut down; requeued", CancellationToken.None),
+                        "hand the run back", patience.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    log($"run {claimed.RunId}: could not hand the run back before stopping; it is requeued when its lease expires.");
+                }
+                return RunState.Queued;
+            }
+            var completion = _cause == StopCause.UserCancel
+                ? new RunCompletion(RunState.Cancelled, "cancelled by a user")
+                : new RunCompletion(outcome.State, outcome.Reason, Retryable: broke is not null);
+            var summary = Summary(metrics.Latest, context.Summary);
+            var state = await RetryAsync(() => queue.CompleteAsync(claimed.Lease, completion, summary, Interlocked.Read(ref _step), CancellationToken.None),
+                "complete the run");
+            if (state is null) log($"run {claimed.RunId}: its lease was taken before it could complete; its result was not stored.");
+            return state;
         }
         finally
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
+            metrics.Abandon();
         }
-
-        runLog.Write(RunLogStreams.Worker, $"attempt {claimed.Attempt} ended: {outcome.Kind}{(outcome.Reason is null ? "" : $" ({outcome.Reason})")}");
-        runLog.Flush();
-        await metrics.DisposeAsync();
-        runLog.Dispose();
-        try { await artifacts.RecordFolderAsync(claimed.RunId, CancellationToken.None); }
-        catch (Exception e) { log($"run {claimed.RunId}: recording files failed: {e.Message}"); }
-
-        switch (_cause)
-        {
-            case StopCause.LeaseLost:
-                log($"run {claimed.RunId}: lease lost; another worker may have it now. Nothing more is reported.");
-                return null;
-            case StopCause.Shutdown:
-                await queue.ReleaseAsync(claimed.Lease, "the worker shut down; requeued", CancellationToken.None);
-                return RunState.Queued;
-        }
-
-        var completion = _cause == StopCause.UserCancel
-            ? new RunCompletion(RunState.Cancelled, "cancelled by a user")
-            : new RunCompletion(outcome.State, outcome.Reason, Retryable: broke is not null);
-        var summary = Summary(metrics.Latest, context.Summary);
-        return await queue.CompleteAsync(claimed.Lease, completion, summary, Interlocked.Read(ref _step), CancellationToken.None);
     }
 
     /// <summary>
-    /// Renews the lease every heartbeat interval. If renewals keep failing for a whole lease period the run is
-    /// stopped anyway: by then it may have been rescued, and two workers must never run it at once.
+    /// Records the run's files (only regular files inside its folder, within the limits), says in the run's log
+    /// what was left out and why, then records the log itself as it stands.
+    /// </summary>
+    private async Task RecordFilesAsync(RunLogFile runLog)
+    {
+        try
+        {
+            var report = await RetryAsync(() => artifacts.RecordFolderAsync(claimed.RunId, _options.Recording, CancellationToken.None,
+                exclude: name => name == RunLogFile.FileName), "record the run's files");
+            foreach (var skipped in report.Skipped) runLog.Write(RunLogStreams.Worker, $"file {skipped}");
+            runLog.Flush();
+            await RetryAsync(() => artifacts.RecordExistingAsync(claimed.RunId, RunLogFile.FileName, CancellationToken.None), "record the run's log");
+        }
+        catch (Exception e) when (!DatabaseFailures.IsTransient(e))
+        {
+            log($"run {claimed.RunId}: recording files failed: {e.Message}");
+            runLog.Write(RunLogStreams.Worker, $"recording files failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Retries a database step for as long as the database is unreachable; the lease is renewed meanwhile.</summary>
+    private Task<T> RetryAsync<T>(Func<Task<T>> step, string what, CancellationToken giveUp = default) =>
+        DatabaseRetry.UntilReachableAsync(step,
+            e => log($"run {claimed.RunId}: could not {what} ({e.Message}); retrying until the database is back."),
+            _options.MaxBackoff, giveUp);
+
+    /// <summary>
+    /// Renews the lease every heartbeat interval. A renewal that fails because the database is unreachable is
+    /// retried and the run goes on: no one can rescue the lease while the database is away (and after it
+    /// restarts, rescues wait one lease period, see <see cref="RunQueue.RescueExpiredLeasesAsync"/>). Once the
+    /// database answers again, a lease taken meanwhile stops the run.
     /// </summary>
     private async Task HeartbeatAsync(CancellationTokenSource stop, CancellationToken done)
     {
-        var lastRenewed = DateTime.UtcNow;
+        var failing = false;
         using var timer = new PeriodicTimer(queue.Options.HeartbeatInterval);
         try
         {
@@ -109,19 +191,21 @@ public sealed class RunAttempt(
                 try
                 {
                     status = await queue.RenewAsync(claimed.Lease, Interlocked.Read(ref _step), _totalSteps, done);
-                    lastRenewed = DateTime.UtcNow;
+                    if (failing) log($"run {claimed.RunId}: the database is back; lease {(status == LeaseStatus.Lost ? "lost" : "renewed")}.");
+                    failing = false;
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException && DatabaseFailures.IsTransient(e))
                 {
-                    log($"run {claimed.RunId}: heartbeat failed: {e.Message}");
-                    if (DateTime.UtcNow - lastRenewed < queue.Options.LeaseDuration * 0.8) continue;
-                    status = LeaseStatus.Lost;
+                    if (!failing) log($"run {claimed.RunId}: heartbeat failed ({e.Message}); the run goes on while retrying.");
+                    failing = true;
+                    continue;
                 }
                 if (status == LeaseStatus.Held) continue;
                 if (_cause == StopCause.None)
                     _cause = status == LeaseStatus.CancelRequested ? StopCause.UserCancel : StopCause.LeaseLost;
+                if (status == LeaseStatus.Lost) _metrics?.Abandon();
                 await stop.CancelAsync();
-                return;
+                if (status == LeaseStatus.Lost) return;
             }
         }
         catch (OperationCanceledException) { }
@@ -131,7 +215,7 @@ public sealed class RunAttempt(
     {
         var final = new JsonObject();
         foreach (var (key, value) in latest.OrderBy(p => p.Key, StringComparer.Ordinal))
-            final[key] = double.IsFinite(value) ? value : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            final[key] = double.IsFinite(value) ? value : value.ToString(CultureInfo.InvariantCulture);
         var summary = (JsonObject)reported.DeepClone();
         summary["final"] = final;
         return summary.ToJsonString();

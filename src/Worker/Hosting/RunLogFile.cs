@@ -5,7 +5,9 @@ namespace Dashboard.Worker.Hosting;
 
 /// <summary>
 /// A run's log: appended to log.txt in the run's folder (the web app tails that file live, and it becomes the
-/// run's log artifact), with the last lines kept in memory for failure reasons.
+/// run's log artifact), with the last lines kept in memory for failure reasons. Every attempt appends below a
+/// line naming its attempt number, and each line reaches the file at once, so the lines of an attempt whose
+/// worker was killed are kept for the next.
 /// </summary>
 public sealed class RunLogFile : IRunLog, IDisposable
 {
@@ -13,13 +15,11 @@ public sealed class RunLogFile : IRunLog, IDisposable
     private const int TailLines = 40;
     private readonly StreamWriter _file;
     private readonly Queue<string> _tail = new();
-    private DateTime _lastFlush = DateTime.UtcNow;
 
-    public RunLogFile(DirectoryInfo runFolder, int attempt)
+    /// <param name="file">The log, opened for appending (see <c>ArtifactStore.AppendToLog</c>); owned from here on.</param>
+    public RunLogFile(Stream file, int attempt)
     {
-        runFolder.Create();
-        _file = new StreamWriter(new FileStream(Path.Combine(runFolder.FullName, FileName), FileMode.Append,
-            FileAccess.Write, FileShare.ReadWrite | FileShare.Delete));
+        _file = new StreamWriter(file) { AutoFlush = true };
         Write(RunLogStreams.Worker, $"attempt {attempt} started at {DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture)}");
     }
 
@@ -31,11 +31,6 @@ public sealed class RunLogFile : IRunLog, IDisposable
             _file.WriteLine(text);
             _tail.Enqueue(text);
             if (_tail.Count > TailLines) _tail.Dequeue();
-            if (DateTime.UtcNow - _lastFlush > TimeSpan.FromMilliseconds(250))
-            {
-                _file.Flush();
-                _lastFlush = DateTime.UtcNow;
-            }
         }
     }
 

@@ -13,14 +13,18 @@ namespace Dashboard.Worker.Hosting;
 /// <summary>
 /// The worker's life: register, then claim and execute runs one at a time until stopped, heartbeating while
 /// idle and rescuing runs of workers that died. A NOTIFY on run_changed wakes an idle worker at once.
+/// The database may go away for any length of time: the worker waits, retrying with backoff, and goes on.
 /// </summary>
 public sealed class WorkerLoop(
     WorkerOptions options,
     WorkerDevice device,
     NpgsqlDataSource dataSource,
     RunExecutorCatalogue executors,
-    Action<string> log)
+    Action<string> log,
+    RunAttemptOptions? attemptOptions = null)
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
     public long WorkerId { get; private set; }
 
     public async Task RunAsync(CancellationToken shutdown)
@@ -30,15 +34,22 @@ public sealed class WorkerLoop(
         var metricWriter = new MetricWriter(dataSource);
         var artifacts = new ArtifactStore(dataSource, options.ArtifactsDirectory);
 
-        WorkerId = await registry.RegisterAsync(new WorkerInfo
+        try
         {
-            Name = options.Name,
-            Host = Environment.MachineName,
-            Device = device.Name,
-            GpuName = device.GpuName,
-            GpuMemoryMb = device.GpuMemoryMb,
-            Version = typeof(WorkerLoop).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
-        }, shutdown);
+            WorkerId = await OutlastOutagesAsync(() => registry.RegisterAsync(new WorkerInfo
+            {
+                Name = options.Name,
+                Host = Environment.MachineName,
+                Device = device.Name,
+                GpuName = device.GpuName,
+                GpuMemoryMb = device.GpuMemoryMb,
+                Version = typeof(WorkerLoop).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
+            }, shutdown), "register", shutdown);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            return; // stopped before the database let it register
+        }
         log($"Worker {options.Name} (id {WorkerId}) on {device.Name}{(device.GpuName is null ? "" : $" ({device.GpuName}, {device.GpuMemoryMb} MiB)")} is taking runs.");
 
         using var wake = new SemaphoreSlim(0);
@@ -47,25 +58,39 @@ public sealed class WorkerLoop(
         var done = 0;
         try
         {
+            var delay = TimeSpan.FromMilliseconds(200);
             while (!shutdown.IsCancellationRequested && (options.MaxRuns is null || done < options.MaxRuns))
             {
-                await queue.RescueExpiredLeasesAsync(shutdown);
-                var claimed = await queue.ClaimAsync(WorkerId, device, shutdown);
+                ClaimedRun? claimed;
+                try
+                {
+                    await queue.RescueExpiredLeasesAsync(shutdown);
+                    claimed = await queue.ClaimAsync(WorkerId, device, shutdown);
+                    if (claimed is null) await registry.HeartbeatAsync(WorkerId, shutdown);
+                    if (delay > TimeSpan.FromMilliseconds(200)) log("The database is back; taking runs again.");
+                    delay = TimeSpan.FromMilliseconds(200);
+                }
+                catch (Exception e) when (e is not OperationCanceledException && DatabaseFailures.IsTransient(e))
+                {
+                    if (delay == TimeSpan.FromMilliseconds(200)) log($"The database is unreachable ({e.Message}); waiting for it.");
+                    await Task.Delay(delay, shutdown);
+                    delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, delay.Ticks * 2));
+                    continue;
+                }
                 if (claimed is null)
                 {
-                    await registry.HeartbeatAsync(WorkerId, shutdown);
                     await wake.WaitAsync(options.IdlePoll, shutdown);
                     continue;
                 }
                 var executor = executors.Find(claimed.Family);
                 if (executor is null)
                 {
-                    await queue.CompleteAsync(claimed.Lease,
-                        RunCompletion.Failed($"this worker has no executor for family '{claimed.Family}'"), ct: shutdown);
+                    await OutlastOutagesAsync(() => queue.CompleteAsync(claimed.Lease,
+                        RunCompletion.Failed($"this worker has no executor for family '{claimed.Family}'"), ct: shutdown), "complete", shutdown);
                     continue;
                 }
                 log($"Run {claimed.RunId} ({claimed.Family}) attempt {claimed.Attempt}: started.");
-                var state = await new RunAttempt(claimed, device, executor, queue, metricWriter, artifacts, log).ExecuteAsync(shutdown);
+                var state = await new RunAttempt(claimed, device, executor, queue, metricWriter, artifacts, log, attemptOptions).ExecuteAsync(shutdown);
                 log($"Run {claimed.RunId}: {(state is { } s ? s.ToString() : "lost")}.");
                 done++;
             }
@@ -73,12 +98,16 @@ public sealed class WorkerLoop(
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested) { }
         finally
         {
-            await registry.SignOffAsync(WorkerId, CancellationToken.None);
+            try { await registry.SignOffAsync(WorkerId, CancellationToken.None); }
+            catch (Exception e) when (DatabaseFailures.IsTransient(e)) { log($"Could not sign off ({e.Message})."); }
             log($"Worker {options.Name} stopped.");
             await stopListening.CancelAsync();
             try { await listener; } catch (OperationCanceledException) { }
         }
     }
+
+    private Task<T> OutlastOutagesAsync<T>(Func<Task<T>> step, string what, CancellationToken shutdown) =>
+        DatabaseRetry.UntilReachableAsync(step, e => log($"Could not {what} ({e.Message}); retrying until the database is back."), MaxBackoff, shutdown);
 
     private async Task ListenAsync(SemaphoreSlim wake, CancellationToken shutdown)
     {

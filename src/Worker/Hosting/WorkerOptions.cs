@@ -7,7 +7,8 @@ namespace Dashboard.Worker.Hosting;
 
 /// <summary>
 /// A worker's settings: command line (--device cpu|cuda:N, --name NAME) over configuration
-/// (ConnectionStrings:Dashboard, Dashboard:ArtifactsDirectory, Dashboard:CorpusDirectory, Dashboard:Queue:*).
+/// (ConnectionStrings:Dashboard, Dashboard:ArtifactsDirectory, Dashboard:CorpusDirectory, Dashboard:Queue:*,
+/// Dashboard:RunAccount, Dashboard:Metrics:MaxBufferedPoints, Dashboard:Recording:*).
 /// </summary>
 public sealed record WorkerOptions
 {
@@ -22,6 +23,10 @@ public sealed record WorkerOptions
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Stop after this many runs (tests and one-shot jobs); null: run until stopped.</summary>
     public int? MaxRuns { get; init; }
+    /// <summary>The account a root worker runs commands as (Dashboard:RunAccount; default dashboard-run, "root" to opt out).</summary>
+    public string? RunAccount { get; init; }
+    /// <summary>Metric buffering and file recording bounds (Dashboard:Metrics:MaxBufferedPoints, Dashboard:Recording:*).</summary>
+    public RunAttemptOptions Attempt { get; init; } = new();
 
     public static WorkerOptions From(IConfiguration configuration)
     {
@@ -48,6 +53,24 @@ public sealed record WorkerOptions
                 RetryBackoffBase = Seconds(section["Queue:RetryBackoffSeconds"]) ?? defaults.RetryBackoffBase,
             },
             MaxRuns = int.TryParse(configuration["max-runs"], CultureInfo.InvariantCulture, out var max) ? max : null,
+            RunAccount = section["RunAccount"],
+            Attempt = AttemptOptions(section),
+        };
+    }
+
+    private static RunAttemptOptions AttemptOptions(IConfigurationSection section)
+    {
+        var defaults = new RunAttemptOptions();
+        long? Number(string key) => long.TryParse(section[key], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+        return defaults with
+        {
+            MaxBufferedPoints = (int)Math.Min(int.MaxValue, Number("Metrics:MaxBufferedPoints") ?? defaults.MaxBufferedPoints),
+            Recording = new Dashboard.Infrastructure.Artifacts.RecordingLimits
+            {
+                MaxFiles = (int)Math.Min(int.MaxValue, Number("Recording:MaxFiles") ?? defaults.Recording.MaxFiles),
+                MaxTotalBytes = Number("Recording:MaxTotalBytes") ?? defaults.Recording.MaxTotalBytes,
+                MaxTime = Number("Recording:MaxSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.Recording.MaxTime,
+            },
         };
     }
 

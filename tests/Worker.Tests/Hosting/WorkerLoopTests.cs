@@ -131,4 +131,22 @@ public sealed class WorkerLoopTests : IAsyncLifetime
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("queued");
         (await ScalarAsync<int>("SELECT attempts FROM runs WHERE id = $1", run)).Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_link_planted_where_the_runs_log_goes_fails_the_run_and_its_target_is_untouched()
+    {
+        var run = (await _queue.EnqueueAsync(Submissions.Command("echo hi"))).RunIds[0];
+        var target = Path.Combine(_artifacts, "dashboard-secret.txt");
+        var runFolder = Path.Combine(_artifacts, "runs", run.ToString());
+        Directory.CreateDirectory(runFolder);
+        await File.WriteAllTextAsync(target, "keep me");
+        File.CreateSymbolicLink(Path.Combine(runFolder, "log.txt"), target);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await OneRunLoop().RunAsync(stop.Token);
+
+        (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("failed");
+        (await ScalarAsync<string>("SELECT failure_reason FROM runs WHERE id = $1", run)).Should().Contain("symbolic link");
+        File.ReadAllText(target).Should().Be("keep me");
+    }
 }

@@ -1,26 +1,27 @@
 namespace Dashboard.Infrastructure.Database.Embedded;
 
-/// <summary>Creates a new cluster with initdb, locked down to local connections.</summary>
+/// <summary>Creates a new cluster with initdb, locked down to local connections that give the superuser's password.</summary>
 internal static class ClusterInitializer
 {
-    // Trust is safe only because the server never listens beyond loopback and the socket folder
-    // is private to the server's account; these lines say so explicitly rather than relying on
-    // initdb's defaults.
-    const string HostBasedAuthentication = """
-        # Written by the dashboard's embedded PostgreSQL. The server listens on 127.0.0.1 and on a
-        # socket in a private folder only, so local users are trusted without a password.
+    /// <summary>
+    /// Every connection proves the superuser's password (SCRAM-SHA-256): other local accounts — a user's
+    /// command run, another user of a shared GPU machine — cannot connect, though the server listens on loopback.
+    /// </summary>
+    public const string HostBasedAuthentication = """
+        # Written by the dashboard's embedded PostgreSQL. The server listens on 127.0.0.1 and on a socket in a
+        # private folder only, and every connection must give the password kept in ../superuser.password.
         # TYPE  DATABASE     USER  ADDRESS        METHOD
-        local   all          all                  trust
-        host    all          all   127.0.0.1/32   trust
-        host    all          all   ::1/128        trust
-        local   replication  all                  trust
-        host    replication  all   127.0.0.1/32   trust
+        local   all          all                  scram-sha-256
+        host    all          all   127.0.0.1/32   scram-sha-256
+        host    all          all   ::1/128        scram-sha-256
+        local   replication  all                  scram-sha-256
+        host    replication  all   127.0.0.1/32   scram-sha-256
 
         """;
 
     public static async Task InitializeAsync(
         PostgresBinaries binaries, ClusterLayout layout, ClusterAccount account, EmbeddedPostgresOptions options,
-        Action<string> log, CancellationToken ct)
+        string password, Action<string> log, CancellationToken ct)
     {
         var pending = layout.PendingClusterDirectory;
         if (Directory.Exists(pending))
@@ -29,6 +30,7 @@ internal static class ClusterInitializer
             Directory.Delete(pending, recursive: true);
         }
 
+        var passwordFile = Path.Combine(layout.Root, "initdb.password");
         log($"Creating a PostgreSQL cluster in '{layout.ClusterDirectory}' with {binaries.InitDb}.");
         List<string> arguments =
         [
@@ -38,12 +40,24 @@ internal static class ClusterInitializer
             // C collation: byte order, identical on every machine, and no dependency on the
             // locales installed in a slim container.
             "--locale", "C",
-            "--auth", "trust",
+            "--auth", "scram-sha-256",
+            "--pwfile", passwordFile,
             "--no-instructions",
         ];
         if (!options.Fsync) arguments.Add("--no-sync");
 
-        var result = await OsCommand.RunAsync(account, binaries.InitDb, arguments, options.StartTimeout, ct);
+        CommandResult result;
+        try
+        {
+            // initdb runs as the server's account: it gets a copy of the password for the moment it runs.
+            ClusterPassword.WritePrivate(passwordFile, password);
+            account.Own(passwordFile);
+            result = await OsCommand.RunAsync(account, binaries.InitDb, arguments, options.StartTimeout, ct);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
         if (result.ExitCode != 0)
             throw new EmbeddedPostgresException($"initdb failed (exit {result.ExitCode}):{Environment.NewLine}{result.Output}");
 

@@ -5,8 +5,9 @@ namespace Dashboard.Infrastructure.Database.Embedded;
 /// <summary>
 /// A PostgreSQL cluster of our own, run from the machine's server binaries, for when no server is configured.
 /// Data lives under <see cref="EmbeddedPostgresOptions.DataDirectory"/> and survives restarts; the server
-/// listens on 127.0.0.1 (a free port) and a private unix socket only; when this process is root the server
-/// runs as an unprivileged account. Disposing stops it cleanly (fast shutdown: committed data is kept).
+/// listens on 127.0.0.1 (a free port) and a private unix socket only, and asks every connection for the
+/// superuser's generated password (SCRAM-SHA-256; kept in a file only this process's account can read); when
+/// this process is root the server runs as an unprivileged account. Disposing stops it cleanly (fast shutdown: committed data is kept).
 /// </summary>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
@@ -14,13 +15,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly EmbeddedPostgresOptions _options;
     private bool _stopped;
 
-    private EmbeddedPostgres(ServerControl control, EmbeddedPostgresOptions options, int port, string connectionString)
+    private EmbeddedPostgres(ServerControl control, EmbeddedPostgresOptions options, int port, string password)
     {
         _control = control;
         _options = options;
+        _password = password;
         Port = port;
-        ConnectionString = connectionString;
+        ConnectionString = ConnectionStringFor(port, options.SuperUser, options.DatabaseName, password);
     }
+
+    private readonly string _password;
 
     public int Port { get; }
     public string ConnectionString { get; }
@@ -43,7 +47,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(layout.SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        if (!layout.IsInitialized) await ClusterInitializer.InitializeAsync(binaries, layout, account, options, log, ct);
+        var password = ClusterPassword.Read(layout);
+        if (!layout.IsInitialized)
+        {
+            password ??= ClusterPassword.Create(layout);
+            await ClusterInitializer.InitializeAsync(binaries, layout, account, options, password, log, ct);
+        }
 
         var control = new ServerControl(binaries, layout, account, log);
         int port;
@@ -58,7 +67,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             port = await StartOnFreePortAsync(control, layout, account, options, log, ct);
         }
 
-        var server = new EmbeddedPostgres(control, options, port, ConnectionStringFor(port, options.SuperUser, options.DatabaseName));
+        try
+        {
+            password = await ClusterAuthentication.EnsurePasswordRequiredAsync(layout, account, port, options.SuperUser, password, log, ct);
+        }
+        catch
+        {
+            await control.StopAsync(options.StartTimeout, CancellationToken.None);
+            throw;
+        }
+        var server = new EmbeddedPostgres(control, options, port, password);
         try
         {
             await server.CreateDatabaseIfMissingAsync(ct);
@@ -76,15 +94,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         PostmasterPidFile.TryRead(new ClusterLayout(Path.GetFullPath(dataDirectory)).PidFile) is { } pid && pid.IsServerAlive();
 
     /// <summary>A connection string to another database of this cluster.</summary>
-    public string ConnectionStringFor(string database) => ConnectionStringFor(Port, _options.SuperUser, database);
+    public string ConnectionStringFor(string database) => ConnectionStringFor(Port, _options.SuperUser, database, _password);
 
-    private static string ConnectionStringFor(int port, string user, string database) => new NpgsqlConnectionStringBuilder
+    internal static string ConnectionStringFor(int port, string user, string database, string? password) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = port,
         Username = user,
         Database = database,
-        // The cluster trusts loopback connections (see pg_hba.conf), so there is no password.
+        // The superuser's generated password (see ClusterPassword); pg_hba.conf asks every connection for it.
+        Password = password,
     }.ConnectionString;
 
     private static async Task<int> StartOnFreePortAsync(ServerControl control, ClusterLayout layout, ClusterAccount account,

@@ -21,7 +21,7 @@ internal static partial class ServerSettings
         var socket = Encoding.UTF8.GetByteCount(layout.SocketDirectory) <= MaxSocketDirectoryLength;
         var settings = new List<(string Name, string Value)>
         {
-            // Loopback only: the cluster trusts every local connection (see pg_hba.conf).
+            // Loopback only; and every connection must give the password (see pg_hba.conf).
             ("listen_addresses", "127.0.0.1"),
             ("port", port.ToString(CultureInfo.InvariantCulture)),
             // Inside the data folder rather than /var/run/postgresql: no root-owned folder needed,

@@ -11,6 +11,21 @@ internal static class CommandEnvironment
     public const string Config = "DASHBOARD_CONFIG";
     public const string Attempt = "DASHBOARD_ATTEMPT";
 
+    /// <summary>
+    /// Removes what the worker was given to reach the database and the dashboard (the connection string with its
+    /// password, the dashboard's settings, libpq's PG* variables) from a command's environment: it is the user's code.
+    /// </summary>
+    public static void ScrubWorkerSecrets(IDictionary<string, string?> environment)
+    {
+        foreach (var name in environment.Keys.ToList())
+            if (name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("Dashboard__", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("Dashboard:", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("PG", StringComparison.Ordinal))
+                environment.Remove(name);
+    }
+
     public static Dictionary<string, string> For(RunContext context, CommandSettings settings)
     {
         // Python buffers stdout when it is a pipe, which would hold metrics back until the buffer fills;
@@ -20,7 +35,7 @@ internal static class CommandEnvironment
 
         // Set last, so a script can rely on them whatever the user's env says.
         variables[RunId] = context.RunId.ToString(CultureInfo.InvariantCulture);
-        variables[OutputDir] = context.RunFolder.FullName;
+        variables[OutputDir] = context.OutputFolder.FullName;
         variables[Config] = context.Config.ToJsonString();
         variables[Attempt] = context.Attempt.ToString(CultureInfo.InvariantCulture);
         if (context.Seed is { } seed) variables[Seed] = seed.ToString(CultureInfo.InvariantCulture);

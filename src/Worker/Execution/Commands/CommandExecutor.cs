@@ -19,7 +19,12 @@ public sealed class CommandExecutor(CommandExecutorOptions? options = null) : IR
         if (cancellationToken.IsCancellationRequested) return RunOutcome.Cancelled();
         if (context.TimeLimit is { } limit && limit <= TimeSpan.Zero) return TimedOut(limit);
 
-        context.RunFolder.Create();
+        context.OutputFolder.Create();
+        if (options.RunAccount is { } account)
+        {
+            account.Own(context.OutputFolder.FullName);
+            if (account.CannotWrite(context.OutputFolder.FullName) is { } why) return RunOutcome.Failed(why);
+        }
         var (settings, problem) = CommandSettings.Read(context);
         if (settings is null) return RunOutcome.Failed(problem!);
 
@@ -30,7 +35,8 @@ public sealed class CommandExecutor(CommandExecutorOptions? options = null) : IR
         CommandProcess process;
         try
         {
-            process = CommandProcess.Start(settings.Command, settings.WorkingDirectory, CommandEnvironment.For(context, settings));
+            process = CommandProcess.Start(settings.Command, settings.WorkingDirectory, CommandEnvironment.For(context, settings),
+                options.KillGrace, options.RunAccount);
         }
         catch (Win32Exception e)
         {

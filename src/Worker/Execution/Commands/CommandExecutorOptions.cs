@@ -26,4 +26,10 @@ public sealed record CommandExecutorOptions
     /// left the run's process group (setsid, daemons) can keep them open; then the worker stops reading.
     /// </summary>
     public TimeSpan OutputDrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The unprivileged account commands run as (a root worker's default, see <see cref="RunAccount.ForThisWorker"/>);
+    /// null: as the worker's own account. The attempt's output folder is handed to it.
+    /// </summary>
+    public RunAccount? RunAccount { get; init; }
 }

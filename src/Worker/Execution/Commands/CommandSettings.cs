@@ -24,7 +24,7 @@ internal sealed record CommandSettings(
         var (environment, envProblem) = ReadEnvironment(config["env"]);
         if (envProblem is not null) return (null, envProblem);
 
-        var workingDirectory = ResolveWorkingDirectory(config["working_directory"], context.RunFolder.FullName);
+        var workingDirectory = ResolveWorkingDirectory(config["working_directory"], context.OutputFolder.FullName);
         if (!Directory.Exists(workingDirectory))
             return (null, $"the working directory '{workingDirectory}' does not exist on this worker.");
 
