@@ -5,6 +5,7 @@ using Dashboard.Infrastructure.Database;
 using Dashboard.Infrastructure.Metrics;
 using Dashboard.Infrastructure.Queue;
 using Dashboard.Infrastructure.Reading;
+using Dashboard.Infrastructure.Schedules;
 using Dashboard.Web.Access;
 using Dashboard.Web.Actions;
 using Dashboard.Web.Api;
@@ -41,6 +42,10 @@ services.AddSingleton<ExperimentReader>();
 services.AddSingleton<QueueOverview>();
 services.AddSingleton<ExperimentActions>();
 services.AddSingleton<RunActions>();
+services.AddSingleton<ScheduleStore>();
+services.AddSingleton<ScheduleFiring>();
+services.AddSingleton<ScheduleActions>();
+services.AddHostedService<ScheduleTicker>();
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
 services.AddLiveUpdates();
@@ -77,6 +82,7 @@ api.MapRunEndpoints();
 api.MapMetricEndpoints();
 api.MapArtifactEndpoints();
 api.MapCatalogueEndpoints();
+api.MapScheduleEndpoints();
 app.MapAccessEndpoints();
 app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
 {
