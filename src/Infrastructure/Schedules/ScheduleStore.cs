@@ -102,14 +102,14 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, TimeProvider? clo
         return list;
     }
 
-    /// <summary>How many occurrences of enabled schedules fall in (now, now + <paramref name="window"/>].</summary>
-    public async Task<int> OccurrencesWithinAsync(TimeSpan window, CancellationToken ct = default)
+    /// <summary>Enabled schedules with how many of their occurrences fall in (now, now + <paramref name="window"/>]; those with none are left out.</summary>
+    public async Task<IReadOnlyList<(StoredSchedule Schedule, int Occurrences)>> UpcomingAsync(TimeSpan window, CancellationToken ct = default)
     {
         var now = _clock.GetUtcNow();
-        var count = 0;
-        foreach (var schedule in await ListAsync(enabledOnly: true, ct))
-            count += schedule.Recurrence.Between(now, now + window).Count();
-        return count;
+        return (await ListAsync(enabledOnly: true, ct))
+            .Select(s => (s, s.Recurrence.Between(now, now + window).Count()))
+            .Where(x => x.Item2 > 0)
+            .ToList();
     }
 
     private static void Bind(NpgsqlCommand command, ScheduleDefinition schedule)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dashboard.Domain.Experiments;
 using Dashboard.Domain.Families;
 using Dashboard.Domain.Schedules;
 using Dashboard.Infrastructure.Schedules;
@@ -29,6 +30,26 @@ public sealed class ScheduleActions(FamilyCatalogue catalogue, ScheduleStore sto
         if (stored is null) return false;
         if (schedule.Owner.Length == 0) schedule = schedule with { Owner = stored.Definition.Owner };
         return await store.UpdateAsync(id, schedule, ct);
+    }
+
+    /// <summary>
+    /// Occurrences of enabled schedules in the next <paramref name="window"/>, and the runs they will queue (the
+    /// overview counts them with the runs scheduled for later). A definition that no longer validates counts no runs.
+    /// </summary>
+    public async Task<(int Occurrences, int Runs)> UpcomingAsync(TimeSpan window, CancellationToken ct = default)
+    {
+        var (occurrences, runs) = (0, 0);
+        foreach (var (schedule, count) in await store.UpcomingAsync(window, ct))
+        {
+            occurrences += count;
+            try
+            {
+                var experiment = ExperimentRequest.Parse(schedule.Definition.Experiment, catalogue, clock.GetUtcNow(), options.TonightAt);
+                runs += count * experiment.Sweep.RunCount;
+            }
+            catch (Domain.InvalidInputException) { }
+        }
+        return (occurrences, runs);
     }
 
     public Task<bool> PauseAsync(long id, CancellationToken ct = default) => store.SetEnabledAsync(id, false, ct);
