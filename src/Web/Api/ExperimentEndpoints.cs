@@ -22,8 +22,10 @@ public static class ExperimentEndpoints
             var experiment = await context.Experiments.AsNoTracking().SingleAsync(e => e.Id == enqueued.ExperimentId, ct);
             var runs = await context.Runs.AsNoTracking().Where(r => r.ExperimentId == enqueued.ExperimentId)
                 .OrderBy(r => r.Index).ToListAsync(ct);
+            var warning = runs.Count > 0 ? await actions.DeviceWarningAsync(runs[0].Device, ct) : null;
             return Results.Created($"/api/experiments/{experiment.Id}",
-                new CreatedExperimentDto(ExperimentDto.From(experiment), runs.Select(RunDto.From).ToList()));
+                new CreatedExperimentDto(ExperimentDto.From(experiment), runs.Select(r => RunDto.From(r)).ToList(),
+                    warning is null ? null : [warning]));
         }).WithSummary("Create an experiment (a config and an optional sweep) and enqueue its runs");
 
         group.MapGet("", async (ExperimentList list, string? search, string? family, string? tag,
@@ -47,7 +49,7 @@ public static class ExperimentEndpoints
             var runs = await context.Runs.AsNoTracking().Where(r => r.ExperimentId == id).OrderBy(r => r.Index).ToListAsync(ct);
             return Results.Ok(new CreatedExperimentDto(
                 ExperimentDto.From(experiment, runs.GroupBy(r => r.State.ToName()).ToDictionary(g => g.Key, g => g.Count())),
-                runs.Select(RunDto.From).ToList()));
+                runs.Select(r => RunDto.From(r)).ToList()));
         }).WithSummary("An experiment with its runs");
 
         group.MapPatch("/{id:long}", async (long id, HttpRequest request, ExperimentActions actions, CancellationToken ct) =>
