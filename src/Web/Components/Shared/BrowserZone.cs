@@ -5,7 +5,8 @@ namespace Dashboard.Web.Components.Shared;
 /// <summary>The reader's time zone, asked of the browser (js/time-zone.js) once the page is interactive.</summary>
 public static class BrowserZone
 {
-    private sealed record Answer(string Name, int OffsetMinutes);
+    /// <summary>What js/time-zone.js answers: the IANA name and the offset from UTC now.</summary>
+    public sealed record Answer(string Name, int OffsetMinutes);
 
     /// <summary>The browser's zone; null when it cannot say (prerendering, an old browser).</summary>
     public static async Task<TimeZoneInfo?> ReadAsync(IJSRuntime js)
