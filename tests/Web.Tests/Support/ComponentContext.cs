@@ -17,6 +17,22 @@ public static class ComponentContext
     public static ClaimsPrincipal Member(User? user = null) =>
         AccessClaims.ForMember(user ?? new User { Id = 1, UserName = "ada", DisplayName = "Ada", PasswordHash = "test" }, "test");
 
+    /// <summary>A context over the app's services, inside a scope of them (the renderer asks for scoped ones), disposed with it.</summary>
+    public static BunitContext ForApp(IServiceProvider app, ClaimsPrincipal? user = null)
+    {
+        var scope = app.CreateAsyncScope();
+        var context = Create(scope.ServiceProvider, user);
+        context.Services.AddSingleton(new ScopeOwner(scope));
+        _ = context.Services.GetRequiredService<ScopeOwner>(); // resolved, so the context's disposal ends the scope
+        return context;
+    }
+
+    private sealed class ScopeOwner(AsyncServiceScope scope) : IAsyncDisposable, IDisposable
+    {
+        public ValueTask DisposeAsync() => scope.DisposeAsync();
+        public void Dispose() => scope.Dispose();
+    }
+
     /// <param name="app">The app whose services (database, stores, actions) components may use; none for plain components.</param>
     /// <param name="user">Who is looking: a member when null; a review-link visitor or anonymous principal otherwise.</param>
     public static BunitContext Create(IServiceProvider? app = null, ClaimsPrincipal? user = null)
