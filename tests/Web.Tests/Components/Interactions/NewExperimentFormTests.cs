@@ -24,8 +24,8 @@ public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<Das
         context.Services.GetRequiredService<NavigationManager>().NavigateTo("experiments/new" + query);
         var page = context.Render<NewExperiment>();
         // The page first reads the registered workers (the database): wait for the picker or the form.
-        page.WaitForState(() => page.FindAll("[data-testid=new-experiment-family], [data-testid=pick-family-command]").Count > 0,
-            TimeSpan.FromSeconds(10));
+        var ready = query.Length == 0 ? "[data-testid=pick-family-command]" : "[data-testid=config-form]";
+        page.WaitForState(() => page.FindAll(ready).Count > 0, TimeSpan.FromSeconds(10));
         return page;
     }
 
@@ -93,6 +93,7 @@ public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<Das
         using var context = Context();
         var page = Open(context, "?family=command");
         page.Find("[data-testid=config-field-command] textarea").Input("python3 train.py --lr {lr}");
-        page.Find("[data-testid=config-field-command] [data-testid=field-error]").TextContent.Should().Contain("{lr} names no config value");
+        page.WaitForAssertion(() => page.Find("[data-testid=config-field-command] [data-testid=field-error]").TextContent
+            .Should().Contain("{lr} names no config value"), TimeSpan.FromSeconds(5));
     }
 }
