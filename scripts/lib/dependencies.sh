@@ -30,14 +30,30 @@ ensure_packages() {
     if [ "$(id -u)" -eq 0 ]; then
         echo "Installing Debian packages: $missing"
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -q >/dev/null
+        apt_update_waiting_for_lock
+        # Another install (unattended-upgrades, a colleague's apt) may hold the dpkg lock: apt's own timeout
+        # waits for it up to five minutes instead of failing at once.
         # shellcheck disable=SC2086
-        apt-get install -y -q --no-install-recommends $missing >/dev/null
+        apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >/dev/null
     else
         echo "These Debian packages are missing: $missing"
         echo "Install them once with:  sudo apt-get install -y $missing"
         exit 1
     fi
+}
+
+# apt-get update takes the package lists' lock, which DPkg::Lock::Timeout does not cover (apt 2.6 fails at
+# once with "Could not get lock /var/lib/apt/lists/lock"): retry while that is the reason, up to five minutes.
+apt_update_waiting_for_lock() {
+    local output
+    for _ in $(seq 60); do
+        if output=$(apt-get -o DPkg::Lock::Timeout=300 update -q 2>&1); then return 0; fi
+        grep -q "Could not get lock" <<<"$output" || { echo "$output" >&2; return 1; }
+        echo "Waiting for another apt to finish…"
+        sleep 5
+    done
+    echo "$output" >&2
+    return 1
 }
 
 # Browser libraries (plotly.js) from npm, copied into the web app's wwwroot/lib before it is built.

@@ -5,6 +5,8 @@ using Dashboard.Infrastructure.Database;
 using Dashboard.Infrastructure.Metrics;
 using Dashboard.Infrastructure.Queue;
 using Dashboard.Infrastructure.Reading;
+using Dashboard.Infrastructure.Schedules;
+using Dashboard.Infrastructure.Workers;
 using Dashboard.Web.Access;
 using Dashboard.Web.Actions;
 using Dashboard.Web.Api;
@@ -42,6 +44,11 @@ services.AddSingleton<ExperimentReader>();
 services.AddSingleton<QueueOverview>();
 services.AddSingleton<ExperimentActions>();
 services.AddSingleton<RunActions>();
+services.AddSingleton(sp => new WorkerCapacity(database.DataSource, options.Queue.LeaseDuration * 3, sp.GetRequiredService<TimeProvider>()));
+services.AddSingleton<ScheduleStore>();
+services.AddSingleton<ScheduleFiring>();
+services.AddSingleton<ScheduleActions>();
+services.AddHostedService<ScheduleTicker>();
 services.AddHostedService<LeaseRescue>();
 services.AddHostedService<LocalWorker>();
 services.AddLiveUpdates();
@@ -84,6 +91,7 @@ api.MapRunEndpoints();
 api.MapMetricEndpoints();
 api.MapArtifactEndpoints();
 api.MapCatalogueEndpoints();
+api.MapScheduleEndpoints();
 app.MapAccessEndpoints();
 app.MapGet("/healthz", async (DatabaseConnection db, CancellationToken ct) =>
 {

@@ -45,4 +45,23 @@ public sealed class ExperimentRequestTests
         var act = () => Parse("""{"family": "command", "config": {"command": "x"}, "sweep": {"axes": {"total_steps": [10, 0]}}}""");
         act.Should().Throw<InvalidInputException>().Which.Errors.Single().Field.Should().Be("sweep.axes.total_steps");
     }
+
+    [Fact]
+    public void A_placeholder_is_accepted_when_the_config_or_every_run_of_the_sweep_gives_it_a_value()
+    {
+        Parse("""{"family": "command", "config": {"command": "echo {lr} ${HOME} {print $1}", "lr": 0.1}}""");
+        Parse("""{"family": "command", "config": {"command": "echo {lr}"}, "sweep": {"axes": {"lr": [0.1, 0.01]}}}""");
+        Parse("""{"family": "command", "config": {"command": "echo {model.width}", "model": {"width": 8}}}""");
+        var act = () => Parse("""{"family": "command", "config": {"command": "echo {lr} {depth} {lr}"}, "sweep": {"axes": {"depth": [1, 2]}}}""");
+        var error = act.Should().Throw<InvalidInputException>().Which.Errors.Should().ContainSingle().Which;
+        error.Field.Should().Be("config.command");
+        error.Message.Should().StartWith("{lr} names no config value");
+    }
+
+    [Fact]
+    public void An_empty_sweep_grid_is_refused_rather_than_read_as_one_run()
+    {
+        var act = () => Parse("""{"family": "command", "config": {"command": "true"}, "sweep": {"axes": {}}}""");
+        act.Should().Throw<InvalidInputException>().Which.Errors.Single().Field.Should().Be("sweep.axes");
+    }
 }

@@ -106,6 +106,8 @@ public static class ExperimentRequest
             }
         }
 
+        if (family is CommandFamily && errors.Count == 0) errors.AddRange(UnresolvedPlaceholders(config, sweep));
+
         var name = Text(request, "name", errors, optional: true)?.Trim();
         if (name is { Length: > 200 }) errors.Add(new("name", "must be at most 200 characters."));
         var tags = Tags(request, errors);
@@ -138,6 +140,25 @@ public static class ExperimentRequest
             MaxAttempts = maxAttempts,
             Claims = claims,
         };
+    }
+
+    /// <summary>
+    /// A command's "{name}" with no config value in some run (base config, axes and named configs applied): the
+    /// script would get the braces, so the request is refused naming the placeholder.
+    /// </summary>
+    private static IEnumerable<ValidationError> UnresolvedPlaceholders(JsonObject config, SweepSpec sweep)
+    {
+        var points = sweep.Axes.Count > 0 || sweep.Configs.Count > 0 ? sweep.Expand(config).Select(p => p.Config) : [config];
+        foreach (var runConfig in points)
+        {
+            if (ConfigValue.Text(runConfig["command"]) is not { } command) yield break;
+            var missing = CommandPlaceholderNames.Unresolved(command, runConfig);
+            if (missing.Count == 0) continue;
+            yield return new("config.command",
+                $"{string.Join(", ", missing.Select(m => "{" + m + "}"))} name{(missing.Count == 1 ? "s" : "")} no config value; " +
+                $"add {string.Join(", ", missing.Select(m => $"'{m}'"))} to the config or a sweep axis (or write $" + "{…} for the shell's own).");
+            yield break;
+        }
     }
 
     /// <summary>The next time it is <paramref name="tonight"/> o'clock in <paramref name="zone"/>.</summary>

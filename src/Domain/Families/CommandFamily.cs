@@ -23,7 +23,7 @@ public sealed class CommandFamily : ExperimentFamily
         new("command", ConfigFieldType.Text, null, "Shell command, run with /bin/sh -c. {field} is replaced by a config value.", Required: true),
         new("working_directory", ConfigFieldType.Text, null, "Directory to run in (default: the worker's runs folder for this run)."),
         new("env", ConfigFieldType.TextMap, null, "Extra environment variables."),
-        new("total_steps", ConfigFieldType.Integer, null, "Steps the script will report, for progress bars.", Min: 1),
+        new("total_steps", ConfigFieldType.Integer, null, "Steps the script will report, for progress bars.", Min: 1, Max: MaxSteps),
     ];
 
     protected override IEnumerable<ValidationError> CrossFieldProblems(JsonObject config, string prefix)

@@ -8,6 +8,9 @@ namespace Dashboard.Domain.Families;
 /// </summary>
 public abstract class ExperimentFamily
 {
+    /// <summary>The most steps any family allows a run (nGPT's bound); a command's total_steps is held to it too.</summary>
+    public const long MaxSteps = 10_000_000;
+
     public abstract string Name { get; }
     public abstract string Title { get; }
     public abstract string Description { get; }

@@ -9,8 +9,9 @@ public sealed record RunProgressEstimate(long? Step, long? TotalSteps, double? F
 {
     public static RunProgressEstimate Of(RunState state, long? step, long? totalSteps, DateTimeOffset? startedAt, DateTimeOffset now)
     {
+        // The bar shows the steps reported, whatever the state: a run that succeeded at step 0 of a huge total shows
+        // an empty bar (the overview and the run page both draw this fraction).
         double? fraction = totalSteps is > 0 && step is { } s ? Math.Clamp((double)s / totalSteps.Value, 0, 1) : null;
-        if (state == RunState.Succeeded && totalSteps is > 0) fraction = 1;
         TimeSpan? remaining = null;
         if (state == RunState.Running && step is > 0 && totalSteps is { } total && total > step && startedAt is { } started)
         {

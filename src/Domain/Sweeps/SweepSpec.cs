@@ -43,6 +43,11 @@ public sealed record SweepSpec(IReadOnlyList<SweepAxis> Axes, IReadOnlyList<long
         switch (obj["axes"])
         {
             case null: break;
+            // An empty sweep ({"axes": {}} and nothing else) would read as one run; say so rather than guess what
+            // was meant. Empty axes beside seeds or configs are the stored form of such sweeps, and fine.
+            case JsonObject { Count: 0 } when obj["seeds"] is null && obj["configs"] is null:
+                errors.Add(new($"{field}.axes", "is empty: name at least one axis (or seeds or configs); leave 'sweep' out for a single run."));
+                break;
             case JsonObject axisObject:
                 foreach (var (path, values) in axisObject)
                 {

@@ -178,6 +178,7 @@ public sealed class MetricWriter(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand("""
             UPDATE metric_series s SET
                 count = s.count + u.n,
+                -- FinalValue.Replaces: a batch's final point replaces the stored one only at a larger step.
                 last_value = CASE WHEN s.max_step IS NULL OR u.max_step > s.max_step THEN u.last_value ELSE s.last_value END,
                 max_step = greatest(s.max_step, u.max_step),
                 min_value = CASE WHEN u.min_value IS NULL THEN s.min_value ELSE least(s.min_value, u.min_value) END,
@@ -188,8 +189,10 @@ public sealed class MetricWriter(NpgsqlDataSource dataSource)
             """, connection, tx);
         command.Parameters.AddWithValue(groups.Select(g => g.SeriesId).ToArray());
         command.Parameters.AddWithValue(groups.Select(g => (long)g.Points.Count).ToArray());
-        command.Parameters.AddWithValue(groups.Select(g => g.Points[^1].Step).ToArray());
-        command.Parameters.AddWithValue(groups.Select(g => g.Points[^1].Value).ToArray());
+        // The batch's final point (FinalValue: largest step); the SQL keeps it only over a smaller stored step.
+        var finals = groups.Select(g => FinalValue.Of(g.Points)!.Value).ToList();
+        command.Parameters.AddWithValue(finals.Select(f => f.Step).ToArray());
+        command.Parameters.AddWithValue(finals.Select(f => f.Value).ToArray());
         // The range ignores NaN (it would swallow every comparison); infinities count.
         command.Parameters.AddWithValue(groups.Select(g => Range(g.Points, Math.Min)).ToArray());
         command.Parameters.AddWithValue(groups.Select(g => Range(g.Points, Math.Max)).ToArray());

@@ -14,13 +14,21 @@ public sealed partial class RunQueue
     /// <summary>Stores the experiment and all of its sweep's runs in one transaction.</summary>
     public async Task<Enqueued> EnqueueAsync(ExperimentSubmission experiment, CancellationToken ct = default)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var enqueued = await EnqueueAsync(experiment, connection, tx, ct);
+        await tx.CommitAsync(ct);
+        return enqueued;
+    }
+
+    /// <summary>Stores the experiment and its runs inside the caller's transaction (a schedule's occurrence records itself in the same one).</summary>
+    public async Task<Enqueued> EnqueueAsync(ExperimentSubmission experiment, NpgsqlConnection connection,
+        NpgsqlTransaction tx, CancellationToken ct = default)
+    {
         var points = experiment.Sweep.Expand(experiment.Config);
         var now = Now;
         var waitsForLater = experiment.NotBefore is { } at && at > now;
         var state = (waitsForLater ? RunState.Scheduled : RunState.Queued).ToName();
-
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
 
         long experimentId;
         await using (var insert = new NpgsqlCommand("""
@@ -76,7 +84,6 @@ public sealed partial class RunQueue
             while (await reader.ReadAsync(ct)) runIds.Add(reader.GetInt64(0));
         }
 
-        await tx.CommitAsync(ct);
         return new Enqueued(experimentId, runIds);
     }
 

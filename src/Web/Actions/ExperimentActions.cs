@@ -4,6 +4,8 @@ using Dashboard.Domain.Families;
 using Dashboard.Infrastructure.Artifacts;
 using Dashboard.Infrastructure.Database;
 using Dashboard.Infrastructure.Queue;
+using Dashboard.Infrastructure.Workers;
+using Dashboard.Domain.Scheduling;
 using Dashboard.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -16,7 +18,7 @@ namespace Dashboard.Web.Actions;
 /// </summary>
 public sealed class ExperimentActions(
     FamilyCatalogue catalogue, RunQueue queue, NpgsqlDataSource dataSource, IDbContextFactory<DashboardDbContext> db,
-    ArtifactStore artifacts, DashboardOptions options, TimeProvider clock)
+    ArtifactStore artifacts, DashboardOptions options, TimeProvider clock, WorkerCapacity capacity)
 {
     /// <summary>
     /// Validates a request (the JSON body of POST /api/experiments, or what the new-experiment page builds) and
@@ -31,6 +33,15 @@ public sealed class ExperimentActions(
             submission = submission with { Owner = caller };
         return await queue.EnqueueAsync(submission, ct);
     }
+
+    /// <summary>
+    /// A warning (not a refusal: a worker may come later) when no worker that ever registered could serve
+    /// <paramref name="device"/>; null when one could.
+    /// </summary>
+    public async Task<string?> DeviceWarningAsync(DeviceRequirement device, CancellationToken ct = default) =>
+        WaitingReason.For(device, await capacity.EverAsync(ct), "registered") is { } reason
+            ? $"No worker that ever registered can serve '{device}' ({reason}); the runs wait until such a worker starts."
+            : null;
 
     /// <summary>The same validation as <see cref="CreateAsync"/> without storing anything (the page's live check).</summary>
     public ExperimentSubmission Parse(JsonNode? request) =>

@@ -23,13 +23,14 @@ public sealed record RunDto(
     long Id, long ExperimentId, int Index, string Family, string State, JsonNode? Config, long? Seed, JsonNode? AxisValues,
     int Priority, DateTimeOffset? NotBefore, string Device, int? TimeLimitSeconds, int Attempts, int MaxAttempts,
     long? WorkerId, bool CancelRequested, string? FailureReason, long? Step, long? TotalSteps, JsonNode? Summary,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? WaitingReason = null)
 {
-    public static RunDto From(Run r) => new(
+    /// <param name="waitingReason">Why a waiting run cannot start: no online worker can serve its device (null otherwise).</param>
+    public static RunDto From(Run r, string? waitingReason = null) => new(
         r.Id, r.ExperimentId, r.Index, r.Family, r.State.ToName(), JsonNode.Parse(r.Config), r.Seed,
         JsonNode.Parse(r.AxisValues), r.Priority, r.NotBefore, r.Device.ToString(), r.TimeLimitSeconds, r.Attempts,
         r.MaxAttempts, r.WorkerId, r.CancelRequested, r.FailureReason, r.Step, r.TotalSteps, JsonNode.Parse(r.Summary),
-        r.CreatedAt, r.StartedAt, r.FinishedAt);
+        r.CreatedAt, r.StartedAt, r.FinishedAt, waitingReason);
 }
 
 public sealed record WorkerDto(
@@ -55,9 +56,11 @@ public sealed record ArtifactDto(string Name, long SizeBytes, string Sha256, str
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
 
-public sealed record CreatedExperimentDto(ExperimentDto Experiment, IReadOnlyList<RunDto> Runs)
+/// <param name="Warnings">Said on creation only: e.g. no worker that ever registered can serve the runs' device (they wait for one).</param>
+public sealed record CreatedExperimentDto(ExperimentDto Experiment, IReadOnlyList<RunDto> Runs, IReadOnlyList<string>? Warnings = null)
 {
     /// <summary>The experiment's claims checked against its runs (GET only; null when creating).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<Claims.ClaimVerdictDto>? Claims { get; init; }
 }
+

@@ -22,8 +22,10 @@ public static class ExperimentEndpoints
             var experiment = await context.Experiments.AsNoTracking().SingleAsync(e => e.Id == enqueued.ExperimentId, ct);
             var runs = await context.Runs.AsNoTracking().Where(r => r.ExperimentId == enqueued.ExperimentId)
                 .OrderBy(r => r.Index).ToListAsync(ct);
+            var warning = runs.Count > 0 ? await actions.DeviceWarningAsync(runs[0].Device, ct) : null;
             return Results.Created($"/api/experiments/{experiment.Id}",
-                new CreatedExperimentDto(ExperimentDto.From(experiment), runs.Select(RunDto.From).ToList()));
+                new CreatedExperimentDto(ExperimentDto.From(experiment), runs.Select(r => RunDto.From(r)).ToList(),
+                    warning is null ? null : [warning]));
         }).WithSummary("Create an experiment (a config and an optional sweep) and enqueue its runs");
 
         group.MapGet("", async (ExperimentList list, string? search, string? family, string? tag,
@@ -46,7 +48,7 @@ public static class ExperimentEndpoints
             var runs = detail.Runs;
             return Results.Ok(new CreatedExperimentDto(
                 ExperimentDto.From(detail.Experiment, runs.GroupBy(r => r.State.ToName()).ToDictionary(g => g.Key, g => g.Count())),
-                runs.Select(RunDto.From).ToList())
+                runs.Select(r => RunDto.From(r)).ToList())
             {
                 Claims = Claims.ExperimentClaims.Of(detail, catalogue).Verdicts.Select(Claims.ClaimVerdictDto.From).ToList(),
             });

@@ -1,3 +1,4 @@
+using Dashboard.Infrastructure.Workers;
 using System.Text.Json.Nodes;
 using Dashboard.Domain;
 using Dashboard.Domain.Runs;
@@ -26,15 +27,18 @@ public static class RunEndpoints
                 query = query.Where(r => r.State == runState);
             }
             var runs = await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
-            return Results.Ok(runs.Select(RunDto.From));
+            return Results.Ok(runs.Select(r => RunDto.From(r)));
         }).WithSummary("List runs, newest first");
 
-        group.MapGet("/{id:long}", async (long id, IDbContextFactory<DashboardDbContext> db, CancellationToken ct) =>
+        group.MapGet("/{id:long}", async (long id, IDbContextFactory<DashboardDbContext> db, WorkerCapacity capacity,
+            CancellationToken ct) =>
         {
             await using var context = await db.CreateDbContextAsync(ct);
             var run = await context.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-            return run is null ? ApiProblems.NotFound($"Run {id}") : Results.Ok(RunDto.From(run));
-        }).WithSummary("One run");
+            if (run is null) return ApiProblems.NotFound($"Run {id}");
+            var reasons = await capacity.WaitingReasonsAsync([run], ct);
+            return Results.Ok(RunDto.From(run, reasons.GetValueOrDefault(run.Id)));
+        }).WithSummary("One run; a waiting run that no online worker can serve says why in waiting_reason");
 
         group.MapPost("/{id:long}/cancel", async (long id, RunActions actions, CancellationToken ct) =>
         {

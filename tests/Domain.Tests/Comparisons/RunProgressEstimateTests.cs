@@ -23,7 +23,8 @@ public sealed class RunProgressEstimateTests
         RunProgressEstimate.Of(RunState.Queued, null, 100, null, Start).Fraction.Should().BeNull();
         RunProgressEstimate.Of(RunState.Running, 0, 100, Start, Start.AddSeconds(5)).Remaining.Should().BeNull();
         var done = RunProgressEstimate.Of(RunState.Succeeded, 99, 100, Start, Start.AddSeconds(5));
-        (done.Fraction, done.Remaining).Should().Be((1.0, (TimeSpan?)null));
+        (done.Fraction, done.Remaining).Should().Be((0.99, (TimeSpan?)null));
+        RunProgressEstimate.Of(RunState.Succeeded, 0, 1_099_511_627_776, Start, Start.AddSeconds(5)).Fraction.Should().Be(0);
         RunProgressEstimate.Of(RunState.Cancelled, 40, 100, Start, Start).Fraction.Should().Be(0.4);
     }
 }

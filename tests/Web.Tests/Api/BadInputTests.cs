@@ -25,6 +25,9 @@ public sealed class BadInputTests(DashboardApp app) : IClassFixture<DashboardApp
     [InlineData("{\"family\": \"command\", \"config\": {\"command\": \"true\"}, \"priority\": 1e9}", "priority")]
     [InlineData("{\"family\": \"command\", \"config\": {\"command\": \"true\"}, \"tags\": [1]}", "tags[0]")]
     [InlineData("{\"family\": \"command\", \"config\": {\"command\": \"true\"}, \"colour\": \"red\"}", "colour")]
+    [InlineData("{\"family\": \"command\", \"config\": {\"command\": \"true\", \"total_steps\": 1099511627776}}", "config.total_steps")]
+    [InlineData("{\"family\": \"command\", \"config\": {\"command\": \"python3 train.py --lr {lr}\"}}", "config.command")]
+    [InlineData("{\"family\": \"command\", \"config\": {\"command\": \"true\"}, \"sweep\": {\"axes\": {}}}", "sweep.axes")]
     public async Task A_bad_experiment_is_a_400_naming_the_field(string body, string field)
     {
         var response = await _http.PostAsync("/api/experiments", new StringContent(body, Encoding.UTF8, "application/json"));

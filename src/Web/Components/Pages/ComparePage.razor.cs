@@ -38,6 +38,8 @@ public sealed partial class ComparePage
     private string filter = "";
     private IReadOnlyList<string> rankMetrics = [];
     private string rankMetric = "loss";
+    /// <summary>Whether the user picked the ranking metric (then it stays); otherwise it follows the family's primary metric.</summary>
+    private bool rankMetricPicked;
     private bool higherIsBetter;
     private long? baseline;
     private IReadOnlyList<RankedRun> ranked = [];
@@ -91,7 +93,7 @@ public sealed partial class ComparePage
             var family = FamilyOf(runs.FirstOrDefault());
             var present = runs.Select(r => r.Run.Id).ToList();
             var set = new LiveChartSet(Metrics,
-                keys => MetricGroups.ForComparison(present, keys, id => labels.GetValueOrDefault(id, $"run {id}"), family?.PrimaryMetric,
+                keys => MetricGroups.ForComparison(present, keys, id => labels.GetValueOrDefault(id, $"#{id}"), family?.PrimaryMetric,
                     id => colors.GetValueOrDefault(id)),
                 maxPoints: present.Count > 10 ? 1000 : LiveChartSet.DefaultMaxPoints);
             await set.LoadAsync(present, options.XAxis, stop.Token);
@@ -143,11 +145,15 @@ public sealed partial class ComparePage
     private ExperimentFamily? FamilyOf(RunDetail? run) =>
         run is null ? null : Families.All.FirstOrDefault(f => f.Name == run.Run.Family);
 
-    /// <summary>The family's primary metric when the runs report it, else loss, else the first key; kept once chosen.</summary>
+    /// <summary>
+    /// The family's primary metric when the runs report it, else loss, else the first key. A metric the user picked
+    /// is kept; a default is chosen again when the primary metric appears (val/loss often comes after loss).
+    /// </summary>
     private void ChooseRankMetric(ExperimentFamily? family)
     {
         rankMetrics = charts!.Keys.Values.SelectMany(k => k.Select(s => s.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (rankMetrics.Contains(rankMetric)) return;
+        if (rankMetrics.Contains(rankMetric) && (rankMetricPicked || rankMetric == family?.PrimaryMetric
+                                                 || !rankMetrics.Contains(family?.PrimaryMetric ?? "loss"))) return;
         var primary = family?.PrimaryMetric ?? "loss";
         rankMetric = rankMetrics.Contains(primary) ? primary : rankMetrics.Contains("loss") ? "loss" : rankMetrics.FirstOrDefault() ?? primary;
         higherIsBetter = rankMetric == family?.PrimaryMetric ? family.HigherIsBetter : RunRanking.GuessHigherIsBetter(rankMetric);
@@ -166,6 +172,7 @@ public sealed partial class ComparePage
     private void OnRankMetric(string metric)
     {
         rankMetric = metric;
+        rankMetricPicked = true;
         var family = FamilyOf(runs.FirstOrDefault());
         higherIsBetter = metric == family?.PrimaryMetric ? family.HigherIsBetter : RunRanking.GuessHigherIsBetter(metric);
         Rank();

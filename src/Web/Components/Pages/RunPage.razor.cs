@@ -27,6 +27,7 @@ public sealed partial class RunPage
     [Inject] private FamilyCatalogue Families { get; set; } = null!;
     [Inject] private ILogger<RunPage> Logger { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private Dashboard.Infrastructure.Workers.WorkerCapacity Capacity { get; set; } = null!;
 
     [Parameter] public long Id { get; set; }
 
@@ -43,6 +44,8 @@ public sealed partial class RunPage
     private RunWatch? watch;
     private readonly CancellationTokenSource stop = new();
     private bool disposed;
+    /// <summary>Why this waiting run cannot start (no online worker can serve its device); null otherwise.</summary>
+    private string? waitingReason;
 
     private bool Live => detail?.Run.State is RunState.Running;
 
@@ -90,6 +93,7 @@ public sealed partial class RunPage
             await charts.LoadAsync([Id], options.XAxis, stop.Token);
             artifacts = await Store.ListAsync(Id, stop.Token);
             log = await RunLogTail.ReadAsync(Store, Id, ct: stop.Token);
+            await ReadWaitingReasonAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -105,6 +109,7 @@ public sealed partial class RunPage
         {
             var wasFinished = IsFinished(detail.Run.State);
             detail = await Runs.GetAsync(Id, stop.Token) ?? detail;
+            await ReadWaitingReasonAsync();
             if (!wasFinished && IsFinished(detail.Run.State))
             {
                 // The final full refresh: late points, the last log lines, the files recorded at the end.
@@ -135,6 +140,13 @@ public sealed partial class RunPage
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
+                if (detail?.Run.State.IsWaiting() == true)
+                {
+                    // Workers coming and going send no NOTIFY; re-ask while the run waits.
+                    var before = waitingReason;
+                    await ReadWaitingReasonAsync();
+                    if (before != waitingReason) await InvokeAsync(StateHasChanged);
+                }
                 if (detail?.Run.State is not (RunState.Running or RunState.Queued)) continue;
                 var fresh = await RunLogTail.ReadAsync(Store, Id, ct: ct);
                 if (fresh.TotalBytes == log.TotalBytes) continue;
@@ -148,6 +160,9 @@ public sealed partial class RunPage
         catch (OperationCanceledException) { }
         catch (Exception e) { Logger.LogWarning("Run {RunId} page: log tail stopped ({Message}).", Id, e.Message); }
     }
+
+    private async Task ReadWaitingReasonAsync() =>
+        waitingReason = detail is { } d ? (await Capacity.WaitingReasonsAsync([d.Run], stop.Token)).GetValueOrDefault(d.Run.Id) : null;
 
     private void OnOptionsChanged(ChartOptions changed)
     {

@@ -13,6 +13,8 @@ internal sealed class CommandOutput(RunContext context, CommandExecutorOptions o
     private readonly LogTail tail = new(options.FailureTailLines, options.FailureTailLineChars);
     private readonly HashSet<string> reportedProblems = new(StringComparer.Ordinal);
     private long? lastStep;
+    private long stdoutLines;
+    private bool reportedStepOrder;
     private long? totalSteps = configuredTotalSteps;
 
     public void Accept(string stream, OutputLine line)
@@ -25,6 +27,7 @@ internal sealed class CommandOutput(RunContext context, CommandExecutorOptions o
             context.Log.Write(stream, text);
             tail.Add(stream, text);
             // Only complete stdout lines are metrics: stderr is for humans, and a cut line is not valid JSON anyway.
+            if (stream == RunLogStreams.Stdout) stdoutLines++;
             if (stream == RunLogStreams.Stdout && !line.Truncated) Interpret(line.Text);
         }
     }
@@ -54,6 +57,14 @@ internal sealed class CommandOutput(RunContext context, CommandExecutorOptions o
         // values and no step (an event such as {"status": "ready"}) is not a step.
         if (record.Step is null && record.Values.Count == 0) return;
         var step = record.Step ?? (lastStep is { } last ? last + 1 : 0);
+        if (record.Step is not null && lastStep is { } previous && step <= previous && !reportedStepOrder)
+        {
+            // Once per run, like other skipped input: a script that restarts its count would otherwise flood the log.
+            reportedStepOrder = true;
+            context.Log.Write(RunLogStreams.Worker,
+                $"stdout line {stdoutLines}: step {step} {(step == previous ? "repeats" : "goes back from")} step {previous}; " +
+                "a step already stored keeps its first values, and a run's final value is the one at its largest step (noted once per run).");
+        }
         lastStep = step;
 
         if (record.Values.Count > 0)

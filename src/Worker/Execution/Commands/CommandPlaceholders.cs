@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Dashboard.Domain.Families;
 using Dashboard.Domain.Sweeps;
 
 namespace Dashboard.Worker.Execution.Commands;
@@ -10,12 +11,10 @@ namespace Dashboard.Worker.Execution.Commands;
 /// any script: <c>python train.py --lr {lr} --depth {model.depth}</c>. Names are config paths, as sweep
 /// axes use them.
 /// </summary>
-internal static partial class CommandPlaceholders
+internal static class CommandPlaceholders
 {
-    // "${name}" is the shell's own parameter expansion, and text that is not a config path ("{print $1}"
-    // in awk, "{}" in find) is not a placeholder: both are left alone.
-    [GeneratedRegex(@"(?<!\$)\{([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*)\}")]
-    private static partial Regex Placeholder();
+    // One pattern with submission's check (Domain), so what the API accepts is what the worker fills in.
+    private static Regex Placeholder() => CommandPlaceholderNames.Pattern();
 
     /// <summary>
     /// The command with every placeholder that names a config value replaced by that value, as text and

@@ -44,13 +44,27 @@ public class CommandOutputTests : IDisposable
     [Fact]
     public void Every_line_is_logged_and_problems_are_noted_once()
     {
-        for (var i = 0; i < 3; i++) Stdout("""{"step": 1, "bad key": 1, "loss": 1}""");
+        for (var i = 1; i <= 3; i++) Stdout($$"""{"step": {{i}}, "bad key": 1, "loss": 1}""");
         output.Accept(RunLogStreams.Stderr, new OutputLine("""{"step": 1, "loss": 9}""", 22, false));
 
         run.Log.Of(RunLogStreams.Stdout).Should().HaveCount(3);
         run.Log.Of(RunLogStreams.Stderr).Should().ContainSingle();
         run.Log.Of(RunLogStreams.Worker).Should().ContainSingle().Which.Should().Contain("'bad key'");
         run.Metrics.Points.Should().OnlyContain(p => p.Value == 1, "JSON on stderr is not a metric");
+    }
+
+    [Fact]
+    public void A_repeated_or_backwards_step_is_noted_once_per_run_with_its_line_number()
+    {
+        Stdout("starting");
+        Stdout("""{"step": 1, "loss": 3}""");
+        Stdout("""{"step": 2, "loss": 2}""");
+        Stdout("""{"step": 2, "loss": 9}""");
+        Stdout("""{"step": 1, "loss": 8}""");
+        Stdout("""{"step": 0, "loss": 7}""");
+
+        run.Log.Of(RunLogStreams.Worker).Should().ContainSingle()
+            .Which.Should().Contain("stdout line 4").And.Contain("step 2 repeats step 2");
     }
 
     [Fact]

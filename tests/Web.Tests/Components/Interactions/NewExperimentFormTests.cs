@@ -1,0 +1,99 @@
+using Bunit;
+using Dashboard.Web.Components.Pages;
+using Dashboard.Web.Components.Shared;
+using Dashboard.Web.Tests.Api;
+using Dashboard.Web.Tests.Support;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Web.Tests.Components.Interactions;
+
+/// <summary>The new-experiment form as a user drives it: pick a family, edit fields, build a sweep, switch to YAML and back.</summary>
+public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<DashboardApp>
+{
+    private BunitContext Context()
+    {
+        var context = ComponentContext.ForApp(app.Services);
+        // The one call the page makes to the browser: its time zone. Strict mode fails the test on any other.
+        context.JSInterop.SetupModule("./js/time-zone.js").Setup<BrowserZone.Answer>("timeZone").SetResult(new("Europe/Berlin", 60));
+        return context;
+    }
+
+    private static IRenderedComponent<NewExperiment> Open(BunitContext context, string query)
+    {
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo("experiments/new" + query);
+        var page = context.Render<NewExperiment>();
+        // The page first reads the registered workers (the database): wait for the picker or the form.
+        var ready = query.Length == 0 ? "[data-testid=pick-family-command]" : "[data-testid=config-form]";
+        page.WaitForState(() => page.FindAll(ready).Count > 0, TimeSpan.FromSeconds(10));
+        return page;
+    }
+
+    [Fact]
+    public void Picking_a_family_opens_its_form_and_an_invalid_value_shows_its_error_inline()
+    {
+        using var context = Context();
+        var picker = Open(context, "");
+        var href = picker.Find("[data-testid=pick-family-command]").GetAttribute("href");
+        href.Should().Be("experiments/new?family=command");
+
+        var page = Open(context, "?family=command");
+        page.Find("[data-testid=new-experiment-family]").TextContent.Should().Be("Command");
+        page.FindAll("[data-testid=field-error]").Should().BeEmpty("nothing was touched yet");
+
+        page.Find("[data-testid=config-field-total_steps] input").Input("0");
+        page.Find("[data-testid=config-field-total_steps] [data-testid=field-error]").TextContent.Should().Contain("at least 1");
+        page.Find("[data-testid=config-field-total_steps]").ClassList.Should().Contain("invalid");
+
+        page.Find("[data-testid=config-field-total_steps] input").Input("100");
+        page.FindAll("[data-testid=config-field-total_steps] [data-testid=field-error]").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_run_preview_counts_the_sweep_as_it_is_typed()
+    {
+        using var context = Context();
+        var page = Open(context, "?family=command");
+        page.Find("[data-testid=run-count-preview]").TextContent.Should().Contain("1 run");
+
+        page.Find("[data-testid=sweep-axis-add]").Click();
+        page.Find("[data-testid=sweep-axis-field]").Input("lr");
+        page.Find("[data-testid=sweep-axis-values]").Input("0.1, 0.01, 0.001");
+        page.Find("[data-testid=run-count-preview]").TextContent.Should().Contain("3 runs").And.Contain("3 lr");
+
+        page.Find("[data-testid=sweep-seeds]").Input("2");
+        var preview = page.Find("[data-testid=run-count-preview]").TextContent;
+        preview.Should().Contain("6 runs").And.Contain("3 lr × 2 seeds");
+    }
+
+    [Fact]
+    public void The_YAML_tab_shows_the_form_as_a_document_and_an_edit_there_comes_back_to_the_form()
+    {
+        using var context = Context();
+        var page = Open(context, "?family=command");
+        page.Find("[data-testid=config-field-command] textarea").Input("python3 train.py --lr {lr}");
+        page.Find("[data-testid=config-extra-add]").Click();
+        page.Find("[data-testid=config-extra-name]").Input("lr");
+        page.Find("[data-testid=config-extra-value]").Input("0.1");
+
+        page.Find("[data-testid=editor-tab-yaml]").Click();
+        var yaml = page.Find("[data-testid=request-text]").GetAttribute("value")!;
+        yaml.Should().Contain("family: command").And.Contain("lr: 0.1").And.Contain("python3 train.py --lr {lr}");
+
+        page.Find("[data-testid=request-text]").Input(yaml.Replace("lr: 0.1", "lr: 0.003"));
+        page.FindAll("[data-testid=request-text-error]").Should().BeEmpty();
+        page.Find("[data-testid=editor-tab-form]").Click();
+        page.Find("[data-testid=config-extra-value]").GetAttribute("value").Should().Be("0.003");
+        page.Find("[data-testid=config-field-command] textarea").GetAttribute("value").Should().Be("python3 train.py --lr {lr}");
+    }
+
+    [Fact]
+    public void A_placeholder_without_a_value_is_named_before_submitting()
+    {
+        using var context = Context();
+        var page = Open(context, "?family=command");
+        page.Find("[data-testid=config-field-command] textarea").Input("python3 train.py --lr {lr}");
+        page.WaitForAssertion(() => page.Find("[data-testid=config-field-command] [data-testid=field-error]").TextContent
+            .Should().Contain("{lr} names no config value"), TimeSpan.FromSeconds(5));
+    }
+}
