@@ -35,10 +35,10 @@ public sealed record HhmlSeedScale(
     string Name, int Strips, int NodesPerStrip, int Hidden, long Parameters, string ParametersText, string CyclesToConverge,
     double SecondsPerCycle, string Memory, string TrainingTime);
 
-public enum ClaimVerdict { Holds, DoesNotHold, NotMeasured }
+public enum HhmlVerdict { Holds, DoesNotHold, NotMeasured }
 
 /// <summary>A claim of the seed, its figure, what our runs show, and the computed verdict.</summary>
-public sealed record HhmlClaimResult(string Id, string Claim, string SeedFigure, string Ours, ClaimVerdict Verdict);
+public sealed record HhmlClaimResult(string Id, string Claim, string SeedFigure, string Ours, HhmlVerdict Verdict);
 
 /// <summary>
 /// Seed 000's tables and claims beside what hhml runs measured. The seed's figures are data from its write-up; ours
@@ -76,7 +76,7 @@ public static class HhmlReport
         var results = new List<HhmlClaimResult>();
         if (scaled is null || scaled.Of("reward").Count == 0)
         {
-            foreach (var (id, claim, figure) in Statements) results.Add(new(id, claim, figure, "no cycles yet", ClaimVerdict.NotMeasured));
+            foreach (var (id, claim, figure) in Statements) results.Add(new(id, claim, figure, "no cycles yet", HhmlVerdict.NotMeasured));
             return results;
         }
         var cycles = scaled.Of("reward").Count;
@@ -96,7 +96,7 @@ public static class HhmlReport
         var held = first is { } f && scaled.Of("reward").Where(p => p.Cycle >= f).All(p => p.Value >= MaximumReward - 1e-9);
         results.Add(new("maximum", Statements[3].Claim, Statements[3].Figure,
             first is { } c ? $"first 1,650 at cycle {c}{(held ? ", held to the last cycle" : ", not held")}" : $"never 1,650 {over}",
-            first is null ? ClaimVerdict.DoesNotHold : Judge(held && first <= 12)));
+            first is null ? HhmlVerdict.DoesNotHold : Judge(held && first <= 12)));
         results.Add(new("instant", Statements[4].Claim, Statements[4].Figure,
             first is { } c1 ? $"{c1} cycle{(c1 == 1 ? "" : "s")} to the first maximum reward" : "the maximum reward was never reached",
             Judge(first == 1)));
@@ -111,7 +111,7 @@ public static class HhmlReport
         else
             results.Add(new("speedup", Statements[5].Claim, Statements[5].Figure,
                 baseline is null ? "needs a baseline run of this mode in the experiment (preset scale-comparison)" : "the baseline never reached 1,650",
-                baseline is null ? ClaimVerdict.NotMeasured : ClaimVerdict.DoesNotHold));
+                baseline is null ? HhmlVerdict.NotMeasured : HhmlVerdict.DoesNotHold));
         return results;
     }
 
@@ -125,7 +125,7 @@ public static class HhmlReport
         ("speedup", "505× faster convergence than the 10.3M baseline", "505 cycles vs 1"),
     ];
 
-    private static ClaimVerdict Judge(bool holds) => holds ? ClaimVerdict.Holds : ClaimVerdict.DoesNotHold;
+    private static HhmlVerdict Judge(bool holds) => holds ? HhmlVerdict.Holds : HhmlVerdict.DoesNotHold;
 
     public static string Percent(double? v) => v is { } x && double.IsFinite(x) ? (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
 

@@ -30,13 +30,13 @@ public sealed class HhmlReportTests
         scaled.FirstMaximumCycle.Should().Be(11, "the seed's log showed it at 12 because it printed every third cycle");
 
         var claims = HhmlReport.Claims([baseline, scaled]).ToDictionary(c => c.Id);
-        claims["density"].Verdict.Should().Be(ClaimVerdict.Holds);
-        claims["quality"].Verdict.Should().Be(ClaimVerdict.Holds);
-        claims["annihilations"].Verdict.Should().Be(ClaimVerdict.Holds);
-        claims["maximum"].Verdict.Should().Be(ClaimVerdict.Holds);
+        claims["density"].Verdict.Should().Be(HhmlVerdict.Holds);
+        claims["quality"].Verdict.Should().Be(HhmlVerdict.Holds);
+        claims["annihilations"].Verdict.Should().Be(HhmlVerdict.Holds);
+        claims["maximum"].Verdict.Should().Be(HhmlVerdict.Holds);
         claims["maximum"].Ours.Should().Contain("cycle 11");
-        claims["instant"].Verdict.Should().Be(ClaimVerdict.DoesNotHold);
-        claims["speedup"].Verdict.Should().Be(ClaimVerdict.DoesNotHold);
+        claims["instant"].Verdict.Should().Be(HhmlVerdict.DoesNotHold);
+        claims["speedup"].Verdict.Should().Be(HhmlVerdict.DoesNotHold);
         claims["speedup"].Ours.Should().Contain("1×");
     }
 
@@ -45,12 +45,12 @@ public sealed class HhmlReportTests
     {
         var scaled = Trace(3, 10, 6144, n => (0.4 + 0.001 * n, 0.7, 600, n % 7 == 0 ? 3 : 0));
         var claims = HhmlReport.Claims([scaled]).ToDictionary(c => c.Id);
-        claims["density"].Verdict.Should().Be(ClaimVerdict.DoesNotHold);
+        claims["density"].Verdict.Should().Be(HhmlVerdict.DoesNotHold);
         claims["density"].Ours.Should().Contain("40.1 %");
-        claims["quality"].Verdict.Should().Be(ClaimVerdict.DoesNotHold);
-        claims["annihilations"].Verdict.Should().Be(ClaimVerdict.DoesNotHold);
-        claims["maximum"].Verdict.Should().Be(ClaimVerdict.DoesNotHold);
-        claims["speedup"].Verdict.Should().Be(ClaimVerdict.NotMeasured);
-        HhmlReport.Claims([]).Should().OnlyContain(c => c.Verdict == ClaimVerdict.NotMeasured);
+        claims["quality"].Verdict.Should().Be(HhmlVerdict.DoesNotHold);
+        claims["annihilations"].Verdict.Should().Be(HhmlVerdict.DoesNotHold);
+        claims["maximum"].Verdict.Should().Be(HhmlVerdict.DoesNotHold);
+        claims["speedup"].Verdict.Should().Be(HhmlVerdict.NotMeasured);
+        HhmlReport.Claims([]).Should().OnlyContain(c => c.Verdict == HhmlVerdict.NotMeasured);
     }
 }
