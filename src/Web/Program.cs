@@ -8,6 +8,7 @@ using Dashboard.Infrastructure.Reading;
 using Dashboard.Web.Access;
 using Dashboard.Web.Actions;
 using Dashboard.Web.Api;
+using Dashboard.Web.Api.OpenApi;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Live;
@@ -56,7 +57,7 @@ services.Configure<JsonOptions>(json =>
 });
 services.AddProblemDetails();
 services.AddExceptionHandler<ApiProblems>();
-services.AddOpenApi();
+services.AddDashboardOpenApi(); // Api/OpenApi: security schemes, NaN-able numbers, HEAD
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -71,7 +72,9 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapOpenApi();
 
-var api = app.MapGroup("/api").RequireAccessByMethod(); // GET needs View, anything else Act
+var api = app.MapGroup("/api").RequireAccessByMethod() // GET needs View, anything else Act
+    .AnswerHeadLikeGet()
+    .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapExperimentEndpoints();
 api.MapRunEndpoints();
 api.MapMetricEndpoints();

@@ -2,6 +2,7 @@ using Dashboard.Domain.Access;
 using Dashboard.Infrastructure.Access;
 using Dashboard.Web.Access;
 using Dashboard.Testing;
+using Dashboard.Web.Tests.OpenApi;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,19 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
     public const string AdminPassword = "correct horse battery";
     private readonly Lazy<string> _adminToken;
 
-    public DashboardApp() => _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
+    public DashboardApp()
+    {
+        _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
+        _contract = new Lazy<Task<ApiContract>>(async () => ApiContract.Parse(await Server.CreateClient().GetStringAsync("/openapi/v1.json")));
+        Contract = new ContractCheck(() => _contract.Value);
+    }
+
+    private readonly Lazy<Task<ApiContract>> _contract;
+
+    /// <summary>Checks every /api answer against the app's OpenAPI document (see <see cref="ContractCheck"/>).</summary>
+    public ContractCheck Contract { get; }
+
+    public Task<ApiContract> ApiContractAsync() => _contract.Value;
 
     public string ConnectionString { get; private set; } = "";
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "web-data-" + Guid.NewGuid().ToString("N"));
@@ -35,6 +48,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Dashboard:LocalWorker:Path", "");
         builder.UseSetting("Dashboard:Admin:UserName", AdminUserName);
         builder.UseSetting("Dashboard:Admin:Password", AdminPassword);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Contract));
     }
 
     /// <summary>The first admin's API token (made once per app).</summary>
@@ -64,5 +78,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
     {
         await DisposeAsync();
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        if (!Contract.Violations.IsEmpty)
+            throw new InvalidOperationException("Answers the OpenAPI document does not describe:\n" + string.Join("\n", Contract.Violations));
     }
 }
