@@ -62,8 +62,8 @@ services.AddDashboardOpenApi(); // Api/OpenApi: security schemes, NaN-able numbe
 var app = builder.Build();
 app.UseExceptionHandler();
 // The API answers empty errors with problem details; pages show the dashboard's own not-found page.
-app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"),
+app.UseWhen(http => AccessProblems.IsApi(http.Request), api => api.UseStatusCodePages()); // /api and /hubs
+app.UseWhen(http => !AccessProblems.IsApi(http.Request),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRouting(); // after the re-execute above, so a re-executed request is routed again
 app.UseAuthentication();
