@@ -6,13 +6,16 @@ using Dashboard.Worker.Execution;
 namespace Dashboard.Worker.Hosting;
 
 /// <summary>
-/// Collects a run's metric points and writes them in batches (every 200 ms, or sooner when 20,000 are waiting),
+/// Collects a run's metric points and writes them in batches (at most one write per 200 ms, a point arriving after a
+/// quiet 200 ms at once, or sooner when 20,000 are waiting),
 /// so a fast training loop never waits on the database. A failed write is retried: writes are idempotent.
 /// Also remembers each key's latest value for the run's summary.
 /// </summary>
 public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
 {
     private const int BatchSize = 20_000;
+    private static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LineGrace = TimeSpan.FromMilliseconds(5);
     private readonly long _runId;
     private readonly MetricWriter _writer;
     private readonly Action<string> _log;
@@ -64,9 +67,15 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
     {
         var batch = new List<MetricPoint>(BatchSize);
         var reader = _points.Reader;
+        var lastWrite = DateTime.MinValue;
         while (await reader.WaitToReadAsync())
         {
-            var deadline = DateTime.UtcNow.AddMilliseconds(200);
+            // At most one write per WriteInterval, timed from the previous write rather than from this batch's first
+            // point: a script that prints a line now and then has it stored at once (live pages see it ~200 ms sooner),
+            // and a fast loop still makes at most five writes a second. The few milliseconds of grace keep the keys of
+            // one printed line (reported one after another) in one write.
+            var now = DateTime.UtcNow;
+            var deadline = lastWrite + WriteInterval > now + LineGrace ? lastWrite + WriteInterval : now + LineGrace;
             while (batch.Count < BatchSize)
             {
                 if (reader.TryRead(out var point)) { batch.Add(point); continue; }
@@ -76,6 +85,7 @@ public sealed class MetricBatcher : IMetricSink, IAsyncDisposable
                 try { if (!await reader.WaitToReadAsync(wait.Token)) break; }
                 catch (OperationCanceledException) { break; }
             }
+            lastWrite = DateTime.UtcNow;
             await WriteWithRetryAsync(batch);
             batch.Clear();
         }

@@ -76,11 +76,6 @@ public sealed class OffTheShelfClientTests(DashboardFixture dashboard)
     [Fact]
     public async Task The_official_signalr_client_in_chromium_sends_its_token_in_the_query_over_websockets_and_receives_events()
     {
-        using var api = dashboard.Api();
-        var created = await api.CreateExperimentAsync(CommandExperiments.Request(
-            CommandExperiments.UniqueName("browser hub"), CommandExperiments.LossCurve(steps: 20, delaySeconds: 0.25), totalSteps: 20));
-        var runId = created.RunIds.Single();
-
         // A stranger's browser (no cookies) on the dashboard's origin: only the token lets it in.
         await using var context = await dashboard.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -88,6 +83,12 @@ public sealed class OffTheShelfClientTests(DashboardFixture dashboard)
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
         await page.GotoAsync(new Uri(dashboard.BaseUrl, "/signin").ToString());
         await page.AddScriptTagAsync(new() { Path = Path.Combine(NodeClients.Folder, "node_modules/@microsoft/signalr/dist/browser/signalr.min.js") });
+
+        // Long enough to be running while the page connects on a loaded machine; cancelled once an event arrived.
+        using var api = dashboard.Api();
+        var created = await api.CreateExperimentAsync(CommandExperiments.Request(
+            CommandExperiments.UniqueName("browser hub"), CommandExperiments.LossCurve(steps: 300, delaySeconds: 0.2), totalSteps: 300));
+        var runId = created.RunIds.Single();
         var report = await page.EvaluateAsync<JsonElement>("""
             async ([token, runId]) => {
               const hub = new signalR.HubConnectionBuilder()
@@ -97,7 +98,7 @@ public sealed class OffTheShelfClientTests(DashboardFixture dashboard)
               const first = new Promise(resolve => hub.on("metricsAppended", e => { if (e.runId === runId) { appended++; resolve(); } }));
               await hub.start();
               const current = await hub.invoke("Watch", runId);
-              await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error("no metricsAppended in 30 s")), 30000))]);
+              await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error("no metricsAppended in 90 s")), 90000))]);
               await hub.stop();
               return { state: current.state, appended };
             }
@@ -105,6 +106,7 @@ public sealed class OffTheShelfClientTests(DashboardFixture dashboard)
 
         report.GetProperty("appended").GetInt32().Should().BeGreaterThan(0);
         sockets.Should().ContainSingle().Which.Should().Contain("/hubs/runs?id=").And.Contain("access_token=");
+        await api.CancelRunAsync(runId);
         await api.WaitForFinishAsync(runId, TimeSpan.FromMinutes(1));
     }
 }
