@@ -34,7 +34,7 @@ const hook = `(() => {
     Promise.resolve(drawn).then(() => requestAnimationFrame(() => { const now = Date.now();
       for (const t of (element && element._dashboard ? element._dashboard.traces : [])) for (let i = 0; i < t.y.length; i++) {
         const y = t.y[i]; if (!(y > since) || seen.has(t.name + ":" + t.x[i])) continue;
-        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); } }));
+        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); window.__late = (window.__late || []).concat(now - y > 1000 ? [[t.x[i], now - y]] : []); } }));
     return drawn; }; };
   wrap("render"); wrap("extend"); return "hooked"; })()`;
 
@@ -62,5 +62,6 @@ try {
     await sleep(1500);
     const samples = await evaluate("window.__latency");
     console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|`);
+    console.error("points later than 1 s [step, ms]:", JSON.stringify(await evaluate("window.__late || []")));
     console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} |`);
 } finally { chrome.kill(); }
