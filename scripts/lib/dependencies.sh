@@ -76,3 +76,13 @@ ensure_corpus() {
         (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     fi
 }
+
+# Off-the-shelf clients the end-to-end tests run against the app (tests/Clients: openapi-typescript, openapi-fetch,
+# typescript, @microsoft/signalr; node_modules ignored). npm ci again whenever the lock file is newer.
+ensure_client_tests() {
+    local dir=tests/Clients
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        echo "Installing the client test tools (npm ci in $dir)…"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+}

@@ -10,6 +10,7 @@ using Dashboard.Infrastructure.Workers;
 using Dashboard.Web.Access;
 using Dashboard.Web.Actions;
 using Dashboard.Web.Api;
+using Dashboard.Web.Api.OpenApi;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Live;
@@ -65,15 +66,15 @@ services.Configure<JsonOptions>(json =>
 services.Configure<ForwardedHeadersOptions>(ProxyOptions.From(builder.Configuration).Apply); // which proxies to believe
 services.AddProblemDetails();
 services.AddExceptionHandler<ApiProblems>();
-services.AddOpenApi();
+services.AddDashboardOpenApi(); // Api/OpenApi: security schemes, NaN-able numbers, HEAD
 
 var app = builder.Build();
 app.UseForwardedHeaders(); // first: the scheme, host and client of a request behind a known TLS proxy
 app.UseExceptionHandler();
 app.UseQueryTextCheck(); // %00 and lone surrogates in a query are a 400, before anything queries with them
 // The API answers empty errors with problem details; pages show the dashboard's own not-found page.
-app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"),
+app.UseWhen(http => AccessProblems.IsApi(http.Request), api => api.UseStatusCodePages()); // /api and /hubs
+app.UseWhen(http => !AccessProblems.IsApi(http.Request),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRouting(); // after the re-execute above, so a re-executed request is routed again
 app.UseAuthentication();
@@ -84,7 +85,11 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapOpenApi();
 
-var api = app.MapGroup("/api").RequireAccessByMethod(); // GET needs View, anything else Act
+var api = app.MapGroup("/api").RequireAccessByMethod() // GET needs View, anything else Act
+    .AnswerHeadLikeGet()
+    .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+    // Any route: a body that is not JSON (415), a database that is away (503, with Retry-After).
+    .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 api.MapExperimentEndpoints();
 api.MapClaimEndpoints();
 api.MapRunEndpoints();

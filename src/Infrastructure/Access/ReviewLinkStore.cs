@@ -51,6 +51,19 @@ public sealed class ReviewLinkStore(IDbContextFactory<DashboardDbContext> db, Ti
         return found;
     }
 
+    /// <summary>
+    /// The link a secret sent as a bearer token stands for (a page of a reviewer's own that reads the API or the hub),
+    /// without counting it as an opening; null when unknown, expired, revoked or its maker disabled.
+    /// </summary>
+    public async Task<ReviewLinkListing?> AuthenticateAsync(string? secret, CancellationToken ct = default)
+    {
+        if (!SecretToken.IsWellFormed(secret)) return null;
+        var hash = SecretToken.Hash(secret!);
+        await using var context = await db.CreateDbContextAsync(ct);
+        var found = await Valid(context, clock.GetUtcNow(), l => l.TokenHash == hash).SingleOrDefaultAsync(ct);
+        return found is not null && SecretToken.Matches(secret!, found.Link.TokenHash) ? found : null;
+    }
+
     /// <summary>Whether a link (by id, from a visitor's session) still lets its visitor in.</summary>
     public async Task<bool> IsValidAsync(long id, CancellationToken ct = default)
     {

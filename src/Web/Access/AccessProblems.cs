@@ -11,7 +11,10 @@ public static class AccessProblems
     public const string ReadOnly = "A review link is read-only and shows only the run, experiment or comparison it was made for.";
     public const string Forbidden = "This account may not do that.";
 
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    /// <summary>The REST API and the SignalR hubs: machines, answered with status codes and problem details, never redirects.</summary>
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || IsHub(request);
+
+    public static bool IsHub(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
 
     public static Task WriteAsync(HttpContext http, int status, string detail)
     {

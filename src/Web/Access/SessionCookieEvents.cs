@@ -20,7 +20,17 @@ public sealed class SessionCookieEvents(AccessValidation validation) : CookieAut
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) =>
         AccessProblems.IsApi(context.Request)
             ? AccessProblems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, AccessProblems.SignInRequired)
-            : base.RedirectToLogin(context);
+            : base.RedirectToLogin(WithoutToken(context));
+
+    /// <summary>A token in a page's address (access_token) never goes into the sign-in redirect's returnUrl.</summary>
+    private static RedirectContext<CookieAuthenticationOptions> WithoutToken(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(context.Request.QueryString.Value);
+        if (!query.Remove(ApiTokenAuthentication.QueryParameter)) return context;
+        var returnUrl = context.Request.PathBase + context.Request.Path + QueryString.Create(query);
+        context.RedirectUri = context.Options.LoginPath + QueryString.Create(context.Options.ReturnUrlParameter, returnUrl);
+        return context;
+    }
 
     public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context) =>
         AccessProblems.IsApi(context.Request)

@@ -15,6 +15,9 @@ public sealed class RunActions(RunQueue queue, NpgsqlDataSource dataSource, Arti
     /// <summary>A waiting run is cancelled at once, a running one is asked to stop. Null when there is no such run.</summary>
     public Task<RunState?> CancelAsync(long runId, CancellationToken ct = default) => queue.CancelAsync(runId, ct);
 
+    /// <summary>Cancels, answering the state before and after (null without such a run); a finished run is left as it was.</summary>
+    public Task<RunCancellation?> CancelRunAsync(long runId, CancellationToken ct = default) => queue.CancelRunAsync(runId, ct);
+
     /// <summary>
     /// Queues the run's config again as a new run of the same experiment, so it sits beside its siblings and
     /// counts as one more seed of its config in the sweep's aggregates. With <paramref name="newSeed"/> the

@@ -14,7 +14,9 @@ public static class ArtifactEndpoints
             await MetricEndpoints.RunExists(db, id, ct)
                 ? Results.Ok((await store.ListAsync(id, ct)).Select(ArtifactDto.From))
                 : ApiProblems.NotFound($"Run {id}"))
-            .WithSummary("The run's files");
+            .WithSummary("The run's files")
+            .Produces<ArtifactDto[]>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{**name}", async (long id, string name, HttpContext http, ArtifactStore store, CancellationToken ct) =>
         {
@@ -30,6 +32,18 @@ public static class ArtifactEndpoints
                 || found.Artifact.ContentType is "image/png" or "image/jpeg";
             return Results.Stream(found.Content, found.Artifact.ContentType,
                 fileDownloadName: inline ? null : Path.GetFileName(found.Artifact.Name), enableRangeProcessing: true);
-        }).WithSummary("Download one file (streamed)");
+        }).WithSummary("Download one file (streamed; Range requests answer 206 or 416)")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/octet-stream")
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The file's own content type (text/plain, image/png, …): any media type.
+                foreach (var status in new[] { "200", "206" })
+                    if (operation.Responses?.GetValueOrDefault(status)?.Content is { } content && content.Remove("application/octet-stream", out var bytes))
+                        content["*/*"] = bytes;
+                return Task.CompletedTask;
+            });
     }
 }

@@ -9,20 +9,8 @@ public static class CatalogueEndpoints
 {
     public static void MapCatalogueEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/families", (FamilyCatalogue catalogue) => catalogue.All.OrderBy(f => f.Name).Select(f => new
-        {
-            f.Name,
-            f.Title,
-            f.Description,
-            f.PrimaryMetric,
-            f.HigherIsBetter,
-            f.AllowsExtraFields,
-            Fields = f.Fields.Select(x => new
-            {
-                x.Name, Type = x.Type.ToString().ToLowerInvariant(), x.Default, x.Description, x.Min, x.Max, x.Choices, x.Required,
-            }),
-            Presets = f.Presets.Select(p => new { p.Name, p.Title, p.Config, p.Sweep }),
-        })).WithTags("Catalogue").WithSummary("The experiment families and their config records");
+        api.MapGet("/families", (FamilyCatalogue catalogue) => catalogue.All.OrderBy(f => f.Name).Select(FamilyDto.From).ToList())
+            .WithTags("Catalogue").WithSummary("The experiment families and their config records");
 
         api.MapGet("/workers", async (IDbContextFactory<DashboardDbContext> db, DashboardOptions options, TimeProvider clock,
             bool? includeStopped, CancellationToken ct) =>
@@ -33,6 +21,8 @@ public static class CatalogueEndpoints
             var workers = await query.OrderBy(w => w.Name).ThenBy(w => w.Id).ToListAsync(ct);
             var now = clock.GetUtcNow();
             return workers.Select(w => WorkerDto.From(w, now, options.Queue.LeaseDuration * 3));
-        }).WithTags("Workers").WithSummary("Registered workers with their device and heartbeat age");
+        }).WithTags("Workers").WithSummary("Registered workers with their device and heartbeat age")
+            .Produces<WorkerDto[]>()
+            .ProducesValidationProblem();
     }
 }

@@ -28,7 +28,9 @@ public static class RunEndpoints
             }
             var runs = await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
             return Results.Ok(runs.Select(r => RunDto.From(r)));
-        }).WithSummary("List runs, newest first");
+        }).WithSummary("List runs, newest first")
+            .Produces<RunDto[]>()
+            .ProducesValidationProblem();
 
         group.MapGet("/{id:long}", async (long id, IDbContextFactory<DashboardDbContext> db, WorkerCapacity capacity,
             CancellationToken ct) =>
@@ -39,14 +41,22 @@ public static class RunEndpoints
             var reasons = await capacity.WaitingReasonsAsync([run], ct);
             return Results.Ok(RunDto.From(run, reasons.GetValueOrDefault(run.Id)));
         }).WithSummary("One run; a waiting run that no online worker can serve says why in waiting_reason");
+            .Produces<RunDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:long}/cancel", async (long id, RunActions actions, CancellationToken ct) =>
         {
-            var state = await actions.CancelAsync(id, ct);
-            return state is null
-                ? ApiProblems.NotFound($"Run {id}")
-                : Results.Accepted(value: new { id, state = state.Value.ToName(), cancel_requested = state == RunState.Running });
-        }).WithSummary("Cancel a run: a waiting run at once, a running one within seconds");
+            var cancel = await actions.CancelRunAsync(id, ct);
+            if (cancel is null) return ApiProblems.NotFound($"Run {id}");
+            if (cancel.Before.IsTerminal())
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not allowed in this state",
+                    detail: $"Run {id} already ended ({cancel.Before.ToName()}); there is nothing to cancel.",
+                    extensions: new Dictionary<string, object?> { ["state"] = cancel.Before.ToName() });
+            return Results.Accepted(value: new RunCancelDto(id, cancel.After.ToName(), cancel.After == RunState.Running));
+        }).WithSummary("Cancel a run: a waiting run at once, a running one within seconds (409 with its state when it already ended)")
+            .Produces<RunCancelDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:long}/rerun", async (long id, HttpRequest request, RunActions actions,
             IDbContextFactory<DashboardDbContext> db, CancellationToken ct) =>
@@ -57,11 +67,18 @@ public static class RunEndpoints
             await using var context = await db.CreateDbContextAsync(ct);
             var run = await context.Runs.AsNoTracking().SingleAsync(r => r.Id == newId, ct);
             return Results.Created($"/api/runs/{newId}", RunDto.From(run));
-        }).WithSummary("Queue a run's config again as a new run of its experiment: same seed, {\"new_seed\": true}, or {\"seed\": 7}");
+        }).WithSummary("Queue a run's config again as a new run of its experiment: same seed, {\"new_seed\": true}, or {\"seed\": 7}")
+            .Accepts<RerunBody>(isOptional: true, "application/json")
+            .Produces<RunDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/{id:long}", async (long id, RunActions actions, CancellationToken ct) =>
             await actions.DeleteAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Run {id}"))
-            .WithSummary("Delete a run with its metrics and artifacts (409 while it is running: cancel first)");
+            .WithSummary("Delete a run with its metrics and artifacts (409 while it is running: cancel first)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>The optional body of a re-run: {"seed": 7} for that seed, or {"new_seed": true} for the next unused one.</summary>

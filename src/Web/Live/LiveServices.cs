@@ -23,7 +23,8 @@ public static class LiveServices
 
     public static IEndpointRouteBuilder MapLiveUpdates(this IEndpointRouteBuilder app)
     {
-        app.MapHub<RunHub>(RunHub.Path).RequireAuthorization(AccessPolicies.View);
+        // Members and review-link sessions connect; Watch asks the View policy about each run.
+        app.MapHub<RunHub>(RunHub.Path).RequireAuthorization(policy => policy.RequireAuthenticatedUser());
         return app;
     }
 }

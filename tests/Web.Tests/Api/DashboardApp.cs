@@ -2,6 +2,7 @@ using Dashboard.Domain.Access;
 using Dashboard.Infrastructure.Access;
 using Dashboard.Web.Access;
 using Dashboard.Testing;
+using Dashboard.Web.Tests.OpenApi;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,7 +23,19 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
     public const string AdminPassword = "correct horse battery";
     private readonly Lazy<string> _adminToken;
 
-    public DashboardApp() => _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
+    public DashboardApp()
+    {
+        _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
+        _contract = new Lazy<Task<ApiContract>>(async () => ApiContract.Parse(await Server.CreateClient().GetStringAsync("/openapi/v1.json")));
+        Contract = new ContractCheck(() => _contract.Value);
+    }
+
+    private readonly Lazy<Task<ApiContract>> _contract;
+
+    /// <summary>Checks every /api answer against the app's OpenAPI document (see <see cref="ContractCheck"/>).</summary>
+    public ContractCheck Contract { get; }
+
+    public Task<ApiContract> ApiContractAsync() => _contract.Value;
 
     /// <summary>The database; set it before the app starts to use another server (the outage test's own).</summary>
     public string ConnectionString { get; set; } = "";
@@ -45,6 +58,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Dashboard:Admin:UserName", AdminUserName);
         builder.UseSetting("Dashboard:Admin:Password", AdminPassword);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Contract));
     }
 
     /// <summary>
@@ -97,5 +111,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
     {
         await DisposeAsync();
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        if (!Contract.Violations.IsEmpty)
+            throw new InvalidOperationException("Answers the OpenAPI document does not describe:\n" + string.Join("\n", Contract.Violations));
     }
 }

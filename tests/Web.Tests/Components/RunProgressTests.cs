@@ -34,6 +34,7 @@ public sealed class RunProgressTests
         var noTotal = await Render("running", 40, null, Start, Start.AddSeconds(4));
         noTotal.Should().Contain(">40</span>").And.NotContain("ETA").And.NotContain("progressbar");
         var done = await Render("succeeded", 199, 200, Start, Start.AddHours(1));
-        done.Should().Contain("aria-valuenow=\"100\"").And.Contain("class=\"done\"").And.NotContain("ETA");
+        done.Should().Contain("aria-valuenow=\"100\"").And.Contain("class=\"done\"").And.NotContain("ETA")
+            .And.Contain("200 / 200", "a finished run shows T of T, though its last point is step T-1");
     }
 }

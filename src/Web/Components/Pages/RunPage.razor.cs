@@ -49,6 +49,10 @@ public sealed partial class RunPage
 
     private bool Live => detail?.Run.State is RunState.Running;
 
+    /// <summary>The step line moves with the metrics as they arrive, not only with the heartbeat; a succeeded run shows T of T.</summary>
+    private long? ShownStep => detail is null ? null : StepShown.Of(detail.Run.State, detail.Run.Step,
+        charts?.Keys.GetValueOrDefault(Id) is { Count: > 0 } keys ? keys.Max(k => k.LastStep) : null, detail.Run.TotalSteps);
+
     protected override async Task OnParametersSetAsync()
     {
         // A new id (navigating from one run to another) starts over: new charts, and the watch follows the new run.

@@ -22,9 +22,9 @@ public sealed class RunHub(RunHubWatchers watchers, RunStatusQuery status, IAuth
 
     public async Task<RunChangedEvent> Watch(long runId)
     {
-        // Connecting needs a member (cookie or API token); watching asks the View policy about this run.
+        // Connecting needs a member or a review link (cookie or token); watching asks the View policy about this run.
         if (!(await authorization.AuthorizeAsync(Context.User ?? new(), new ViewedResource.Run(runId), AccessPolicies.View)).Succeeded)
-            throw new HubException("You may not watch runs.");
+            throw new HubException($"You may not watch run {runId}: a review link shows only its own runs.");
         var current = (await status.ReadAsync([runId], Context.ConnectionAborted)).SingleOrDefault()
             ?? throw new HubException($"Run {runId} does not exist.");
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);

@@ -1,0 +1,67 @@
+// Emission to pixels on the run page, in headless Chromium over the DevTools protocol, against a running dashboard
+// (./scripts/start). A command run prints {"step": i, "emitted": <epoch ms>} every INTERVAL seconds; the page is hooked
+// so that when a chart has drawn new points (the draw's promise, then the next animation frame) each new point's
+// "emitted" value is compared with the clock: that is emission → stored → NOTIFY → circuit → plotly → frame.
+// Prints a table (p50/p95/max ms, points) per run page watched.
+//   DASHBOARD_URL=http://127.0.0.1:5080 DASHBOARD_USER=admin DASHBOARD_PASSWORD=… DASHBOARD_TOKEN=dsh_… \
+//   RUNS=1 STEPS=60 INTERVAL=0.25 node --experimental-websocket benchmarks/Web.Benchmarks/browser/live-latency.mjs
+import { spawn } from "node:child_process";
+const base = (process.env.DASHBOARD_URL || "http://127.0.0.1:5080").replace(/\/$/, "");
+const runs = Number(process.env.RUNS || 1), steps = Number(process.env.STEPS || 60), interval = process.env.INTERVAL || "0.25";
+const headers = { authorization: `Bearer ${process.env.DASHBOARD_TOKEN}`, "content-type": "application/json" };
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const port = 9400 + Math.floor(Math.random() * 400);
+const chrome = spawn("/usr/bin/chromium", ["--headless", "--no-sandbox", `--remote-debugging-port=${port}`, "--window-size=1400,900", "about:blank"], { stdio: "ignore" });
+
+async function page() {
+    let targets;
+    for (let i = 0; i < 100 && !targets; i++) { try { targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json(); } catch { await sleep(100); } }
+    const ws = new WebSocket(targets.find(t => t.type === "page").webSocketDebuggerUrl);
+    await new Promise(r => ws.onopen = r);
+    let id = 0; const pending = new Map();
+    ws.onmessage = m => { const msg = JSON.parse(m.data); pending.get(msg.id)?.(msg); pending.delete(msg.id); };
+    const send = (method, params = {}) => new Promise(r => { const i = ++id; pending.set(i, r); ws.send(JSON.stringify({ id: i, method, params })); });
+    const evaluate = async expression => (await send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true })).result.result.value;
+    return { send, evaluate };
+}
+
+// Installed in the page: wraps dashboardCharts.render/extend, stamps each new "emitted" point when its frame is drawn.
+const hook = `(() => {
+  if (window.__latency) return "already";
+  window.__latency = []; const seen = new Set(); const since = Date.now();
+  const wrap = name => { const f = window.dashboardCharts[name]; window.dashboardCharts[name] = function (element, ...rest) {
+    const drawn = f.call(this, element, ...rest);
+    Promise.resolve(drawn).then(() => requestAnimationFrame(() => { const now = Date.now();
+      for (const t of (element && element._dashboard ? element._dashboard.traces : [])) for (let i = 0; i < t.y.length; i++) {
+        const y = t.y[i]; if (!(y > since) || seen.has(t.name + ":" + t.x[i])) continue;
+        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); window.__late = (window.__late || []).concat(now - y > 1000 ? [[t.x[i], now - y]] : []); } }));
+    return drawn; }; };
+  wrap("render"); wrap("extend"); return "hooked"; })()`;
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
+try {
+    const { send, evaluate } = await page();
+    await send("Page.enable");
+    await send("Page.navigate", { url: `${base}/signin` }); await sleep(1500);
+    await evaluate(`(() => { const f = document.querySelector("form input[name=username]").form;
+        f.querySelector("input[name=username]").value = ${JSON.stringify(process.env.DASHBOARD_USER || "admin")};
+        f.querySelector("input[name=password]").value = ${JSON.stringify(process.env.DASHBOARD_PASSWORD || "")}; f.submit(); })()`);
+    await sleep(2000);
+    const command = `i=0; while [ $i -lt ${steps} ]; do echo "{\\"step\\": $i, \\"emitted\\": $(date +%s%3N)}"; sleep ${interval}; i=$((i+1)); done`;
+    const created = await (await fetch(`${base}/api/experiments`, { method: "POST", headers, body: JSON.stringify({
+        name: `live latency ${runs}`, family: "command", config: { command, total_steps: steps }, sweep: { seeds: runs }, device: "cpu" }) })).json();
+    const runId = created.runs[0].id;
+    await send("Page.navigate", { url: `${base}/runs/${runId}` });
+    for (let i = 0; i < 100 && (await evaluate("typeof window.dashboardCharts")) !== "object"; i++) await sleep(100);
+    console.error(await evaluate(hook));
+    for (let i = 0; i < 600; i++) {
+        const run = await (await fetch(`${base}/api/runs/${runId}`, { headers })).json();
+        if (["succeeded", "failed", "cancelled"].includes(run.state)) break;
+        await sleep(500);
+    }
+    await sleep(1500);
+    const samples = await evaluate("window.__latency");
+    console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|`);
+    console.error("points later than 1 s [step, ms]:", JSON.stringify(await evaluate("window.__late || []")));
+    console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} |`);
+} finally { chrome.kill(); }
