@@ -57,7 +57,7 @@ public static class ExperimentEndpoints
             {
                 Claims = Claims.ExperimentClaims.Of(detail, catalogue).Verdicts.Select(Claims.ClaimVerdictDto.From).ToList(),
             });
-        }).WithSummary("An experiment with its runs, and its claims with their verdicts");
+        }).WithSummary("An experiment with its runs, and its claims with their verdicts")
             .Produces<CreatedExperimentDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -40,7 +40,7 @@ public static class RunEndpoints
             if (run is null) return ApiProblems.NotFound($"Run {id}");
             var reasons = await capacity.WaitingReasonsAsync([run], ct);
             return Results.Ok(RunDto.From(run, reasons.GetValueOrDefault(run.Id)));
-        }).WithSummary("One run; a waiting run that no online worker can serve says why in waiting_reason");
+        }).WithSummary("One run; a waiting run that no online worker can serve says why in waiting_reason")
             .Produces<RunDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
