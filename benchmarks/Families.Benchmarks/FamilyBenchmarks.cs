@@ -43,7 +43,7 @@ internal static class FamilyBenchmarks
     });
 
     /// <summary>Tokens per second over <paramref name="steps"/> steps after <see cref="Warmup"/> (which include the capture).</summary>
-    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps, bool chunkedHead = true)
+    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps, bool chunkedHead = false)
     {
         Torch.ManualSeed(0);
         var config = NGptConfigFor(shape, bf16);

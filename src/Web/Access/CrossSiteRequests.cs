@@ -46,7 +46,7 @@ public sealed class CrossSiteRequests(RequestDelegate next, IConfiguration confi
             return;
         }
         // A review link's session may not write at all; authorization tells it so in its own words.
-        if (changes && AccessProblems.IsApi(request) && http.User.Identity?.IsAuthenticated == true && ReviewSession.Of(http.User) is null
+        if (changes && request.Path.StartsWithSegments("/api") && http.User.Identity?.IsAuthenticated == true && ReviewSession.Of(http.User) is null
             && string.IsNullOrWhiteSpace(request.Headers[RequestedWithHeader])
             && !(request.Headers.ContainsKey(_tokenHeader) && await antiforgery.IsRequestValidAsync(http)))
         {

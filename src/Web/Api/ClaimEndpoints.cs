@@ -22,6 +22,9 @@ public static class ClaimEndpoints
             return Results.File(Encoding.UTF8.GetBytes(body), csv ? "text/csv; charset=utf-8" : "text/markdown; charset=utf-8",
                 $"experiment-{id}-claims.{(csv ? "csv" : "md")}");
         }).WithTags("Experiments")
-            .WithSummary("The experiment's seed claims with verdicts and its ranking table, as Markdown (format=md) or CSV (format=csv)");
+            .WithSummary("The experiment's seed claims with verdicts and its ranking table, as Markdown (format=md) or CSV (format=csv)")
+            .Produces<string>(StatusCodes.Status200OK, "text/markdown", "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -15,7 +15,8 @@ public static class ScheduleEndpoints
         {
             var now = clock.GetUtcNow();
             return Results.Ok((await store.ListAsync(ct: ct)).Select(s => ScheduleDto.From(s, now)).ToList());
-        }).WithSummary("List schedules with their next occurrence and last outcome");
+        }).WithSummary("List schedules with their next occurrence and last outcome")
+            .Produces<List<ScheduleDto>>();
 
         group.MapGet("/{id:long}", async (long id, ScheduleStore store, TimeProvider clock, CancellationToken ct) =>
         {
@@ -25,33 +26,48 @@ public static class ScheduleEndpoints
             return Results.Ok(new ScheduleDetailDto(ScheduleDto.From(schedule, clock.GetUtcNow()),
                 schedule.Definition.Enabled ? schedule.Recurrence.Between(clock.GetUtcNow(), DateTimeOffset.MaxValue).Take(5).ToList() : [],
                 occurrences.Select(OccurrenceDto.From).ToList()));
-        }).WithSummary("A schedule, its next five occurrences and the last 50 it handled");
+        }).WithSummary("A schedule, its next five occurrences and the last 50 it handled")
+            .Produces<ScheduleDetailDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("", async (HttpRequest request, ScheduleActions actions, ScheduleStore store, TimeProvider clock,
             CancellationToken ct) =>
         {
             var id = await actions.CreateAsync(await RequestBody.ReadAsync(request, ct), request.HttpContext.User.Identity?.Name, ct);
             return Results.Created($"/api/schedules/{id}", ScheduleDto.From((await store.FindAsync(id, ct))!, clock.GetUtcNow()));
-        }).WithSummary("Create a schedule: {\"name\", \"cron\": \"0 2 * * *\", \"time_zone\", \"skip_while_active\", \"missed\": \"run_once\"|\"skip\", \"experiment\": {…}}");
+        }).WithSummary("Create a schedule: {\"name\", \"cron\": \"0 2 * * *\", \"time_zone\", \"skip_while_active\", \"missed\": \"run_once\"|\"skip\", \"experiment\": {…}}")
+            .Accepts<JsonObject>("application/json")
+            .Produces<ScheduleDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
 
         group.MapPut("/{id:long}", async (long id, HttpRequest request, ScheduleActions actions, ScheduleStore store,
             TimeProvider clock, CancellationToken ct) =>
             await actions.UpdateAsync(id, await RequestBody.ReadAsync(request, ct), ct)
                 ? Results.Ok(ScheduleDto.From((await store.FindAsync(id, ct))!, clock.GetUtcNow()))
                 : ApiProblems.NotFound($"Schedule {id}"))
-            .WithSummary("Replace a schedule's definition (same body as creating one)");
+            .WithSummary("Replace a schedule's definition (same body as creating one)")
+            .Accepts<JsonObject>("application/json")
+            .Produces<ScheduleDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:long}/pause", async (long id, ScheduleActions actions, CancellationToken ct) =>
             await actions.PauseAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Schedule {id}"))
-            .WithSummary("Pause a schedule: it creates nothing until resumed");
+            .WithSummary("Pause a schedule: it creates nothing until resumed")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:long}/resume", async (long id, ScheduleActions actions, CancellationToken ct) =>
             await actions.ResumeAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Schedule {id}"))
-            .WithSummary("Resume a schedule from its next occurrence (the pause's occurrences are not caught up)");
+            .WithSummary("Resume a schedule from its next occurrence (the pause's occurrences are not caught up)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/{id:long}", async (long id, ScheduleActions actions, CancellationToken ct) =>
             await actions.DeleteAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Schedule {id}"))
-            .WithSummary("Delete a schedule (the experiments it created stay)");
+            .WithSummary("Delete a schedule (the experiments it created stay)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }
 

@@ -26,11 +26,17 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
     public DashboardApp()
     {
         _adminToken = new Lazy<string>(() => CreateTokenAsync(AdminUserName).GetAwaiter().GetResult());
-        _contract = new Lazy<Task<ApiContract>>(async () => ApiContract.Parse(await Server.CreateClient().GetStringAsync("/openapi/v1.json")));
+        _contract = new Lazy<Task<ApiContract>>(async () =>
+        {
+            // On Kestrel (StartKestrel) there is no in-memory test server to ask: read the document over TCP.
+            using var client = _kestrel is { } address ? new HttpClient { BaseAddress = address } : Server.CreateClient();
+            return ApiContract.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        });
         Contract = new ContractCheck(() => _contract.Value);
     }
 
     private readonly Lazy<Task<ApiContract>> _contract;
+    private Uri? _kestrel;
 
     /// <summary>Checks every /api answer against the app's OpenAPI document (see <see cref="ContractCheck"/>).</summary>
     public ContractCheck Contract { get; }
@@ -70,7 +76,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
         Settings["urls"] = "http://127.0.0.1:0";
         UseKestrel(0);
         StartServer();
-        return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        return _kestrel = new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
     }
 
     /// <summary>A client of the Kestrel server (see <see cref="StartKestrel"/>) that keeps cookies and does not follow redirects.</summary>
