@@ -100,7 +100,7 @@ public sealed class HarmonicFamily : ExperimentFamily
             {
                 ["configs"] = new JsonObject(FieldConfigs.Take(3).Select(c => KeyValuePair.Create(c.Name, (JsonNode?)FieldConfig(c.Name)))),
                 ["axes"] = new JsonObject { ["detector"] = new JsonArray("as-run", "corrected") },
-            }),
+            }) { Claims = HarmonicSeedClaims.SeedConfigs },
         new("network-scaling", "Field scaling: nodes 1,000 → 10,000 × timesteps 1,000 / 2,000 / 5,000 (rotation ∝ T or ∝ N^1.5?)",
             new JsonObject { ["variant"] = "field", ["modes"] = 200, ["trials"] = 100 },
             new JsonObject
@@ -121,7 +121,7 @@ public sealed class HarmonicFamily : ExperimentFamily
             {
                 ["axes"] = new JsonObject { ["model"] = new JsonArray("standard", "harmonic", "harmonic-moe") },
                 ["seeds"] = JsonNode.Parse("3"),   // parsed: the sweep reader takes JSON numbers, not CLR ints
-            }),
+            }) { Claims = HarmonicSeedClaims.HarmonicVsGpt },
         new("tiny", "Tiny: the three language models at 2 layers × 32, 20 steps (seconds on a CPU)",
             new JsonObject
             {

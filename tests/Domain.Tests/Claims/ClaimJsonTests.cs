@@ -33,7 +33,7 @@ public sealed class ClaimJsonTests
         again.Should().HaveCount(claims.Count);
         ClaimJson.ToJson(again).ToJsonString().Should().Be(ClaimJson.ToJson(claims).ToJsonString());
         again.Single(c => c.Name == "throughput-gain").Test.Should().Be(new ClaimTest(Relation.Within, 1.2027, 10, true));
-        again.Single(c => c.Name == "hc-gain-grows").Runs.ValuesOf("depth").Should().Equal("12", "24");
+        again.Single(c => c.Name == "hc-gain-grows").Runs.ValuesOf("config").Should().Equal("tiny_12l", "tiny_24l");
         again.Single(c => c.Name == "mhc-no-nan").Metric.Should().Be(new MetricReading("nan_inf_events", ReadingKind.Max));
     }
 
