@@ -78,7 +78,8 @@ public sealed class SympScaleFamily : ExperimentFamily
     [
         new("cr3bp-reliability", "Seed's locked 4-D result: CR3BP, symp vs capacity-matched GRU (25,525 vs 25,540) × seeds 1–10, 40,000 steps",
             new JsonObject { ["system"] = "cr3bp", ["dim"] = 4 },
-            new JsonObject { ["axes"] = new JsonObject { ["model"] = new JsonArray("symp", "gru") }, ["seeds"] = Seeds(10) }),
+            new JsonObject { ["axes"] = new JsonObject { ["model"] = new JsonArray("symp", "gru") }, ["seeds"] = Seeds(10) })
+            { Claims = SympScaleSeedClaims.Cr3bpReliability },
         new("dimension-scaling", "Reliability vs dimension: β-FPUT D ∈ {4, 16, 64, 256, 1024} × symp/gru × seeds 1–10, 10,000 steps",
             new JsonObject { ["system"] = "fput-beta", ["steps"] = 10_000, ["eval_every"] = 2500 },
             new JsonObject
