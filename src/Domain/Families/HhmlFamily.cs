@@ -74,9 +74,9 @@ public sealed class HhmlFamily : ExperimentFamily
     public override IReadOnlyList<Preset> Presets { get; } =
     [
         new("baseline", "Seed baseline: 2 strips × 2,000 nodes, H = 512 (10,333,112 parameters), 60 cycles, as-run and intended",
-            Scale(2, 512, 60), BothModes(), SeedTimeLimitSeconds),
+            Scale(2, 512, 60), BothModes(), SeedTimeLimitSeconds) { Claims = HhmlSeedClaims.PerMode },
         new("h200-scaled", "Seed scaled run: 10 strips × 2,000 nodes, H = 6,144 (1,214,808,120 parameters), 60 cycles, as-run and intended (GPU, ~25 GB)",
-            Scale(10, 6144, 60), BothModes(), SeedTimeLimitSeconds),
+            Scale(10, 6144, 60), BothModes(), SeedTimeLimitSeconds) { Claims = HhmlSeedClaims.PerMode },
         new("scale-comparison", "The write-up's scale comparison: baseline and h200-scaled, each as-run and intended (4 runs; the scaled ones need a GPU)",
             Scale(2, 512, 60),
             new JsonObject
@@ -88,7 +88,7 @@ public sealed class HhmlFamily : ExperimentFamily
                 },
                 ["axes"] = new JsonObject { ["mode"] = new JsonArray(AsRun, Intended) },
             },
-            SeedTimeLimitSeconds),
+            SeedTimeLimitSeconds) { Claims = HhmlSeedClaims.PerMode },
         new("tiny", "Tiny: 2 strips × 40 nodes, H = 16, 15 cycles (seconds on a CPU)",
             new JsonObject
             {
