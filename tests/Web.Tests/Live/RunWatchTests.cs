@@ -60,7 +60,13 @@ public sealed class RunWatchTests(DashboardApp app) : IClassFixture<DashboardApp
         batches.Count.Should().BeLessThan(30, "30 batches are coalesced")
             .And.BeLessThanOrEqualTo((int)(elapsed / RunWatch.Interval) + 3, "one batch per interval, plus the first and the last");
         var times = batches.Select(b => b.At).ToList();
-        times.Zip(times.Skip(1), (a, b) => b - a).Should().OnlyContain(gap => gap >= RunWatch.Interval * 0.9, "at most ten redraws a second");
+        // At most ten redraws a second. Timestamps are taken inside the handler, so a thread preempted between the
+        // coalescer's clock read and the handler (a loaded CI machine) shortens one gap and lengthens the next: bound
+        // each gap loosely and the average tightly.
+        var gaps = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
+        gaps.Should().OnlyContain(gap => gap >= RunWatch.Interval * 0.4, "no two redraws back to back");
+        if (gaps.Count > 0)
+            (times[^1] - times[0]).Should().BeGreaterThanOrEqualTo(RunWatch.Interval * (0.9 * gaps.Count), "at most ten redraws a second");
         batches.Count.Should().Be(seen, "a disposed watch hears nothing");
     }
 }
