@@ -80,8 +80,10 @@ public sealed class SympScaleFamily : ExperimentFamily
             new JsonObject { ["system"] = "cr3bp", ["dim"] = 4 },
             new JsonObject { ["axes"] = new JsonObject { ["model"] = new JsonArray("symp", "gru") }, ["seeds"] = Seeds(10) })
             { Claims = SympScaleSeedClaims.Cr3bpReliability },
-        new("dimension-scaling", "Reliability vs dimension: β-FPUT D ∈ {4, 16, 64, 256, 1024} × symp/gru × seeds 1–10, 10,000 steps",
-            new JsonObject { ["system"] = "fput-beta", ["steps"] = 10_000, ["eval_every"] = 2500 },
+        // Sized from the H200 run (docs/benchmarks.md): symp ~9 steps/s, gru ~100, an evaluation ~10 s. The D ≤ 64 part
+        // (60 runs) at 6,000 steps is ~30 × 11 min + 30 × 1 min + evaluations ≈ 6.5 h: one night on one GPU.
+        new("dimension-scaling", "Reliability vs dimension: β-FPUT D ∈ {4, 16, 64, 256, 1024} × symp/gru × seeds 1–10, 6,000 steps (D ≤ 64: one night on one GPU)",
+            new JsonObject { ["system"] = "fput-beta", ["steps"] = 6_000, ["eval_every"] = 2000 },
             new JsonObject
             {
                 ["axes"] = new JsonObject { ["dim"] = new JsonArray(4, 16, 64, 256, 1024), ["model"] = new JsonArray("symp", "gru") },
