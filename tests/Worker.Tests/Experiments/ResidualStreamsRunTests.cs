@@ -59,57 +59,11 @@ public sealed class ResidualStreamsRunTests() : BuiltInFamilyRunTests("residual"
         var run = await EnqueueAsync("""
             {"family": "residual-streams", "preset": "tiny", "config": {"steps": 400, "checkpoint_every": 20}, "max_attempts": 3}
             """);
-        using (var first = StartWorkerProcess())
-        {
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(Path.Combine(Artifacts, "runs", run.ToString(), "checkpoints", "latest.safetensors")))
-            {
-                first.HasExited.Should().BeFalse("the worker should still be training");
-                clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(90));
-                await Task.Delay(100);
-            }
-            await Task.Delay(300);
-            first.Kill(entireProcessTree: true);   // SIGKILL: no chance to hand the run back
-            await first.WaitForExitAsync();
-        }
-        (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("running", "nobody knows yet");
-
-        using (var second = StartWorkerProcess())
-        {
-            var clock = Stopwatch.StartNew();
-            string state;
-            while ((state = await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)) is not ("succeeded" or "failed" or "diverged"))
-            {
-                clock.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(3), $"run is {state}");
-                await Task.Delay(250);
-            }
-            second.Kill(entireProcessTree: true);
-            state.Should().Be("succeeded");
-        }
+        (await KillAfterCheckpointThenResumeAsync(run)).Should().Be("succeeded");
 
         (await ScalarAsync<int>("SELECT attempts FROM runs WHERE id = $1", run)).Should().Be(2);
         var steps = (await new MetricQueries(DataSource).SeriesAsync(run, "loss", maxPoints: 10_000)).Points.Select(p => p.Step).ToList();
         steps.Should().Equal(Enumerable.Range(0, 400).Select(i => (long)i), "every step once, none missing, none twice");
         File.ReadAllText(Path.Combine(Artifacts, "runs", run.ToString(), "log.txt")).Should().Contain("resumed from the checkpoint");
-    }
-
-    private Process StartWorkerProcess()
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Dashboard.Worker.dll"), "--device", "cpu"])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ConnectionStrings__Dashboard"] = ConnectionString;
-        start.Environment["Dashboard__ArtifactsDirectory"] = Artifacts;
-        start.Environment["Dashboard__Queue__LeaseSeconds"] = "3";
-        start.Environment["Dashboard__Queue__HeartbeatSeconds"] = "0.5";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 }
