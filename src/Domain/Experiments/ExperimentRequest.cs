@@ -192,7 +192,8 @@ public static class ExperimentRequest
         return null;
     }
 
-    private static string? Text(JsonObject request, string field, List<ValidationError> errors, bool optional = false)
+    /// <summary>A string field of a request body, or an error naming it (shared with schedule requests).</summary>
+    internal static string? Text(JsonObject request, string field, List<ValidationError> errors, bool optional = false)
     {
         switch (request[field])
         {

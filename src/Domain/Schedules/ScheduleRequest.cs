@@ -31,11 +31,11 @@ public static class ScheduleRequest
             if (!KnownFields.Contains(field))
                 errors.Add(new(field, $"is not a field of a schedule; known fields: {string.Join(", ", KnownFields.Order())}."));
 
-        var name = Text(request, "name", errors)?.Trim();
+        var name = ExperimentRequest.Text(request, "name", errors)?.Trim();
         if (name is { Length: 0 }) errors.Add(new("name", "must not be empty."));
         if (name is { Length: > 150 }) errors.Add(new("name", "must be at most 150 characters (each experiment adds its time)."));
 
-        var zoneId = Text(request, "time_zone", errors, optional: true) ?? "UTC";
+        var zoneId = ExperimentRequest.Text(request, "time_zone", errors, optional: true) ?? "UTC";
         TimeZoneInfo? zone = null;
         try { zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId); }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
@@ -43,16 +43,16 @@ public static class ScheduleRequest
             errors.Add(new("time_zone", $"'{zoneId}' is not a time zone; use an IANA name like Europe/Berlin or UTC."));
         }
 
-        var cron = Text(request, "cron", errors)?.Trim();
+        var cron = ExperimentRequest.Text(request, "cron", errors)?.Trim();
         if (cron is not null && cronProblem(cron, zone ?? TimeZoneInfo.Utc) is { } problem)
             errors.Add(new("cron", $"'{cron}': {problem}"));
 
         var enabled = Flag(request, "enabled", errors) ?? true;
         var skipWhileActive = Flag(request, "skip_while_active", errors) ?? false;
-        var missedText = Text(request, "missed", errors, optional: true) ?? "run_once";
+        var missedText = ExperimentRequest.Text(request, "missed", errors, optional: true) ?? "run_once";
         var missed = MissedOccurrencesNames.Parse(missedText);
         if (missed is null) errors.Add(new("missed", $"'{missedText}' is not a choice; use 'run_once' or 'skip'."));
-        var owner = Text(request, "owner", errors, optional: true) ?? "";
+        var owner = ExperimentRequest.Text(request, "owner", errors, optional: true) ?? "";
 
         var experiment = request["experiment"] as JsonObject;
         if (experiment is null)
@@ -94,20 +94,6 @@ public static class ScheduleRequest
         request["name"] = $"{baseName} {local:yyyy-MM-dd HH:mm}";
         if (!request.ContainsKey("owner") && schedule.Owner.Length > 0) request["owner"] = schedule.Owner;
         return request;
-    }
-
-    private static string? Text(JsonObject request, string field, List<ValidationError> errors, bool optional = false)
-    {
-        switch (request[field])
-        {
-            case null:
-                if (!optional) errors.Add(new(field, "is required."));
-                return null;
-            case JsonValue value when value.TryGetValue<string>(out var text): return text;
-            default:
-                errors.Add(new(field, "must be a string."));
-                return null;
-        }
     }
 
     private static bool? Flag(JsonObject request, string field, List<ValidationError> errors)
