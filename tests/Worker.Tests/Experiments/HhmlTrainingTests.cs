@@ -13,6 +13,7 @@ using Torch = Dashboard.Torch.Torch;
 /// field and the metrics, the agent is the seed's shape, and the vectorised environment steps agree with plain loops
 /// written the way the seed wrote them.
 /// </summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class HhmlTrainingTests
 {
     private static HhmlConfig Tiny(string mode, long cycles = 15, JsonObject? extra = null)

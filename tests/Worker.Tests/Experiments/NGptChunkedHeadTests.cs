@@ -5,6 +5,7 @@ using Dashboard.Worker.Experiments.NGpt;
 namespace Dashboard.Worker.Tests.Experiments;
 
 /// <summary>The chunked head is a speed path: a trainer's results must not depend on it.</summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class NGptChunkedHeadTests
 {
     [Theory]
