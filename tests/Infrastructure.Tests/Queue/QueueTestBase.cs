@@ -23,6 +23,9 @@ public abstract class QueueTestBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         DataSource = DatabaseConnection.Create(await MigratedDatabase.CreateAsync(GetType().Name));
+        // The clock starts once the server is up: rescues wait a lease period after the server's start, and the first
+        // test class of a run starts the server, possibly after this object (and a clock made with it) existed.
+        Clock = new ManualClock();
         Queue = new RunQueue(DataSource, Options, Clock);
     }
 
