@@ -40,7 +40,13 @@ services.AddSingleton(FamilyCatalogue.BuiltIn());
 services.AddSingleton(sp => new RunQueue(database.DataSource, options.Queue, sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<MetricQueries>();
 services.AddSingleton<MetricExport>();
-services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPath));
+var artifactBucket = options.ArtifactBucket is { } s3 ? new Dashboard.Infrastructure.Artifacts.Remote.S3ArtifactBucket(s3, database.DataSource) : null;
+if (artifactBucket is not null)
+{
+    await artifactBucket.EnsureReachableAsync(); // a misconfigured store stops the start, saying what to fix
+    Console.WriteLine($"Artifacts are kept in the S3 {artifactBucket.Settings}.");
+}
+services.AddSingleton(new ArtifactStore(database.DataSource, options.ArtifactsPath, artifactBucket));
 services.AddDbContextFactory<DashboardDbContext>(db => db.UseNpgsql(database.DataSource));
 services.AddSingleton<ExperimentList>();
 services.AddSingleton<ExperimentReader>();

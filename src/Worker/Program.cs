@@ -41,5 +41,13 @@ if (database is null) return 0;
 var commands = new CommandExecutorOptions { RunAccount = RunAccount.ForThisWorker(options.RunAccount, Log) };
 if (commands.RunAccount is { } account) Log($"Commands run as the unprivileged account '{account.Name}'.");
 var executors = new RunExecutorCatalogue([new CommandExecutor(commands), new ResidualStreamsExecutor(), new NGptExecutor(options.CorpusDirectory, Path.Combine(options.ArtifactsDirectory, "cache", "tokens")), new HhmlExecutor(), new HarmonicExecutor(options.CorpusDirectory), new SympScaleExecutor()]);
-await new WorkerLoop(options, device, database.DataSource, executors, Log, options.Attempt).RunAsync(shutdown.Token);
+try
+{
+    await new WorkerLoop(options, device, database.DataSource, executors, Log, options.Attempt).RunAsync(shutdown.Token);
+}
+catch (Dashboard.Infrastructure.Artifacts.Remote.ArtifactStoreUnreachableException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 return 0;

@@ -10,10 +10,16 @@ namespace Dashboard.Infrastructure.Artifacts;
 /// Names are checked twice (by the domain rule and by resolving the path) so nothing can leave the run's folder,
 /// and files are read without following links (<see cref="Files.ConfinedFiles"/>): a run's folder is written by
 /// untrusted code, which may plant links to the dashboard's own secrets.
+/// With a <paramref name="bucket"/> (an S3-compatible store) the folder is only the worker's working copy: each file
+/// recorded is uploaded from the very handle it was hashed through, and the bucket serves the bytes, so workers on
+/// other hosts need no folder shared with the web app.
 /// </summary>
-public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirectory)
+public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirectory, Remote.S3ArtifactBucket? bucket = null)
 {
     public string Root { get; } = Path.GetFullPath(rootDirectory);
+
+    /// <summary>The S3-compatible bucket that holds the recorded bytes; null when the local folder does.</summary>
+    public Remote.S3ArtifactBucket? Bucket => bucket;
 
     public string RunFolder(long runId) => Path.Combine(Root, RelativeRunFolder(runId));
 
@@ -63,7 +69,14 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
-        return await RecordAsync(runId, name, size, sha, contentType ?? ContentTypes.Guess(name), ct);
+        contentType ??= ContentTypes.Guess(name);
+        if (bucket is not null)
+        {
+            await using var file = Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + name)
+                ?? throw new FileNotFoundException($"'{name}' vanished from run {runId}'s folder.", name);
+            await bucket.UploadAsync(runId, name, file, size, contentType, ct);
+        }
+        return await RecordAsync(runId, name, size, sha, contentType, ct);
     }
 
     /// <summary>
@@ -75,8 +88,12 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         ArtifactName.Ensure(name);
         await using var file = Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + name)
             ?? throw new FileNotFoundException($"'{name}' is not in run {runId}'s folder.", name);
+        var size = file.Length;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
-        return await RecordAsync(runId, name, file.Length, sha, ContentTypes.Guess(name), ct);
+        var contentType = ContentTypes.Guess(name);
+        // Uploaded through the same handle: what the bucket gets is what was hashed, never what a link points at.
+        if (bucket is not null) await bucket.UploadAsync(runId, name, file, size, contentType, ct);
+        return await RecordAsync(runId, name, size, sha, contentType, ct);
     }
 
     /// <summary>Records every file under the run's folder that is not recorded yet, or changed since.</summary>
@@ -153,6 +170,9 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         var artifact = Read(reader);
+        await reader.DisposeAsync();
+        if (bucket is not null)
+            return await bucket.OpenReadAsync(runId, name, ct) is { } remote ? (artifact, remote) : null;
         // A recorded file later replaced by a link (or a FIFO) is not served: as if it were gone.
         Stream? content;
         try { content = Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + name); }
@@ -160,8 +180,65 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         return content is null ? null : (artifact, content);
     }
 
-    /// <summary>The run's log (recorded or not: it is read while the run writes it), never through a link; null when there is none.</summary>
-    public FileStream? OpenLog(long runId) => Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + RunLogTail.FileName);
+    /// <summary>
+    /// The run's log (recorded or not: it is read while the run writes it), never through a link; null when there is
+    /// none. With a bucket, a run whose worker is on another host shows the log it recorded (at the end of each attempt).
+    /// </summary>
+    public async Task<Stream?> OpenLogAsync(long runId, CancellationToken ct = default)
+    {
+        Stream? local = null;
+        try { local = Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + RunLogTail.FileName); }
+        catch (FileNotFoundException) { }
+        catch (DirectoryNotFoundException) { }
+        if (local is not null || bucket is null) return local;
+        return (await OpenAsync(runId, RunLogTail.FileName, ct))?.Content;
+    }
+
+    /// <summary>
+    /// Brings the recorded files under <paramref name="folder"/> (e.g. "checkpoints/") from the bucket into the run's
+    /// local folder where they are missing or differ, so a run requeued onto another host resumes from the checkpoint
+    /// its earlier worker uploaded. Written beside and moved into place, never through a link; returns the names fetched.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FetchAsync(long runId, string folder, CancellationToken ct = default)
+    {
+        var fetched = new List<string>();
+        if (bucket is null) return fetched;
+        foreach (var artifact in await ListAsync(runId, ct))
+        {
+            if (!artifact.Name.StartsWith(folder, StringComparison.Ordinal)) continue;
+            var path = PathOf(runId, artifact.Name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var parent = Path.GetDirectoryName(Path.GetRelativePath(Root, path))!.Replace(Path.DirectorySeparatorChar, '/');
+            Files.FolderWalk.OpenBelow(Root, parent).Dispose();
+            await using (var existing = OpenLocal(runId, artifact.Name))
+                if (existing is not null && existing.Length == artifact.SizeBytes
+                    && Convert.ToHexStringLower(await SHA256.HashDataAsync(existing, ct)) == artifact.Sha256)
+                    continue;
+            if (await bucket.OpenReadAsync(runId, artifact.Name, ct) is not { } remote) continue;
+            var temporary = path + ".partial-" + Guid.NewGuid().ToString("N");
+            try
+            {
+                await using (remote)
+                await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                    await remote.CopyToAsync(file, 1 << 20, ct);
+                // Dated as recorded, so the next recording sees it unchanged and does not upload it again.
+                File.SetLastWriteTimeUtc(temporary, artifact.CreatedAt.UtcDateTime);
+                File.Move(temporary, path, overwrite: true);
+                fetched.Add(artifact.Name);
+            }
+            finally
+            {
+                if (File.Exists(temporary)) File.Delete(temporary);
+            }
+        }
+        return fetched;
+    }
+
+    private FileStream? OpenLocal(long runId, string name)
+    {
+        try { return Files.ConfinedFiles.OpenRead(Root, RelativeRunFolder(runId) + "/" + name); }
+        catch (IOException) { return null; }
+    }
 
     /// <summary>Opens the run's log for appending (creating the run's folder and log), never through a link.</summary>
     public FileStream AppendToLog(long runId)
@@ -170,11 +247,20 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource, string rootDirect
         return Files.ConfinedFiles.OpenAppend(Root, RelativeRunFolder(runId) + "/" + RunLogTail.FileName);
     }
 
-    /// <summary>Removes a run's files (its rows go with the run through ON DELETE CASCADE).</summary>
-    public void DeleteRunFiles(long runId)
+    /// <summary>Removes a run's files, here and in the bucket (its rows go with the run through ON DELETE CASCADE).</summary>
+    public async Task DeleteRunFilesAsync(long runId, CancellationToken ct = default)
     {
         var folder = RunFolder(runId);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (bucket is null) return;
+        try
+        {
+            await bucket.DeleteRunAsync(runId, ct);
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or Amazon.Runtime.AmazonClientException)
+        {
+            // The run and its rows are gone already; objects left behind are reachable by no route.
+        }
     }
 
     private async Task<Artifact> RecordAsync(long runId, string name, long size, string sha, string contentType, CancellationToken ct)

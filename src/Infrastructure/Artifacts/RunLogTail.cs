@@ -20,7 +20,7 @@ public sealed record RunLogTail(IReadOnlyList<string> Lines, long TotalBytes, bo
         try
         {
             // Never through a link: the run's own code can write its folder.
-            await using var file = store.OpenLog(runId);
+            await using var file = await store.OpenLogAsync(runId, ct);
             if (file is null) return None;
             var total = file.Length;
             var start = Math.Max(0, total - maxBytes);

@@ -97,7 +97,7 @@ public sealed class ExperimentActions(
             deleted = await delete.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        foreach (var (id, _) in runs) artifacts.DeleteRunFiles(id);
+        foreach (var (id, _) in runs) await artifacts.DeleteRunFilesAsync(id, CancellationToken.None);
         return deleted > 0;
     }
 }

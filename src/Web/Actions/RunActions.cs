@@ -79,7 +79,7 @@ public sealed class RunActions(RunQueue queue, NpgsqlDataSource dataSource, Arti
             await delete.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        artifacts.DeleteRunFiles(runId);
+        await artifacts.DeleteRunFilesAsync(runId, CancellationToken.None);
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Infrastructure.Artifacts.Remote;
 using Dashboard.Infrastructure.Queue;
 
 namespace Dashboard.Web.Hosting;
@@ -12,6 +13,8 @@ public sealed record DashboardOptions
     /// <summary>Embedded PostgreSQL cluster and, by default, artifacts live here.</summary>
     public string DataDirectory { get; init; } = ".data";
     public string? ArtifactsDirectory { get; init; }
+    /// <summary>The S3-compatible bucket artifacts are kept in (Dashboard:Artifacts:Store=s3); null: the local folder.</summary>
+    public S3Settings? ArtifactBucket { get; init; }
     /// <summary>Local time at which "tonight" runs start.</summary>
     public TimeOnly TonightAt { get; init; } = new(22, 0);
     public QueueOptions Queue { get; init; } = new();
@@ -30,6 +33,7 @@ public sealed record DashboardOptions
         {
             DataDirectory = section["DataDirectory"] is { Length: > 0 } d ? d : defaults.DataDirectory,
             ArtifactsDirectory = section["ArtifactsDirectory"],
+            ArtifactBucket = S3Settings.From(key => section["Artifacts:" + key]),
             TonightAt = section["TonightAt"] is { Length: > 0 } t
                 ? TimeOnly.Parse(t, CultureInfo.InvariantCulture)
                 : defaults.TonightAt,

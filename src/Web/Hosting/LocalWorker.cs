@@ -8,7 +8,7 @@ namespace Dashboard.Web.Hosting;
 /// handing it the database connection; restarts it if it dies, and stops it with the app.
 /// Web never loads native code itself: training happens in that separate process.
 /// </summary>
-public sealed class LocalWorker(DashboardOptions options, DatabaseConnection database, ILogger<LocalWorker> log) : BackgroundService
+public sealed class LocalWorker(DashboardOptions options, DatabaseConnection database, IConfiguration configuration, ILogger<LocalWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,6 +47,9 @@ public sealed class LocalWorker(DashboardOptions options, DatabaseConnection dat
             start.ArgumentList.Add(arg);
         start.Environment["ConnectionStrings__Dashboard"] = database.ConnectionString;
         start.Environment["Dashboard__ArtifactsDirectory"] = Path.GetFullPath(options.ArtifactsPath);
+        // The same artifact store as the web app (an S3 bucket where one is configured), however it was configured.
+        foreach (var (key, value) in configuration.GetSection("Dashboard:Artifacts").AsEnumerable(makePathsRelative: true))
+            if (value is not null) start.Environment["Dashboard__Artifacts__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
         start.Environment["Dashboard__Queue__LeaseSeconds"] = options.Queue.LeaseDuration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start the worker at {path}.");
     }

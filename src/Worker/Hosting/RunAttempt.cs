@@ -89,8 +89,11 @@ public sealed class RunAttempt(
         var heartbeat = HeartbeatAsync(stop, heartbeatStop.Token);
         try
         {
+            if (claimed.Attempt > 1) await FetchCheckpointsAsync(runLog);
             RunOutcome outcome;
             Exception? broke = null;
+            using var shippingStop = new CancellationTokenSource();
+            var shipping = ShipCheckpointsAsync(runLog, shippingStop.Token);
             try
             {
                 outcome = await executor.ExecuteAsync(context, stop.Token);
@@ -101,6 +104,8 @@ public sealed class RunAttempt(
                 outcome = RunOutcome.Failed($"the worker failed while running it: {e.GetType().Name}: {e.Message}");
                 runLog.Write(RunLogStreams.Worker, e.ToString());
             }
+            await shippingStop.CancelAsync();
+            await shipping;
 
             runLog.Write(RunLogStreams.Worker, $"attempt {claimed.Attempt} ended: {outcome.Kind}{(outcome.Reason is null ? "" : $" ({outcome.Reason})")}");
             // A worker told to stop gives an outage a little time, then leaves the run to be rescued.
@@ -165,6 +170,55 @@ public sealed class RunAttempt(
             log($"run {claimed.RunId}: recording files failed: {e.Message}");
             runLog.Write(RunLogStreams.Worker, $"recording files failed: {e.Message}");
         }
+    }
+
+    private static readonly string CheckpointFolder = Experiments.Training.TrainingCheckpoint.FolderName + "/";
+
+    /// <summary>
+    /// With an S3 artifact store, a requeued run may land on a host that never saw its folder: bring the checkpoints
+    /// its earlier attempts uploaded, so a built-in family resumes from them as it would on the first host.
+    /// </summary>
+    private async Task FetchCheckpointsAsync(RunLogFile runLog)
+    {
+        if (artifacts.Bucket is null) return;
+        try
+        {
+            var fetched = await RetryAsync(() => artifacts.FetchAsync(claimed.RunId, CheckpointFolder, CancellationToken.None), "fetch the run's checkpoints");
+            foreach (var name in fetched) runLog.Write(RunLogStreams.Worker, $"fetched '{name}' from the artifact store to resume from");
+        }
+        catch (Exception e) when (!DatabaseFailures.IsTransient(e))
+        {
+            runLog.Write(RunLogStreams.Worker, $"could not fetch the run's checkpoints ({e.Message}); it starts without them.");
+        }
+    }
+
+    /// <summary>
+    /// With an S3 artifact store, uploads the checkpoints a built-in family writes while it trains (every
+    /// <see cref="Dashboard.Infrastructure.Artifacts.Remote.S3Settings.CheckpointInterval"/>), so that if this worker dies
+    /// the run resumes on any host; a large checkpoint goes up in parts, and an upload cut short is continued.
+    /// </summary>
+    private async Task ShipCheckpointsAsync(RunLogFile runLog, CancellationToken done)
+    {
+        if (artifacts.Bucket is not { } bucket) return;
+        using var timer = new PeriodicTimer(bucket.Settings.CheckpointInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(done))
+            {
+                try
+                {
+                    await artifacts.RecordFolderAsync(claimed.RunId, _options.Recording, done,
+                        exclude: name => !name.StartsWith(CheckpointFolder, StringComparison.Ordinal)
+                            || name.EndsWith(Experiments.Training.TrainingCheckpoint.PartialSuffix, StringComparison.Ordinal));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The next tick (or the recording at the end of the attempt) tries again.
+                    runLog.Write(RunLogStreams.Worker, $"uploading checkpoints failed ({e.Message}); trying again later.");
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>Retries a database step for as long as the database is unreachable; the lease is renewed meanwhile.</summary>

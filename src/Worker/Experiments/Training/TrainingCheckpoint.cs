@@ -12,7 +12,14 @@ namespace Dashboard.Worker.Experiments.Training;
 public sealed class TrainingCheckpoint(DirectoryInfo runFolder)
 {
     private const string StepKey = "step";
-    public string Path { get; } = System.IO.Path.Combine(runFolder.FullName, "checkpoints", "latest.safetensors");
+
+    /// <summary>The folder of the run's checkpoints; with an S3 artifact store the worker uploads it while the run goes on.</summary>
+    public const string FolderName = "checkpoints";
+
+    /// <summary>The name of a checkpoint being written (moved into place when complete); never uploaded.</summary>
+    public const string PartialSuffix = ".partial";
+
+    public string Path { get; } = System.IO.Path.Combine(runFolder.FullName, FolderName, "latest.safetensors");
 
     /// <summary>The step the checkpoint was taken after, with model and optimizer restored; null when there is none.</summary>
     public long? TryResume(Module model, Optimizer optimizer) => TryResume(model, optimizer, out _);
@@ -31,7 +38,7 @@ public sealed class TrainingCheckpoint(DirectoryInfo runFolder)
     public void Save(Module model, Optimizer optimizer, long step, IReadOnlyDictionary<string, string>? extra = null)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var partial = Path + ".partial";
+        var partial = Path + PartialSuffix;
         var metadata = new Dictionary<string, string> { [StepKey] = step.ToString(CultureInfo.InvariantCulture) };
         if (extra is not null)
             foreach (var (k, v) in extra) metadata[k] = v;
