@@ -2,10 +2,14 @@
 // (./scripts/start). A command run prints {"step": i, "emitted": <epoch ms>} every INTERVAL seconds; the page is hooked
 // so that when a chart has drawn new points (the draw's promise, then the next animation frame) each new point's
 // "emitted" value is compared with the clock: that is emission → stored → NOTIFY → circuit → plotly → frame.
-// Prints a table (p50/p95/max ms, points) per run page watched.
+// Prints a table (p50/p95/max ms, points) per run page watched. Beside it, the same page watches the run through the
+// SignalR hub (/hubs/runs, the official browser client from tests/Clients): the first "metricsAppended" after each
+// point's emission is when the LISTEN feed had it (emission → batch → COPY → NOTIFY → relay coalescing → WebSocket),
+// so pixels minus hub is what the circuit adds (coalescing, series query, render diff, plotly draw, frame).
 //   DASHBOARD_URL=http://127.0.0.1:5080 DASHBOARD_USER=admin DASHBOARD_PASSWORD=… DASHBOARD_TOKEN=dsh_… \
 //   RUNS=1 STEPS=60 INTERVAL=0.25 node --experimental-websocket benchmarks/Web.Benchmarks/browser/live-latency.mjs
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 const base = (process.env.DASHBOARD_URL || "http://127.0.0.1:5080").replace(/\/$/, "");
 const runs = Number(process.env.RUNS || 1), steps = Number(process.env.STEPS || 60), interval = process.env.INTERVAL || "0.25";
 const headers = { authorization: `Bearer ${process.env.DASHBOARD_TOKEN}`, "content-type": "application/json" };
@@ -34,7 +38,7 @@ const hook = `(() => {
     Promise.resolve(drawn).then(() => requestAnimationFrame(() => { const now = Date.now();
       for (const t of (element && element._dashboard ? element._dashboard.traces : [])) for (let i = 0; i < t.y.length; i++) {
         const y = t.y[i]; if (!(y > since) || seen.has(t.name + ":" + t.x[i])) continue;
-        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); window.__late = (window.__late || []).concat(now - y > 1000 ? [[t.x[i], now - y]] : []); } }));
+        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > 1000 ? [[t.x[i], now - y]] : []); } }));
     return drawn; }; };
   wrap("render"); wrap("extend"); return "hooked"; })()`;
 
@@ -54,6 +58,12 @@ try {
     await send("Page.navigate", { url: `${base}/runs/${runId}` });
     for (let i = 0; i < 100 && (await evaluate("typeof window.dashboardCharts")) !== "object"; i++) await sleep(100);
     console.error(await evaluate(hook));
+    // The hub client in the same page (its cookie signs it in): stamps each "metricsAppended" of the run.
+    await evaluate(readFileSync(new URL("../../../tests/Clients/node_modules/@microsoft/signalr/dist/browser/signalr.min.js", import.meta.url), "utf8"));
+    console.error(await evaluate(`(async () => { window.__hub = [];
+        const c = new signalR.HubConnectionBuilder().withUrl(location.origin + "/hubs/runs", { transport: signalR.HttpTransportType.WebSockets }).build();
+        c.on("metricsAppended", e => { if (e.runId === ${runId}) window.__hub.push(Date.now()); });
+        await c.start(); await c.invoke("Watch", ${runId}); window.__hubSince = Date.now(); return "hub watching"; })()`));
     for (let i = 0; i < 600; i++) {
         const run = await (await fetch(`${base}/api/runs/${runId}`, { headers })).json();
         if (["succeeded", "failed", "cancelled"].includes(run.state)) break;
@@ -61,7 +71,11 @@ try {
     }
     await sleep(1500);
     const samples = await evaluate("window.__latency");
-    console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|`);
+    // Each point drawn live, with its emission time, against the first hub event at or after that emission.
+    const hubTimes = await evaluate("window.__hub");
+    const emitted = await evaluate("(window.__emitted || []).filter(e => e > window.__hubSince)");
+    const hub = emitted.map(e => (hubTimes.find(t => t >= e) ?? NaN) - e).filter(Number.isFinite);
+    console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms | hub p50 ms | hub p95 ms |\n|---|---|---|---|---|---|---|`);
     console.error("points later than 1 s [step, ms]:", JSON.stringify(await evaluate("window.__late || []")));
-    console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} |`);
+    console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} | ${pct(hub, 0.5)} | ${pct(hub, 0.95)} |`);
 } finally { chrome.kill(); }

@@ -4,7 +4,7 @@ namespace Dashboard.EndToEnd.Tests.Pages;
 public static class Charts
 {
     // The test id sits on the component's root; plotly's graph div is that element or inside it.
-    private const string Graph = "root => !root ? null : root.classList.contains('js-plotly-plot') ? root : root.querySelector('.js-plotly-plot')";
+    internal const string Graph = "root => !root ? null : root.classList.contains('js-plotly-plot') ? root : root.querySelector('.js-plotly-plot')";
 
     public static Task<int> PointCountAsync(ILocator chart) =>
         chart.EvaluateAsync<int>($"root => {{ const g = ({Graph})(root); return g?.data?.[0]?.x?.length ?? 0; }}");

@@ -28,6 +28,16 @@ public sealed class RunPage(BrowserSession session, long runId)
     /// <summary>Points the chart for <paramref name="key"/> draws now (its first trace), read from plotly's own data.</summary>
     public Task<int> ChartPointCountAsync(string key) => Charts.PointCountAsync(Chart(key));
 
+    /// <summary>The x values (steps) the chart for <paramref name="key"/> draws now, and the state badge's text, read at one moment.</summary>
+    public async Task<(IReadOnlyList<double> Steps, string State)> ChartStepsAndStateAsync(string key)
+    {
+        var read = await Page.EvaluateAsync<System.Text.Json.JsonElement>(
+            $"key => ({{ steps: Array.from(({Charts.Graph})(document.querySelector(`[data-testid=\"run-chart-${{key}}\"]`))?.data?.[0]?.x ?? []), " +
+            "state: document.querySelector('[data-testid=\"run-state\"]')?.textContent ?? '' })", key);
+        return (read.GetProperty("steps").EnumerateArray().Select(x => x.GetDouble()).ToList(),
+            read.GetProperty("state").GetString()!.ToLowerInvariant());
+    }
+
     /// <summary>Waits until the chart for <paramref name="key"/> draws more than <paramref name="points"/> points, without reloading.</summary>
     public Task WaitForChartPointsAsync(string key, int points) => Charts.WaitForPointsAsync(Page, $"run-chart-{key}", points);
 }

@@ -13,8 +13,8 @@ namespace Dashboard.Web.Components.Pages;
 
 /// <summary>
 /// One run: header, charts that grow as points arrive, config, facts, log tail and files. Follows the run through
-/// the LISTEN feed (at most ten redraws a second) and re-reads the log every second while it runs; when the run
-/// ends, everything is loaded once more so the page shows exactly what was stored.
+/// the LISTEN feed from before its first read (at most ten redraws a second) and re-reads the log every second while
+/// it runs; when the run ends, everything is loaded once more so the page shows exactly what was stored.
 /// </summary>
 public sealed partial class RunPage
 {
@@ -44,6 +44,8 @@ public sealed partial class RunPage
     private RunWatch? watch;
     private readonly CancellationTokenSource stop = new();
     private bool disposed;
+    /// <summary>The load of the run the page shows (its first, or after navigating to another run).</summary>
+    private Task loading = Task.CompletedTask;
     /// <summary>Why this waiting run cannot start (no online worker can serve its device); null otherwise.</summary>
     private string? waitingReason;
 
@@ -53,22 +55,25 @@ public sealed partial class RunPage
     private long? ShownStep => detail is null ? null : StepShown.Of(detail.Run.State, detail.Run.Step,
         charts?.Keys.GetValueOrDefault(Id) is { Count: > 0 } keys ? keys.Max(k => k.LastStep) : null, detail.Run.TotalSteps);
 
+    protected override void OnInitialized()
+    {
+        // Only an interactive render (the circuit, not the prerender) follows the run. It subscribes before the first
+        // load reads anything, so a change stored between that read and the subscription is not missed (a run that
+        // ended there would have shown "running" for good); changes that come while the page loads wait for the load.
+        if (!RendererInfo.IsInteractive) return;
+        watch = new RunWatch(Feed, [Id], changes => InvokeAsync(() => OnChangesAsync(changes)),
+            e => Logger.LogWarning("Run {RunId} page: live update failed ({Message}).", Id, e.Message));
+        _ = PollLogAsync(stop.Token);
+    }
+
     protected override async Task OnParametersSetAsync()
     {
         // A new id (navigating from one run to another) starts over: new charts, and the watch follows the new run.
         charts = null;
         detail = null;
         watch?.Follow([Id]);
-        await ReloadAsync();
-    }
-
-    protected override void OnAfterRender(bool firstRender)
-    {
-        // Only the interactive render gets here (not the prerender), so only a live circuit subscribes.
-        if (!firstRender || disposed) return;
-        watch = new RunWatch(Feed, [Id], changes => InvokeAsync(() => OnChangesAsync(changes)),
-            e => Logger.LogWarning("Run {RunId} page: live update failed ({Message}).", Id, e.Message));
-        _ = PollLogAsync(stop.Token);
+        loading = ReloadAsync();
+        await loading;
     }
 
     /// <summary>After an action on this run: a deleted run's page goes back to its experiment; otherwise it shows the new state.</summary>
@@ -108,6 +113,7 @@ public sealed partial class RunPage
 
     private async Task OnChangesAsync(RunChanges changes)
     {
+        await loading; // a change that came while the page loaded applies to what it loaded
         if (disposed || detail is null) return;
         if (changes.StateRuns.ContainsKey(Id))
         {
