@@ -1,24 +1,39 @@
 // Thin layer between the Blazor Chart component and plotly.js. The server sends downsampled series as binary
 // (Float32/Float64 bytes); the points stay here, so smoothing, log scale and appends need no round trip.
 window.dashboardCharts = (() => {
-    // plotly.min.js is 4.8 MB of script. Compiling and running it took 8-16 s in a fresh Chromium profile (a review
-    // link's visitor) on a loaded 2-core machine, and as a plain <script> ahead of blazor.web.js it held back the
-    // circuit's start, and so every chart, that long. It loads asynchronously instead: at once when the prerendered
-    // page has charts, otherwise at the first draw; every call below waits for it.
-    const plotlyUrl = document.currentScript?.dataset.plotly || "lib/plotly/plotly.min.js";
-    let plotlyLoading = null;
-    function plotly() {
-        if (window.Plotly) return Promise.resolve(window.Plotly);
-        return plotlyLoading ??= new Promise((resolve, reject) => {
+    // plotly.js is big: the full bundle is 4.8 MB of script, and compiling and running it took 8-16 s in a fresh
+    // Chromium profile (what a review link's visitor has) on a loaded 2-core machine. As a plain <script> ahead of
+    // blazor.web.js it also held back the circuit's start, and so every chart. So it loads asynchronously (at once
+    // when the prerendered page has charts, else at the first draw) and as the basic bundle (scatter traces, 1.2 MB),
+    // which draws every line chart; the full bundle comes only for what needs it (parallel coordinates, WebGL lines).
+    // An element keeps the plotly that drew it: a chart drawn by the basic bundle is purged before the full one redraws it.
+    const bundles = {
+        basic: { url: document.currentScript?.dataset.plotlyBasic || "lib/plotly/plotly-basic.min.js", loading: null },
+        full: { url: document.currentScript?.dataset.plotly || "lib/plotly/plotly.min.js", loading: null },
+    };
+    function plotly(full) {
+        // Once the full bundle is on its way it serves everything; the basic one serves line charts only.
+        return load(full || bundles.full.loading ? bundles.full : bundles.basic);
+    }
+    function load(bundle) {
+        return bundle.loading ??= new Promise((resolve, reject) => {
             const script = document.createElement("script");
-            script.src = plotlyUrl;
+            script.src = bundle.url;
             script.async = true;
             script.onload = () => resolve(window.Plotly);
-            script.onerror = () => { plotlyLoading = null; reject(new Error(`Could not load ${plotlyUrl}`)); };
+            script.onerror = () => { bundle.loading = null; reject(new Error(`Could not load ${bundle.url}`)); };
             document.head.appendChild(script);
         });
     }
-    if (document.querySelector(".chart")) plotly();
+    function react(Plotly, element, data, layout, config) {
+        if (element._plotly && element._plotly !== Plotly) element._plotly.purge(element);
+        element._plotly = Plotly;
+        return Plotly.react(element, data, layout, config);
+    }
+    // A page that brought its own plotly (the browser benchmark) uses it for everything.
+    if (window.Plotly) bundles.full.loading = Promise.resolve(window.Plotly);
+    else if (document.querySelector("[data-testid=parcoords]")) plotly(true);
+    else if (document.querySelector(".chart")) plotly(false);
 
     // WebGL draws big charts fast on a real GPU, but a browser without one (a VM, a remote desktop, headless
     // Chromium) emulates it in software, 10× slower than SVG for 50 lines of 2,000 points. So: SVG unless the
@@ -110,12 +125,13 @@ window.dashboardCharts = (() => {
     // Blazor awaits the promise: a page's next live update waits until this one is drawn. Calls made while plotly
     // loads queue behind it in order, and each draws the element's state as it is by then.
     function draw(element) {
-        return plotly().then(Plotly => {
+        const points = state => state.traces.reduce((n, t) => n + t.x.length, 0);
+        return plotly(traceType(points(element._dashboard)) === "scattergl").then(Plotly => {
             const state = element._dashboard;
             if (!state) return;
             state.revision++;
             const legend = state.layout.showLegend ?? (state.traces.length > 1 && state.traces.length <= 8);
-            const drawn = Plotly.react(element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
+            const drawn = react(Plotly, element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
             element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
             return drawn;
         });
@@ -162,12 +178,13 @@ window.dashboardCharts = (() => {
         },
         parcoords(element, model, dotnet) {
             if (!element) return;
-            return plotly().then(Plotly => drawParcoords(Plotly, element, model, dotnet));
+            return plotly(true).then(Plotly => drawParcoords(Plotly, element, model, dotnet));
         },
         dispose(element) {
             if (!element) return;
             delete element._dashboard;
-            if (window.Plotly) window.Plotly.purge(element);
+            element._plotly?.purge(element);
+            delete element._plotly;
         },
     };
 
@@ -190,7 +207,7 @@ window.dashboardCharts = (() => {
         if (old && old.labels === dimensions.map(d => d.label).join("|"))
             dimensions.forEach((d, i) => { if (old.ranges[i]) d.constraintrange = old.ranges[i]; });
         element._parcoords = { labels: dimensions.map(d => d.label).join("|"), ranges: dimensions.map(d => d.constraintrange), runIds: model.runIds };
-        const drawn = Plotly.react(element, data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
+        const drawn = react(Plotly, element, data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
         if (!element._parcoordsHooked) {
             element._parcoordsHooked = true;
             element.on("plotly_restyle", () => {
