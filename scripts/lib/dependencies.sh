@@ -56,7 +56,8 @@ apt_update_waiting_for_lock() {
     return 1
 }
 
-# Browser libraries (plotly.js) from npm, copied into the web app's wwwroot/lib before it is built.
+# Browser libraries (plotly.js: the basic bundle for line charts, the full one for parallel coordinates and WebGL) from
+# npm, copied into the web app's wwwroot/lib before it is built.
 ensure_web_assets() {
     local web=src/Web
     if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
@@ -65,6 +66,7 @@ ensure_web_assets() {
     fi
     mkdir -p "$web/wwwroot/lib/plotly"
     cp -u "$web/node_modules/plotly.js-dist-min/plotly.min.js" "$web/wwwroot/lib/plotly/plotly.min.js"
+    cp -u "$web/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js" "$web/wwwroot/lib/plotly/plotly-basic.min.js"
 }
 
 # Text corpora of the language-model families (data/corpus: package.json + package-lock.json, node_modules

@@ -37,6 +37,13 @@ public sealed class ExperimentDraft
     public string Name { get; set; } = "";
     public string Tags { get; set; } = "";
     public string Notes { get; set; } = "";
+    /// <summary>The preset last applied (the form's preset select); null: the family's defaults, or a typed document.</summary>
+    public string? PresetName { get; private set; }
+    /// <summary>
+    /// The experiment of a schedule: the schedule says when each occurrence starts, so the request has no start of
+    /// its own (no "schedule") and the form asks for none.
+    /// </summary>
+    public bool Repeats { get; set; }
     /// <summary>Request fields the form has no input for (owner, max_attempts): kept as they came.</summary>
     public JsonObject PassThrough { get; } = [];
 
@@ -65,6 +72,7 @@ public sealed class ExperimentDraft
     /// <summary>Replaces the config and sweep by a preset's, keeping name, schedule and the other run options.</summary>
     public void ApplyPreset(Preset? preset)
     {
+        PresetName = preset?.Name;
         Fields.Clear();
         Extras.Clear();
         Axes.Clear();
@@ -76,6 +84,17 @@ public sealed class ExperimentDraft
         // A preset's seed claims travel with the request (and show in its JSON/YAML), like any field the form has no input for.
         if (preset is { Claims.Count: > 0 }) PassThrough["claims"] = Domain.Claims.ClaimJson.ToJson(preset.Claims);
         else PassThrough.Remove("claims");
+    }
+
+    /// <summary>Where and how the runs go (another family picked keeps them): start, device, priority, time limit, name, tags, notes.</summary>
+    public void TakeRunOptionsFrom(ExperimentDraft other)
+    {
+        (Schedule, ScheduleAt, BrowserZone, Repeats) = (other.Schedule, other.ScheduleAt, other.BrowserZone, other.Repeats);
+        (Device, MinGpuMemoryGiB, Priority, TimeLimitMinutes) = (other.Device, other.MinGpuMemoryGiB, other.Priority, other.TimeLimitMinutes);
+        (Name, Tags, Notes) = (other.Name, other.Tags, other.Notes);
+        // The old family's seed claims do not hold for another family; owner and attempts do.
+        foreach (var (key, value) in other.PassThrough)
+            if (key != "claims") PassThrough[key] = value?.DeepClone();
     }
 
     /// <summary>A preset that carries its seed's time limit (hhml's 30 minutes) fills in the time-limit field.</summary>
@@ -129,7 +148,7 @@ public sealed class ExperimentDraft
         request["family"] = Family.Name;
         request["config"] = Config();
         if (Sweep() is { } sweep) request["sweep"] = sweep;
-        request["schedule"] = ScheduleText();
+        if (!Repeats) request["schedule"] = ScheduleText();
         request["device"] = DeviceText();
         var priority = Priority.Trim();
         if (priority.Length > 0 && priority != "0") request["priority"] = Loose(priority);
@@ -149,7 +168,7 @@ public sealed class ExperimentDraft
     public IReadOnlyList<ValidationError> FormProblems()
     {
         var problems = new List<ValidationError>();
-        if (Schedule == ScheduleKind.At && string.IsNullOrWhiteSpace(ScheduleAt))
+        if (!Repeats && Schedule == ScheduleKind.At && string.IsNullOrWhiteSpace(ScheduleAt))
             problems.Add(new("schedule", "pick the date and time to start at."));
         if (Device == "cuda" && MinGpuMemoryGiB.Trim() is { Length: > 0 } gib
             && !(double.TryParse(gib, NumberStyles.Float, CultureInfo.InvariantCulture, out var g) && g is >= 0 and < 1e6))

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using Dashboard.Domain.Families;
 using Dashboard.Domain.Schedules;
 
 namespace Dashboard.Web.Editing;
 
 /// <summary>
-/// What the schedule form holds: the timing as typed, and the experiment as the YAML document of
-/// POST /api/experiments. <see cref="ToRequest"/> makes the REST API's schedule body from it.
+/// What the schedule form holds: the timing as typed, and the experiment each occurrence queues as the
+/// new-experiment form's draft (family, config, sweep, device, priority; no start of its own: the schedule says when).
+/// <see cref="ToRequest"/> makes the REST API's schedule body from it.
 /// </summary>
 public sealed class ScheduleDraft
 {
@@ -15,26 +17,22 @@ public sealed class ScheduleDraft
     public bool Enabled { get; set; } = true;
     public bool SkipWhileActive { get; set; } = true;
     public string Missed { get; set; } = "run_once";
-    /// <summary>The experiment each occurrence queues, as YAML.</summary>
-    public string ExperimentYaml { get; set; } = "";
+    /// <summary>The experiment each occurrence queues.</summary>
+    public required ExperimentDraft Experiment { get; set; }
     public string Owner { get; set; } = "";
 
-    /// <summary>A new schedule for an experiment request (the new-experiment form's, or a clone's): its own timing is dropped.</summary>
-    public static ScheduleDraft ForExperiment(JsonObject experiment, string zone)
+    /// <summary>
+    /// A new schedule for an experiment request (the new-experiment form's, or a clone's): its own start is dropped.
+    /// A request that does not read (an unknown family) is an <see cref="Domain.InvalidInputException"/>.
+    /// </summary>
+    public static ScheduleDraft ForExperiment(JsonObject experiment, FamilyCatalogue catalogue, string zone)
     {
-        var request = (JsonObject)experiment.DeepClone();
-        request.Remove("schedule");
-        request.Remove("not_before");
-        var name = ConfigName(request);
-        return new ScheduleDraft
-        {
-            Name = name is { Length: > 0 } ? $"{name} (nightly)" : "",
-            TimeZone = zone,
-            ExperimentYaml = RequestText.ToYaml(request),
-        };
+        var draft = new ScheduleDraft { TimeZone = zone, Experiment = Repeating(experiment, catalogue) };
+        draft.Name = draft.Experiment.Name.Trim() is { Length: > 0 } name ? $"{name} (nightly)" : "";
+        return draft;
     }
 
-    public static ScheduleDraft From(ScheduleDefinition schedule) => new()
+    public static ScheduleDraft From(ScheduleDefinition schedule, FamilyCatalogue catalogue) => new()
     {
         Name = schedule.Name,
         Cron = schedule.Cron,
@@ -42,13 +40,12 @@ public sealed class ScheduleDraft
         Enabled = schedule.Enabled,
         SkipWhileActive = schedule.SkipWhileActive,
         Missed = schedule.Missed.ToName(),
-        ExperimentYaml = RequestText.ToYaml(schedule.Experiment),
+        Experiment = Repeating(schedule.Experiment, catalogue),
         Owner = schedule.Owner,
     };
 
-    /// <summary>The API's body. A malformed YAML document is a <see cref="FormatException"/> saying where.</summary>
-    /// <param name="withoutExperiment">Leave the experiment out (while its YAML does not parse), to check the rest.</param>
-    public JsonObject ToRequest(bool withoutExperiment = false)
+    /// <summary>The API's body.</summary>
+    public JsonObject ToRequest()
     {
         var request = new JsonObject
         {
@@ -58,12 +55,19 @@ public sealed class ScheduleDraft
             ["enabled"] = Enabled,
             ["skip_while_active"] = SkipWhileActive,
             ["missed"] = Missed,
+            ["experiment"] = Experiment.ToRequest(),
         };
-        if (!withoutExperiment) request["experiment"] = RequestText.ParseYaml(ExperimentYaml);
         if (Owner.Length > 0) request["owner"] = Owner;
         return request;
     }
 
-    private static string? ConfigName(JsonObject request) =>
-        request["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? n.Trim() : null;
+    private static ExperimentDraft Repeating(JsonObject experiment, FamilyCatalogue catalogue)
+    {
+        var request = (JsonObject)experiment.DeepClone();
+        request.Remove("schedule");
+        request.Remove("not_before");
+        var draft = ExperimentDraft.FromRequest(request, catalogue);
+        draft.Repeats = true;
+        return draft;
+    }
 }

@@ -1,10 +1,46 @@
 // Thin layer between the Blazor Chart component and plotly.js. The server sends downsampled series as binary
 // (Float32/Float64 bytes); the points stay here, so smoothing, log scale and appends need no round trip.
 window.dashboardCharts = (() => {
+    // plotly.js is big: the full bundle is 4.8 MB of script, and compiling and running it took 8-16 s in a fresh
+    // Chromium profile (what a review link's visitor has) on a loaded 2-core machine. As a plain <script> ahead of
+    // blazor.web.js it also held back the circuit's start, and so every chart. So it loads asynchronously (at once
+    // when the prerendered page has charts, else at the first draw) and as the basic bundle (scatter traces, 1.2 MB),
+    // which draws every line chart; the full bundle comes only for what needs it (parallel coordinates, WebGL lines).
+    // An element keeps the plotly that drew it: a chart drawn by the basic bundle is purged before the full one redraws it.
+    const bundles = {
+        basic: { url: document.currentScript?.dataset.plotlyBasic || "lib/plotly/plotly-basic.min.js", loading: null },
+        full: { url: document.currentScript?.dataset.plotly || "lib/plotly/plotly.min.js", loading: null },
+    };
+    function plotly(full) {
+        // Once the full bundle is on its way it serves everything; the basic one serves line charts only.
+        return load(full || bundles.full.loading ? bundles.full : bundles.basic);
+    }
+    function load(bundle) {
+        return bundle.loading ??= new Promise((resolve, reject) => {
+            const script = document.createElement("script");
+            script.src = bundle.url;
+            script.async = true;
+            script.onload = () => resolve(window.Plotly);
+            script.onerror = () => { bundle.loading = null; reject(new Error(`Could not load ${bundle.url}`)); };
+            document.head.appendChild(script);
+        });
+    }
+    function react(Plotly, element, data, layout, config) {
+        if (element._plotly && element._plotly !== Plotly) element._plotly.purge(element);
+        element._plotly = Plotly;
+        return Plotly.react(element, data, layout, config);
+    }
+    // A page that brought its own plotly (the browser benchmark) uses it for everything.
+    if (window.Plotly) bundles.full.loading = Promise.resolve(window.Plotly);
+    else if (document.querySelector("[data-testid=parcoords]")) plotly(true);
+    else if (document.querySelector(".chart")) plotly(false);
+
     // WebGL draws big charts fast on a real GPU, but a browser without one (a VM, a remote desktop, headless
     // Chromium) emulates it in software, 10× slower than SVG for 50 lines of 2,000 points. So: SVG unless the
     // GPU is real and the chart big. window.dashboardChartsGl (true/false) overrides, for measurements.
-    const hardwareGl = (() => {
+    // Asked once, at the first big chart: making a WebGL context is itself slow where it is emulated.
+    let hardwareGlKnown;
+    const hardwareGl = () => hardwareGlKnown ??= (() => {
         try {
             const gl = document.createElement("canvas").getContext("webgl");
             if (!gl) return false;
@@ -13,7 +49,7 @@ window.dashboardCharts = (() => {
             return !/swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
         } catch { return false; }
     })();
-    const traceType = points => (window.dashboardChartsGl ?? (hardwareGl && points > 20000)) ? "scattergl" : "scatter";
+    const traceType = points => (window.dashboardChartsGl ?? (points > 20000 && hardwareGl())) ? "scattergl" : "scatter";
     const palette = ["#4f6bed", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#525df4", "#bf399e", "#6c8893", "#ee6868"];
 
     function withAlpha(color, alpha) {
@@ -86,14 +122,19 @@ window.dashboardCharts = (() => {
         return data;
     }
 
+    // Blazor awaits the promise: a page's next live update waits until this one is drawn. Calls made while plotly
+    // loads queue behind it in order, and each draws the element's state as it is by then.
     function draw(element) {
-        const state = element._dashboard;
-        state.revision++;
-        const legend = state.layout.showLegend ?? (state.traces.length > 1 && state.traces.length <= 8);
-        const drawn = Plotly.react(element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
-        element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
-        // Blazor awaits the promise: a page's next live update waits until this one is drawn.
-        return drawn;
+        const points = state => state.traces.reduce((n, t) => n + t.x.length, 0);
+        return plotly(traceType(points(element._dashboard)) === "scattergl").then(Plotly => {
+            const state = element._dashboard;
+            if (!state) return;
+            state.revision++;
+            const legend = state.layout.showLegend ?? (state.traces.length > 1 && state.traces.length <= 8);
+            const drawn = react(Plotly, element, build(state), layoutOf(state.layout, state.revision, legend), { responsive: true, displaylogo: false, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
+            element.setAttribute("data-points", String(state.traces.reduce((n, t) => n + t.x.length, 0)));
+            return drawn;
+        });
     }
 
     return {
@@ -135,47 +176,52 @@ window.dashboardCharts = (() => {
             if (state.smoothing > 0) state.traces.forEach(t => smoothInto(t, state.smoothing, 0));
             return draw(element);
         },
-        // A sweep's parallel coordinates; brushing an axis reports the run ids inside every brushed range to .NET.
         parcoords(element, model, dotnet) {
             if (!element) return;
-            const dimensions = model.dimensions.map(d => {
-                const dim = { label: d.label, values: d.values };
-                if (d.tickvals) { dim.tickvals = d.tickvals; dim.ticktext = d.ticktext; }
-                return dim;
-            });
-            const data = [{
-                type: "parcoords", dimensions,
-                line: { color: model.color, colorscale: "Viridis", reversescale: model.reverseScale, showscale: true,
-                        colorbar: { title: { text: model.colorTitle } } },
-            }];
-            const layout = { margin: { l: 60, r: 80, t: 40, b: 24 }, paper_bgcolor: "rgba(0,0,0,0)",
-                             font: { family: "Inter, system-ui, sans-serif", size: 12, color: "#2b2f38" } };
-            // Brushes survive a redraw with the same axes (live sweeps): keep the ranges the user set.
-            const old = element._parcoords;
-            if (old && old.labels === dimensions.map(d => d.label).join("|"))
-                dimensions.forEach((d, i) => { if (old.ranges[i]) d.constraintrange = old.ranges[i]; });
-            element._parcoords = { labels: dimensions.map(d => d.label).join("|"), ranges: dimensions.map(d => d.constraintrange), runIds: model.runIds };
-            const drawn = Plotly.react(element, data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
-            if (!element._parcoordsHooked) {
-                element._parcoordsHooked = true;
-                element.on("plotly_restyle", () => {
-                    const dims = element.data[0].dimensions;
-                    const state = element._parcoords;
-                    state.ranges = dims.map(d => d.constraintrange);
-                    const active = dims.map((d, i) => [i, d.constraintrange]).filter(([, r]) => r && r.length);
-                    if (active.length === 0) { dotnet.invokeMethodAsync("OnBrushed", null); return; }
-                    const inside = (v, r) => (Array.isArray(r[0]) ? r : [r]).some(([lo, hi]) => v >= lo && v <= hi);
-                    const ids = state.runIds.filter((_, line) => active.every(([i, r]) => inside(dims[i].values[line], r)));
-                    dotnet.invokeMethodAsync("OnBrushed", ids);
-                });
-            }
-            element.setAttribute("data-drawn", String(model.runIds.length));
-            return drawn;
+            return plotly(true).then(Plotly => drawParcoords(Plotly, element, model, dotnet));
         },
         dispose(element) {
             if (!element) return;
             delete element._dashboard;
-            Plotly.purge(element);
+            element._plotly?.purge(element);
+            delete element._plotly;
         },
     };
+
+    // A sweep's parallel coordinates; brushing an axis reports the run ids inside every brushed range to .NET.
+    function drawParcoords(Plotly, element, model, dotnet) {
+        const dimensions = model.dimensions.map(d => {
+            const dim = { label: d.label, values: d.values };
+            if (d.tickvals) { dim.tickvals = d.tickvals; dim.ticktext = d.ticktext; }
+            return dim;
+        });
+        const data = [{
+            type: "parcoords", dimensions,
+            line: { color: model.color, colorscale: "Viridis", reversescale: model.reverseScale, showscale: true,
+                    colorbar: { title: { text: model.colorTitle } } },
+        }];
+        const layout = { margin: { l: 60, r: 80, t: 40, b: 24 }, paper_bgcolor: "rgba(0,0,0,0)",
+                         font: { family: "Inter, system-ui, sans-serif", size: 12, color: "#2b2f38" } };
+        // Brushes survive a redraw with the same axes (live sweeps): keep the ranges the user set.
+        const old = element._parcoords;
+        if (old && old.labels === dimensions.map(d => d.label).join("|"))
+            dimensions.forEach((d, i) => { if (old.ranges[i]) d.constraintrange = old.ranges[i]; });
+        element._parcoords = { labels: dimensions.map(d => d.label).join("|"), ranges: dimensions.map(d => d.constraintrange), runIds: model.runIds };
+        const drawn = react(Plotly, element, data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
+        if (!element._parcoordsHooked) {
+            element._parcoordsHooked = true;
+            element.on("plotly_restyle", () => {
+                const dims = element.data[0].dimensions;
+                const state = element._parcoords;
+                state.ranges = dims.map(d => d.constraintrange);
+                const active = dims.map((d, i) => [i, d.constraintrange]).filter(([, r]) => r && r.length);
+                if (active.length === 0) { dotnet.invokeMethodAsync("OnBrushed", null); return; }
+                const inside = (v, r) => (Array.isArray(r[0]) ? r : [r]).some(([lo, hi]) => v >= lo && v <= hi);
+                const ids = state.runIds.filter((_, line) => active.every(([i, r]) => inside(dims[i].values[line], r)));
+                dotnet.invokeMethodAsync("OnBrushed", ids);
+            });
+        }
+        element.setAttribute("data-drawn", String(model.runIds.length));
+        return drawn;
+    }
 })();
