@@ -65,7 +65,7 @@ public sealed class NGptRunTests() : BuiltInFamilyRunTests("ngpt")
         // the run resumes from weights that have gone bad, as an earlier attempt may have left them: one NaN weight.
         var run = await EnqueueAsync("""{"family": "ngpt", "preset": "tiny"}""");
         var config = NGptConfig.From(new NGptFamily().WithDefaults(new NGptFamily().Presets.Single(p => p.Name == "tiny").Config));
-        using (var trainer = new NGptTrainer(config, Dashboard.Torch.Device.Cpu, bf16Autocast: false, cudaGraph: false))
+        using (var trainer = new NGptTrainer(config, Dashboard.Torch.Device.Cpu, bf16Autocast: false, StepGraphs.Off))
         {
             using (Dashboard.Torch.Torch.NoGrad())
             using (var row = trainer.Model.NamedParameters().First(p => p.Name.EndsWith("query.weight", StringComparison.Ordinal)).Parameter.Select(0, 0))
