@@ -5,6 +5,7 @@ using Dashboard.Domain.Scheduling;
 using Dashboard.Torch;
 using Dashboard.Worker.Execution;
 using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.Training;
 using Dashboard.Worker.Experiments.ResidualStreams;
 
 namespace Dashboard.Families.Benchmarks;
@@ -48,7 +49,7 @@ internal static class FamilyBenchmarks
         Torch.ManualSeed(0);
         var config = NGptConfigFor(shape, bf16);
         if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);
-        using var trainer = new NGptTrainer(config, device, bf16Autocast: bf16 && device.IsCuda, cudaGraph, chunkedHead);
+        using var trainer = new NGptTrainer(config, device, bf16Autocast: bf16 && device.IsCuda, cudaGraph ? StepGraphs.Cuda : StepGraphs.Off, chunkedHead);
         using var scope = Torch.NewDisposeScope();
         // Bytes index the first 256 tokens, as in the product.
         var inputs = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);

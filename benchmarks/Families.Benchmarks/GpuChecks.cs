@@ -1,6 +1,7 @@
 using Dashboard.Torch;
 using Dashboard.Torch.Optim;
 using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.Training;
 using F = Dashboard.Torch.Functional;
 
 namespace Dashboard.Families.Benchmarks;
@@ -85,7 +86,7 @@ internal static class GpuChecks
         {
             var (graph, chunked) = paths(fast);
             Torch.ManualSeed(0);
-            using var trainer = new NGptTrainer(config, device, bf16Autocast: false, cudaGraph: graph, chunkedHead: chunked);
+            using var trainer = new NGptTrainer(config, device, bf16Autocast: false, graph ? StepGraphs.Cuda : StepGraphs.Off, chunkedHead: chunked);
             using var scope = Torch.NewDisposeScope();
             Torch.ManualSeed(1);
             var inputs = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);

@@ -6,6 +6,7 @@ using Dashboard.Torch;
 using Dashboard.Torch.Optim;
 using Dashboard.Worker.Experiments.SympScale;
 using Dashboard.Worker.Experiments.SympScale.Systems;
+using Dashboard.Worker.Experiments.Training;
 
 namespace Dashboard.Families.Benchmarks;
 
@@ -101,10 +102,10 @@ internal static class SympScaleBenchmark
         var overrides = new JsonObject { ["system"] = "cr3bp", ["dim"] = 4 };
         if (quick) { overrides["trajectories"] = 4; overrides["train_trajectories"] = 2; overrides["length"] = 200; overrides["rollout"] = 100; }
         Console.WriteLine($"Training throughput at the cr3bp-reliability shape (D = 4, width 110 / GRU 64, batch 64, k = 8, Adam, clip 1.0, " +
-                          $"spectral norm, Newton projection straight-through for symp/rk4), steps/s after 3 warm-up steps, {steps} timed");
+                          $"spectral norm, Newton projection straight-through for symp/rk4), steps/s after 3 warm-up steps and the capture step, {steps} timed; the graph column replays the whole step from a CUDA graph");
         Console.WriteLine();
-        Console.WriteLine("| Model | Parameters | Force evals / rollout step | Binding eager (steps/s) | PyTorch eager | torch.compile | One evaluation (s) | 40,000-step run (min) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| Model | Parameters | Force evals / rollout step | Binding eager (steps/s) | Binding CUDA graph | PyTorch eager | torch.compile | One evaluation (s) | 40,000-step run (min) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var folder = Path.Combine(Path.GetTempPath(), "sympscale-bench-data");
         foreach (var model in Models)
         {
@@ -113,37 +114,43 @@ internal static class SympScaleBenchmark
             var system = SystemCatalogue.For(config);
             var data = TrajectorySet.Load(config, system, folder);
             var match = SympScaleCapacity.Match(config.Dim, config.ActionDim, config.Width)!;
-            Dashboard.Torch.Torch.ManualSeed(1);
-            using var net = SympScaleModels.Build(config, match);
-            net.To(device, ScalarType.Float64);
-            using var optimizer = new AdamW(net.Parameters(), config.LearningRate, weightDecay: 0);
             using var train = data.Normalised(0, data.TrainCount, ScalarType.Float64, device);
             using var test = data.Normalised(data.TrainCount, data.TestCount, ScalarType.Float64, device);
             using var mean = Tensor.From(data.Mean).To(device);
             using var std = Tensor.From(data.Std).To(device);
             var sampler = new WindowSampler(data.TrainCount, data.Length, config.BpttWindow, config.Batch, 1, device);
-            var parameters = net.Parameters().ToList();
-            void Step(long i)
+            // The trainer the executor runs, eagerly and (on CUDA) replayed from a CUDA graph; the step waits for its loss.
+            (double PerSecond, double Evaluation, long Parameters, string Note) Time(StepGraphs graphs)
             {
-                using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-                optimizer.ZeroGrad();
-                var loss = SympScaleExecutor.Loss(net, sampler.Batch(train, i), system, mean, std, config);
-                loss.Backward();
-                GradientClipping.ClipGradNorm(parameters, config.GradClip);
-                optimizer.Step();
+                Dashboard.Torch.Torch.ManualSeed(1);
+                using var net = SympScaleModels.Build(config, match);
+                net.To(device, ScalarType.Float64);
+                using var trainer = new SympScaleTrainer(net, config, system, mean, std, device, graphs);
+                void Step(long i)
+                {
+                    using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+                    trainer.Step(i, sampler.Batch(train, i));
+                }
+                for (var i = 0; i < GraphedStep.DefaultWarmupSteps + 1; i++) Step(i);   // the warm-up, and the capture
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < steps; i++) Step(GraphedStep.DefaultWarmupSteps + 1 + i);
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+                var perSecond = steps / clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                RolloutEvaluation.Evaluate(net, test, system, mean, std, config);
+                var note = graphs == StepGraphs.Cuda && !trainer.UsesCudaGraph ? $"graph fell back to eager: {trainer.GraphFailure}" : "";
+                return (perSecond, clock.Elapsed.TotalSeconds, net.ParameterCount(), note);
             }
-            for (var i = 0; i < 3; i++) Step(i);
-            if (device.IsCuda) Cuda.Synchronize(device.Index);
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < steps; i++) Step(3 + i);
-            if (device.IsCuda) Cuda.Synchronize(device.Index);
-            var perSecond = steps / clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            RolloutEvaluation.Evaluate(net, test, system, mean, std, config);
-            var evaluation = clock.Elapsed.TotalSeconds;
+            var eager = Time(StepGraphs.Off);
+            var graphed = device.IsCuda ? Time(StepGraphs.Cuda) : ((double, double, long, string)?)null;
+            var perSecond = graphed is { } g && g.Item4.Length == 0 ? Math.Max(g.Item1, eager.PerSecond) : eager.PerSecond;
+            var evaluation = eager.Evaluation;
             var runMinutes = (40_000 / perSecond + 8 * evaluation) / 60;   // 8 evaluations at eval_every 5000
+            if (graphed is { Item4.Length: > 0 } failed) Console.Error.WriteLine($"{model}: {failed.Item4}");
             string Theirs(string mode) => reference?["results"]?[model]?[mode]?.GetValue<double>() is { } v ? Invariant($"{v:F1}") : "–";
-            Console.WriteLine(Invariant($"| {model} | {net.ParameterCount():N0} | {ForceEvaluations[model]} | {perSecond:F1} | {Theirs("eager")} | {Theirs("compile")} | {evaluation:F2} | {runMinutes:F1} |"));
+            var graphCell = graphed is { } r ? (r.Item4.Length == 0 ? Invariant($"{r.Item1:F1}") : "fell back") : "–";
+            Console.WriteLine(Invariant($"| {model} | {eager.Parameters:N0} | {ForceEvaluations[model]} | {eager.PerSecond:F1} | {graphCell} | {Theirs("eager")} | {Theirs("compile")} | {evaluation:F2} | {runMinutes:F1} |"));
         }
         Console.WriteLine();
         Console.WriteLine("The seed gives no wall time for its CPU smoke run (40k steps, rollout 1,000); the last column is ours, extrapolated.");

@@ -49,6 +49,7 @@ public sealed partial class Tensor
             using var converted = To(want);
             return converted.ToArray<T>();
         }
+        HostReads.Check("ToArray");
         var result = new T[NumEl];
         fixed (T* p = result)
             NativeMethods.Check(NativeMethods.dt_tensor_to_host(Handle, p, (long)result.Length * sizeof(T)));
@@ -58,6 +59,7 @@ public sealed partial class Tensor
     /// <summary>The single element as a double (a tensor of one element only).</summary>
     public double ToDouble()
     {
+        HostReads.Check("ToDouble");
         NativeMethods.Check(NativeMethods.dt_tensor_item_double(Handle, out var v));
         return v;
     }
@@ -66,13 +68,17 @@ public sealed partial class Tensor
 
     public long ToInt64()
     {
+        HostReads.Check("ToInt64");
         NativeMethods.Check(NativeMethods.dt_tensor_item_int64(Handle, out var v));
         return v;
     }
 
     /// <summary>A tensor on another device and/or with another dtype; the same tensor (new handle) when nothing changes.</summary>
-    public Tensor To(Device device, ScalarType? dtype = null, bool copy = false) =>
-        Wrap(NativeMethods.dt_tensor_to(Handle, (int)device.Type, device.Index, dtype is { } d ? (int)d : -1, copy ? 1 : 0, out var h), h);
+    public Tensor To(Device device, ScalarType? dtype = null, bool copy = false)
+    {
+        if (HostReads.Forbidden && !device.IsCuda && Device.IsCuda) HostReads.Check("To(cpu)");
+        return Wrap(NativeMethods.dt_tensor_to(Handle, (int)device.Type, device.Index, dtype is { } d ? (int)d : -1, copy ? 1 : 0, out var h), h);
+    }
 
     public Tensor To(ScalarType dtype, bool copy = false) => To(Device, dtype, copy);
 
@@ -96,6 +102,7 @@ public sealed partial class Tensor
     /// <summary>The raw elements (row-major, little-endian) in the tensor's own dtype.</summary>
     public unsafe byte[] ToBytes()
     {
+        HostReads.Check("ToBytes");
         var bytes = new byte[NumEl * Dtype.ElementSize()];
         fixed (byte* p = bytes)
             NativeMethods.Check(NativeMethods.dt_tensor_to_host(Handle, p, bytes.Length));
@@ -108,6 +115,7 @@ public sealed partial class Tensor
     /// </summary>
     public unsafe void CopyTo(Span<byte> destination)
     {
+        HostReads.Check("CopyTo");
         fixed (byte* p = destination)
             NativeMethods.Check(NativeMethods.dt_tensor_to_host(Handle, p, destination.Length));
     }

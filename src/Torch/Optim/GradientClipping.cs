@@ -9,14 +9,24 @@ public static class GradientClipping
     public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm, double normType = 2.0)
     {
         using var scope = Torch.NewDisposeScope();
+        return ClipGradNormOnDevice(parameters, maxNorm, normType).ToDouble();
+    }
+
+    /// <summary>
+    /// As <see cref="ClipGradNorm"/>, without reading the norm on the host: returns it as a 0-dimensional float tensor
+    /// on the gradients' device (in the current dispose scope), the form a step captured in a CUDA graph needs.
+    /// </summary>
+    public static Tensor ClipGradNormOnDevice(IEnumerable<Tensor> parameters, double maxNorm, double normType = 2.0)
+    {
         using var noGrad = Torch.NoGrad();
         var grads = parameters.Select(p => p.Grad).OfType<Tensor>().ToArray();
-        if (grads.Length == 0) return 0.0;
+        if (grads.Length == 0) return Tensor.Scalar(0.0);
+        using var scope = Torch.NewDisposeScope();
         var norms = grads.Select(g => g.Norm(normType)).ToArray();
         var total = Torch.Stack(norms).Norm(normType);
         var coefficient = (maxNorm / (total + 1e-6)).Clamp(max: 1.0);
         foreach (var g in grads) g.Mul_(coefficient);
-        return total.ToDouble();
+        return total.MoveToOuterScope();
     }
 
     /// <summary>Parameter elements across the given tensors.</summary>

@@ -25,7 +25,8 @@ public sealed class HhmlRunTests() : BuiltInFamilyRunTests("hhml")
         reward.Points.Select(p => p.Step).Should().Equal(Enumerable.Range(1, 15).Select(n => (long)n), "one record per cycle, numbered as the seed's log");
         reward.Points.Select(p => p.Value).Should().Equal(Enumerable.Range(1, 15).Select(n => 1450.0 + Math.Min(200, 20 * (n - 1))));
         (await queries.SeriesAsync(run, "cycles_at_target")).Points.Select(p => p.Value).Should().Equal(Enumerable.Range(1, 15).Select(n => (double)n));
-        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run)).Should().BeGreaterThan(1000);
+        // The agent at 2 strips × 40 nodes, H = 16 (HhmlScale's closed form, checked against the seed's counts in Domain.Tests).
+        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run)).Should().Be(159_096);
         (await ScalarAsync<long>("SELECT (summary->>'cycles_completed')::bigint FROM runs WHERE id = $1", run)).Should().Be(15);
         (await ScalarAsync<bool>("SELECT (summary->>'time_limit_reached')::boolean FROM runs WHERE id = $1", run)).Should().BeFalse();
         (await ScalarAsync<double>("SELECT (summary->>'checkpoint_write_seconds')::float8 FROM runs WHERE id = $1", run)).Should().BeGreaterThan(0);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dashboard.Torch;
 using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.Training;
 
 namespace Dashboard.Worker.Tests.Experiments;
 
@@ -21,7 +22,7 @@ public sealed class NGptChunkedHeadTests
         (double Loss, float[] Parameters) Train(bool chunked)
         {
             Dashboard.Torch.Torch.ManualSeed(5);
-            using var trainer = new NGptTrainer(config, Device.Cpu, bf16Autocast: false, cudaGraph: false, chunkedHead: chunked);
+            using var trainer = new NGptTrainer(config, Device.Cpu, bf16Autocast: false, StepGraphs.Off, chunkedHead: chunked);
             double loss = 0;
             for (var step = 0; step < 4; step++)
             {

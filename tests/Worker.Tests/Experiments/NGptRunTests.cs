@@ -41,9 +41,16 @@ public sealed class NGptRunTests() : BuiltInFamilyRunTests("ngpt")
         var validation = await queries.SeriesAsync(run, "val/loss");
         validation.Points.Select(p => p.Step).Should().Equal(9, 19, 29);
         validation.Points[^1].Value.Should().BeLessThan(validation.Points[0].Value);
-        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run)).Should().BeGreaterThan(10_000);
+        // Width C = 32, SwiGLU hidden F = 88 (8C/3 rounded up to 8), vocab V = 256, 2 blocks of q, k, v, o (4C²), c_fc (C·2F),
+        // mlp_c_proj (F·C), α_attn, α_mlp, s_qk (C each) and s_uv (2F); the embedding and the head (V·C each) and s_z (V).
+        const long c = 32, f = 88, v = 256;
+        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run))
+            .Should().Be(2 * (4 * c * c + c * 2 * f + f * c + 3 * c + 2 * f) + 2 * v * c + v).And.Be(42_272);
         (await ScalarAsync<long>("SELECT (summary->>'projections')::bigint FROM runs WHERE id = $1", run)).Should().Be(8);
         (await ScalarAsync<long>("SELECT step FROM runs WHERE id = $1", run)).Should().Be(30);
+        (await ScalarAsync<bool>("SELECT (summary->>'cuda_graph')::boolean FROM runs WHERE id = $1", run)).Should().BeFalse();
+        File.ReadAllText(Path.Combine(Artifacts, "runs", run.ToString(), "log.txt"))
+            .Should().Contain("CUDA graphs need a CUDA device, and this run is on cpu; training eagerly", "cuda_graph is on by default: the log says why not");
     }
 
     [Fact]
@@ -65,7 +72,7 @@ public sealed class NGptRunTests() : BuiltInFamilyRunTests("ngpt")
         // the run resumes from weights that have gone bad, as an earlier attempt may have left them: one NaN weight.
         var run = await EnqueueAsync("""{"family": "ngpt", "preset": "tiny"}""");
         var config = NGptConfig.From(new NGptFamily().WithDefaults(new NGptFamily().Presets.Single(p => p.Name == "tiny").Config));
-        using (var trainer = new NGptTrainer(config, Dashboard.Torch.Device.Cpu, bf16Autocast: false, cudaGraph: false))
+        using (var trainer = new NGptTrainer(config, Dashboard.Torch.Device.Cpu, bf16Autocast: false, StepGraphs.Off))
         {
             using (Dashboard.Torch.Torch.NoGrad())
             using (var row = trainer.Model.NamedParameters().First(p => p.Name.EndsWith("query.weight", StringComparison.Ordinal)).Parameter.Select(0, 0))

@@ -33,7 +33,11 @@ public sealed class ResidualStreamsRunTests() : BuiltInFamilyRunTests("residual"
         var loss = await new MetricQueries(DataSource).SeriesAsync(run, "loss");
         loss.Points[^1].Value.Should().BeLessThan(loss.Points[0].Value, "the model learns to count");
         keys["gain_proxy"].LastValue.Should().BeApproximately(Math.Log10(0.25), 0.01, "mHC's composed mixing stays uniform-ish");
-        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run)).Should().BeGreaterThan(1000);
+        // mlp architecture, C = 16, S = 4 streams, vocab V = 32, 4 layers of RMSNorm (C), Linear(C, 4C) and Linear(4C, C)
+        // with biases, the S × S mixing and per-stream pre and post vectors; the embedding and the head (V·C each), final RMSNorm.
+        const long c = 16, s = 4, v = 32;
+        (await ScalarAsync<long>("SELECT (summary->>'parameters')::bigint FROM runs WHERE id = $1", run))
+            .Should().Be(4 * (c + (c * 4 * c + 4 * c) + (4 * c * c + c) + s * s + 2 * s) + 2 * v * c + c).And.Be(9_712);
         (await ScalarAsync<long>("SELECT step FROM runs WHERE id = $1", run)).Should().Be(20);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dashboard.Domain.Families;
 using Dashboard.Torch;
 using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.Training;
 using static Dashboard.Torch.Tests.PyTorchOracle;
 using F = Dashboard.Torch.Functional;
 
@@ -158,7 +159,7 @@ public sealed class SeedNGptOracleTests
     [Fact]
     public void The_seed_model_trains_with_the_seeds_AdamW_groups()
     {
-        using var trainer = new NGptTrainer(Tiny with { WeightDecay = 0.01, LrWeights = 1e-3, LrOther = 3e-4 }, Device.Cpu, false, false);
+        using var trainer = new NGptTrainer(Tiny with { WeightDecay = 0.01, LrWeights = 1e-3, LrOther = 3e-4 }, Device.Cpu, false, StepGraphs.Off);
         var groups = trainer.Optimizer.Groups;
         var names = trainer.Model.NamedParameters().ToDictionary(p => p.Parameter, p => p.Name, (IEqualityComparer<Tensor>)ReferenceEqualityComparer.Instance);
         groups.Should().HaveCount(2);

@@ -65,12 +65,17 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
             context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
 
-        using var trainer = new NGptTrainer(config, target.Device, target.Bf16Autocast, config.CudaGraph);
+        using var trainer = new NGptTrainer(config, target.Device, target.Bf16Autocast, config.CudaGraph ? StepGraphs.Cuda : StepGraphs.Off,
+            log: line => context.Log.Write(RunLogStreams.Worker, line));
         var checkpoint = new TrainingCheckpoint(context.RunFolder);
         var start = 0L;
-        if (checkpoint.TryResume(trainer.Model, trainer.Optimizer) is { } saved)
+        if (checkpoint.TryResume(trainer.Model, trainer.Optimizer, out var metadata) is { } saved)
         {
             start = saved + 1;
+            // Checkpoints written before the count was kept beside the step: the count the schedule implies.
+            trainer.Projections = metadata.TryGetValue(Projections, out var counted)
+                ? long.Parse(counted, System.Globalization.CultureInfo.InvariantCulture)
+                : config.ProjectionsThrough(saved);
             context.Log.Write(RunLogStreams.Worker, $"resumed from the checkpoint taken after step {saved}");
         }
         context.Summary["parameters"] = trainer.Model.ParameterCount();
@@ -84,7 +89,6 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
         var tokensPerStep = (double)config.Batch * config.Context;
         var training = new Stopwatch();
         var clock = Stopwatch.StartNew();
-        var reportedGraph = false;
         try
         {
             for (var step = start; step < config.Steps; step++)
@@ -101,18 +105,10 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
                     (loss, deviation) = trainer.Metrics();
                 }
                 training.Stop();
-                if (!reportedGraph && (trainer.UsesCudaGraph || trainer.GraphFailure is not null))
-                {
-                    reportedGraph = true;
-                    context.Log.Write(RunLogStreams.Worker, trainer.UsesCudaGraph
-                        ? $"training step captured in a CUDA graph after {NGptTrainer.WarmupSteps} eager warm-up steps"
-                        : $"{trainer.GraphFailure}; training eagerly");
-                }
-
                 var values = new Dictionary<string, double>
                 {
                     [MetricKey.Loss] = loss,
-                    [Projections] = config.ProjectionsThrough(step),
+                    [Projections] = trainer.Projections,
                     [MetricKey.TokensPerSecond] = (step - start + 1) * tokensPerStep / training.Elapsed.TotalSeconds,
                 };
                 if (deviation is { } d) values[WeightNormDeviation] = d;
@@ -132,7 +128,10 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
                 if (config.CheckpointEvery > 0 && (step + 1) % config.CheckpointEvery == 0 && step + 1 < config.Steps)
                 {
                     context.Metrics.Flush();   // the checkpoint must not get ahead of the stored curve
-                    checkpoint.Save(trainer.Model, trainer.Optimizer, step);
+                    checkpoint.Save(trainer.Model, trainer.Optimizer, step, new Dictionary<string, string>
+                    {
+                        [Projections] = trainer.Projections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    });
                 }
             }
         }
@@ -147,7 +146,7 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
         if (target.PeakMemoryMb() is { } finalPeak) context.Summary["peak_gpu_memory_mb"] = Math.Round(finalPeak, 1);
         context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
         context.Summary["tokens_per_sec"] = Math.Round((config.Steps - start) * tokensPerStep / training.Elapsed.TotalSeconds);
-        context.Summary["projections"] = config.ProjectionsThrough(config.Steps - 1);
+        context.Summary["projections"] = trainer.Projections;
         context.Summary["cuda_graph"] = trainer.UsesCudaGraph;
         return RunOutcome.Succeeded();
     }

@@ -1,49 +1,48 @@
 using Dashboard.Torch;
 using Dashboard.Torch.Optim;
+using Dashboard.Worker.Experiments.Training;
 using F = Dashboard.Torch.Functional;
 
 namespace Dashboard.Worker.Experiments.NGpt;
 
 /// <summary>
-/// The model, its optimizer and one training step: copy the batch into fixed input tensors, forward (in bf16
+/// The model, its optimizer and one training step: the batch in the step's static input tensors, forward (in bf16
 /// autocast when asked), cross entropy, backward, AdamW, then (nGPT) the weight-norm deviation and, on its steps,
 /// the projection back onto the sphere. Two AdamW groups: matrices at lr_weights (with weight decay), everything else
 /// at lr_other (ngpt-seed: the blocks' matrices, and everything else, both with weight decay, as the seed).
 /// <para>
-/// On CUDA the step's shapes never change, so with <c>cudaGraph</c> the whole step is captured once in a CUDA graph
-/// and replayed after that (one launch for every kernel of forward, backward and optimizer; AdamW keeps its step
-/// count on the device). The first <see cref="WarmupSteps"/> steps run eagerly on a side stream, as capture wants;
-/// they are real steps of the run. If capture fails the trainer says why in <see cref="GraphFailure"/> and goes on
-/// eagerly. The projection is a second graph, replayed on its steps.
+/// The step runs through <see cref="GraphedStep"/>: with <see cref="StepGraphs.Cuda"/> on a GPU it is captured once
+/// in a CUDA graph after the warm-up and replayed (one launch for every kernel of forward, backward and optimizer;
+/// AdamW keeps its step count on the device), and the projection is a second graph. If capture fails the trainer
+/// says why in <see cref="GraphFailure"/> and goes on eagerly.
 /// </para>
 /// </summary>
 public sealed class NGptTrainer : IDisposable
 {
-    public const int WarmupSteps = 3;
+    public const string ProjectionRegion = "the projection";
 
     private readonly NGptConfig _config;
     private readonly Device _device;
     private readonly bool _autocast;
-    private readonly Tensor _inputs, _targets;
     private readonly bool _chunkedHead;
-    private bool _graphMode;
-    private CudaGraph? _stepGraph, _projectionGraph;
+    private readonly GraphedStep _graphs;
     private Tensor? _metrics;
-    private long _stepsRun;
 
+    /// <param name="graphs">Whether the step is captured in a CUDA graph (<see cref="StepGraphs"/>).</param>
     /// <param name="chunkedHead">
     /// Train with the head and cross entropy computed chunk by chunk (<see cref="LinearCrossEntropy"/>): the same loss
     /// and gradients without the whole (B·T, V) logits in memory. Off by default: on an H200 at the seed's shape the
     /// chunked ATen path was slower (bf16 graph 110.8k vs 158.6k tokens/s, docs/benchmarks.md); it saves memory, and
     /// is the reference a fused kernel would replace. Validation always takes the plain path.
     /// </param>
-    public NGptTrainer(NGptConfig config, Device device, bool bf16Autocast, bool cudaGraph, bool chunkedHead = false)
+    /// <param name="log">Where the capture, or the reason for training eagerly, is reported (the run's log).</param>
+    public NGptTrainer(NGptConfig config, Device device, bool bf16Autocast, StepGraphs graphs, bool chunkedHead = false,
+        Action<string>? log = null)
     {
         _chunkedHead = chunkedHead;
         _config = config;
         _device = device;
         _autocast = bf16Autocast;
-        _graphMode = cudaGraph && device.IsCuda;
         Model = new NGptModel(config);
         Model.To(device);
         var matrices = Model.Parameters().Where(p => p.Dim >= 2).ToList();
@@ -51,46 +50,40 @@ public sealed class NGptTrainer : IDisposable
         if (config.IsSeed) (matrices, others) = Model.SeedParameterGroups();   // the seed also decays its second group
         Optimizer = new AdamW(
             [new ParamGroup(matrices, config.LrWeights, config.WeightDecay), new ParamGroup(others, config.LrOther, config.IsSeed ? config.WeightDecay : 0.0)],
-            capturable: _graphMode);
-        _inputs = Dashboard.Torch.Torch.Zeros([config.Batch, config.Context], ScalarType.Int64, device).DetachFromDisposeScope();
-        _targets = Dashboard.Torch.Torch.Zeros([config.Batch, config.Context], ScalarType.Int64, device).DetachFromDisposeScope();
+            capturable: GraphedStep.WantsCapturableOptimizer(graphs));
+        _graphs = new GraphedStep(device, graphs, Optimizer, log);
     }
 
     public NGptModel Model { get; }
     public AdamW Optimizer { get; }
 
+    /// <summary>Projections onto the sphere done so far, counted where they happen (set it when resuming).</summary>
+    public long Projections { get; set; }
+
+    /// <summary>Eager warm-up steps before the step is captured.</summary>
+    public int WarmupSteps => _graphs.WarmupSteps;
+
     /// <summary>Whether steps are replayed from a captured CUDA graph now.</summary>
-    public bool UsesCudaGraph => _stepGraph is not null;
+    public bool UsesCudaGraph => _graphs.UsesCudaGraph;
+
+    /// <summary>Whether the step is captured (a CUDA graph or, in tests, a rehearsal) and replayed now.</summary>
+    public bool Captured => _graphs.Captured;
 
     /// <summary>Why capture was given up (the trainer then runs eagerly), or null.</summary>
-    public string? GraphFailure { get; private set; }
+    public string? GraphFailure => _graphs.Failure;
 
     /// <summary>
-    /// Runs training step <paramref name="step"/> on a batch (any device; copied into the trainer's own tensors).
+    /// Runs training step <paramref name="step"/> on a batch (any device; copied into the step's own tensors).
     /// Queues the work and returns; <see cref="Metrics"/> waits for it.
     /// </summary>
     public void Step(long step, Tensor inputs, Tensor targets)
     {
-        _inputs.CopyFrom(inputs);
-        _targets.CopyFrom(targets);
-        if (!_graphMode)
+        _metrics = _graphs.Step([inputs, targets], StepBody);
+        if (_config.ProjectsAfter(step))
         {
-            Replace(EagerStep());
+            _graphs.Region(ProjectionRegion, Model.Project);
+            Projections++;
         }
-        else if (_stepsRun < WarmupSteps)
-        {
-            using (Cuda.SideStream(_device.Index)) Replace(EagerStep());
-        }
-        else if (_stepGraph is null && !TryCaptureStep())   // captures on the first step after the warm-up
-        {
-            Replace(EagerStep());                            // capture failed: this step, and the rest, eagerly
-        }
-        else
-        {
-            _stepGraph!.Replay();
-        }
-        if (_config.ProjectsAfter(step)) Project();
-        _stepsRun++;
     }
 
     /// <summary>The last step's train loss and (nGPT) weight-norm deviation; waits for the device.</summary>
@@ -126,136 +119,36 @@ public sealed class NGptTrainer : IDisposable
         return loss.To(ScalarType.Float32).MoveToOuterScope();
     }
 
-    /// <summary>Forward, backward, optimizer; returns [loss] or [loss, weight-norm deviation] as a float32 tensor on the device.</summary>
-    private Tensor StepBody(bool zeroGrad)
+    /// <summary>Forward, backward, optimizer on the static batch; returns [loss] or [loss, weight-norm deviation] as a float32 tensor on the device.</summary>
+    private Tensor StepBody(IReadOnlyList<Tensor> batch)
     {
-        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        if (zeroGrad) Optimizer.ZeroGrad();
+        var (inputs, targets) = (batch[0], batch[1]);
         Tensor loss;
         if (_chunkedHead)
         {
             Tensor surrogate;
             using (_autocast ? Dashboard.Torch.Torch.Autocast(DeviceType.Cuda, ScalarType.BFloat16) : null)
             {
-                var (hidden, head) = Model.HiddenAndHead(_inputs);                       // (B, T, C), (V, C)
-                (loss, surrogate) = LinearCrossEntropy.Compute(hidden.Reshape(-1, _config.Width), head, _targets.Reshape(-1));
+                var (hidden, head) = Model.HiddenAndHead(inputs);                        // (B, T, C), (V, C)
+                (loss, surrogate) = LinearCrossEntropy.Compute(hidden.Reshape(-1, _config.Width), head, targets.Reshape(-1));
             }
             surrogate.Backward();
         }
         else
         {
-            loss = Loss(_inputs, _targets);
+            loss = Loss(inputs, targets);
             loss.Backward();
         }
         Optimizer.Step();
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
-        var metrics = _config.Normalized
+        return _config.Normalized
             ? Dashboard.Torch.Torch.Stack([loss.Detach(), Model.WeightNormDeviation()])
             : loss.Detach().Reshape(1);
-        return metrics.DetachFromDisposeScope();
-    }
-
-    private Tensor EagerStep() => StepBody(zeroGrad: true);
-
-    private void Replace(Tensor metrics)
-    {
-        _metrics?.Dispose();
-        _metrics = metrics;
-    }
-
-    // Capture records the kernels without running them, so a captured step is replayed at once. Gradients are
-    // dropped first so that backward allocates them from the graph's memory pool: replays then write them in place.
-    private bool TryCaptureStep()
-    {
-        PrepareCapture();
-        Optimizer.ZeroGrad();
-        Tensor? metrics = null;
-        var graph = Capture(() => metrics = StepBody(zeroGrad: false), "the training step");
-        if (graph is null)
-        {
-            metrics?.Dispose();
-            return false;
-        }
-        Replace(metrics!);
-        _stepGraph = graph;
-        return true;
-    }
-
-    private void Project()
-    {
-        if (!_graphMode || _stepsRun < WarmupSteps)
-        {
-            if (_graphMode) using (Cuda.SideStream(_device.Index)) Model.Project();
-            else Model.Project();
-            return;
-        }
-        if (_projectionGraph is null)
-        {
-            PrepareCapture();
-            _projectionGraph = Capture(Model.Project, "the projection");
-            if (_projectionGraph is null)
-            {
-                Model.Project();
-                return;
-            }
-        }
-        _projectionGraph.Replay();
-    }
-
-    /// <summary>The graph of <paramref name="body"/>, or null (graphs given up, with the first error as the reason).</summary>
-    private CudaGraph? Capture(Action body, string what)
-    {
-        var graph = new CudaGraph();
-        TorchException? failure = null;
-        try
-        {
-            graph.BeginCapture(_device.Index);
-            try
-            {
-                body();
-            }
-            catch (TorchException e)
-            {
-                failure = e;
-            }
-            graph.EndCapture();
-        }
-        catch (TorchException e)
-        {
-            failure ??= e;
-        }
-        if (failure is null) return graph;
-        graph.Dispose();
-        GiveUpGraphs($"capturing {what} in a CUDA graph failed: {failure.Message}");
-        return null;
-    }
-
-    private void PrepareCapture()
-    {
-        // Nothing may free CUDA memory from another thread while a capture is open: collect the garbage first.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        Cuda.Synchronize(_device.Index);
-    }
-
-    private void GiveUpGraphs(string reason)
-    {
-        GraphFailure ??= reason;
-        _graphMode = false;
-        _stepGraph?.Dispose();
-        _stepGraph = null;
-        _projectionGraph?.Dispose();
-        _projectionGraph = null;
-        Optimizer.ZeroGrad();
     }
 
     public void Dispose()
     {
-        _stepGraph?.Dispose();
-        _projectionGraph?.Dispose();
-        _metrics?.Dispose();
-        _inputs.Dispose();
-        _targets.Dispose();
+        _graphs.Dispose();
         Optimizer.Dispose();
         Model.Dispose();
     }

@@ -5,7 +5,6 @@ using Dashboard.Torch;
 using Dashboard.Torch.Optim;
 using Dashboard.Worker.Execution;
 using Dashboard.Worker.Experiments.Training;
-using F = Dashboard.Torch.Functional;
 
 namespace Dashboard.Worker.Experiments.ResidualStreams;
 
@@ -35,9 +34,10 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
             context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
 
-        using var model = StreamsModel.Create(config);
-        model.To(target.Device);
-        using var optimizer = new AdamW(model.Parameters(), config.LearningRate, weightDecay: config.WeightDecay);
+        using var trainer = new StreamsTrainer(config, target, config.CudaGraph ? StepGraphs.Cuda : StepGraphs.Off,
+            line => context.Log.Write(RunLogStreams.Worker, line));
+        var model = trainer.Model;
+        var optimizer = trainer.Optimizer;
         var checkpoint = new TrainingCheckpoint(context.RunFolder);
         var start = 0L;
         if (checkpoint.TryResume(model, optimizer) is { } saved)
@@ -49,7 +49,6 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
         context.Summary["device"] = target.Device.ToString();
 
         var data = new IncrementingTokens(config.Vocab, config.SeqLen, config.Batch, config.Seed);
-        var parameters = model.Parameters().ToList();
         var clock = Stopwatch.StartNew();
         long? firstNonFinite = null;
         var nanInfEvents = 0L;
@@ -59,27 +58,17 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
             if (ct.IsCancellationRequested) return RunOutcome.Cancelled();
             using var scope = Dashboard.Torch.Torch.NewDisposeScope();
             var (inputs, targets) = data.Batch(step, target.Device);
-            optimizer.ZeroGrad();
-            Tensor loss;
-            using (target.Autocast())
-            {
-                var logits = model.Forward(inputs);                                  // (B, T, vocab)
-                loss = F.CrossEntropy(logits.Reshape(-1, config.Vocab), targets.Reshape(-1));
-            }
-            var lossValue = loss.ToDouble();
+            var (lossValue, gradNorm) = trainer.Step(inputs, targets);
             if (!double.IsFinite(lossValue)) firstNonFinite ??= step;
             if (!double.IsFinite(lossValue) && !config.ContinueOnNan)
             {
                 context.Metrics.Report(step, new Dictionary<string, double>
                 {
-                    [MetricKey.Loss] = lossValue, [MetricKey.NanInfEvents] = 1, [GainProxy] = model.GainProxy(),
+                    [MetricKey.Loss] = lossValue, [MetricKey.NanInfEvents] = 1, [GainProxy] = trainer.GainProxyBeforeLastStep(),
                 }, DateTimeOffset.UtcNow);
                 context.Progress.ReportProgress(step + 1, config.Steps);
                 return RunOutcome.Diverged($"the loss became {lossValue} at step {step}");
             }
-            loss.Backward();
-            var gradNorm = GradientClipping.ClipGradNorm(parameters, double.PositiveInfinity);
-            optimizer.Step();
 
             var values = new Dictionary<string, double>
             {
@@ -104,6 +93,7 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
         if (target.PeakMemoryMb() is { } finalPeak) context.Summary["peak_gpu_memory_mb"] = Math.Round(finalPeak, 1);
         context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
         context.Summary["nan_inf_events"] = nanInfEvents;   // steps of this attempt with a non-finite loss or gradient
+        context.Summary["cuda_graph"] = trainer.UsesCudaGraph;
         if (!double.IsFinite(lastLoss))
             return RunOutcome.Diverged($"the loss became non-finite at step {firstNonFinite?.ToString() ?? "before a restart"} and was {lastLoss} " +
                 $"at the last step (on_nan: continue trained on to step {config.Steps - 1})");

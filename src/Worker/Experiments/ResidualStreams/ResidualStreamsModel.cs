@@ -71,5 +71,7 @@ public sealed class ResidualStreamsModel : StreamsModel
     /// The gain proxy of the mixings as this architecture parameterises them. A doubly stochastic product has entries in
     /// [0, 1], so mHC's is at most 0 (−0.602 = log10 1/4 when uniform, n = 4).
     /// </summary>
-    public override double GainProxy() => LogMaxEntry(_layers.Select(l => l.Mixing()), _config.Streams);
+    public override double GainProxy() => LogMaxEntry(Mixings(), _config.Streams);
+
+    public override IEnumerable<Tensor> Mixings() => _layers.Select(l => l.Mixing());
 }

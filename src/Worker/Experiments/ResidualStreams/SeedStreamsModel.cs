@@ -60,5 +60,7 @@ public sealed class SeedStreamsModel : StreamsModel
         return _head.Forward(_norm.Forward(x)).MoveToOuterScope();          // (B, T, vocab)
     }
 
-    public override double GainProxy() => LogMaxEntry(_layers.Select(l => l.ResidualMixing()), _config.Streams);
+    public override double GainProxy() => LogMaxEntry(Mixings(), _config.Streams);
+
+    public override IEnumerable<Tensor> Mixings() => _layers.Select(l => l.ResidualMixing());
 }

@@ -17,6 +17,22 @@ public abstract class StreamsModel : Module<Tensor, Tensor>
     /// </summary>
     public abstract double GainProxy();
 
+    /// <summary>The residual mixers H_res,1 … H_res,L (S × S each) as the forward pass uses them; none for the baseline.</summary>
+    public abstract IEnumerable<Tensor> Mixings();
+
+    /// <summary>
+    /// The gain proxy of mixers read earlier (the rows of <see cref="Mixings"/>, flattened layer after layer), for a
+    /// value taken on the device inside a step and read on the host after it.
+    /// </summary>
+    public static double GainProxyOf(float[] flattened, int streams) => LogMaxEntry(Unflatten(flattened, streams), streams);
+
+    private static IEnumerable<Tensor> Unflatten(float[] flattened, int streams)
+    {
+        var size = streams * streams;
+        for (var offset = 0; offset + size <= flattened.Length; offset += size)
+            yield return Tensor.From(new ReadOnlySpan<float>(flattened, offset, size), [streams, streams]);
+    }
+
     /// <summary>log10 max |H_L ⋯ H_1|, in float64 on the CPU; each <paramref name="mixings"/> tensor is disposed here.</summary>
     protected static double LogMaxEntry(IEnumerable<Tensor> mixings, int streams)
     {

@@ -15,6 +15,9 @@ public sealed record SympScaleConfig(
     /// <summary>Whether the model has a learned Hamiltonian (symp, rk4): the ones projected and with a learned energy.</summary>
     public bool HasHamiltonian => Model is "symp" or "rk4";
 
+    /// <summary>Whether the step is captured in a CUDA graph on a GPU (<see cref="Training.GraphedStep"/>).</summary>
+    public bool CudaGraph { get; init; } = true;
+
     public static SympScaleConfig From(JsonObject config)
     {
         var c = new SympScaleFamily().WithDefaults(config);
@@ -28,6 +31,9 @@ public sealed record SympScaleConfig(
             D("integrator_dt"), B("spectral_norm"), D("warmup_fraction"), S("projection") == "newton", I("projection_iterations"),
             D("projection_tolerance"), (int)SympScaleFamily.BpttWindow(c)!.Value, I("rollout"), I("metric_window"), D("tau"),
             D("horizon_threshold"), I("batch"), L("steps"), D("learning_rate"), D("grad_clip"), L("eval_every"),
-            S("precision") == "float64", L("checkpoint_every"), L("seed"));
+            S("precision") == "float64", L("checkpoint_every"), L("seed"))
+        {
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
+        };
     }
 }

@@ -53,14 +53,6 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
         using var model = SympScaleModels.Build(config, match);
         model.To(device, dtype);
-        using var optimizer = new AdamW(model.Parameters(), config.LearningRate, weightDecay: 0.0);
-        var checkpoint = new TrainingCheckpoint(context.RunFolder);
-        var start = 0L;
-        if (checkpoint.TryResume(model, optimizer) is { } saved)
-        {
-            start = saved + 1;
-            context.Log.Write(RunLogStreams.Worker, $"resumed from the checkpoint taken after step {saved}");
-        }
         context.Summary["parameters"] = model.ParameterCount();
         context.Summary["parameters_symp"] = match.HamiltonianParameters;
         context.Summary["parameters_gru"] = match.GruParameters;
@@ -74,9 +66,17 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
         using var test = data.Normalised(data.TrainCount, data.TestCount, dtype, device);  // (Nte, L, D)
         using var mean = Tensor.From(data.Mean).To(device, dtype);
         using var std = Tensor.From(data.Std).To(device, dtype);
+        using var trainer = new SympScaleTrainer(model, config, system, mean, std, device, config.CudaGraph ? StepGraphs.Cuda : StepGraphs.Off,
+            line => context.Log.Write(RunLogStreams.Worker, line));
+        var optimizer = trainer.Optimizer;
+        var checkpoint = new TrainingCheckpoint(context.RunFolder);
+        var start = 0L;
+        if (checkpoint.TryResume(model, optimizer) is { } saved)
+        {
+            start = saved + 1;
+            context.Log.Write(RunLogStreams.Worker, $"resumed from the checkpoint taken after step {saved}");
+        }
         var windows = new WindowSampler(data.TrainCount, data.Length, config.BpttWindow, config.Batch, config.Seed, device);
-        var parameters = model.Parameters().ToList();
-        var warmupSteps = (long)Math.Round(config.WarmupFraction * config.Steps);
         var clock = Stopwatch.StartNew();
         if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);
         Dictionary<string, double>? evaluation = null;
@@ -86,11 +86,8 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
             {
                 if (ct.IsCancellationRequested) return RunOutcome.Cancelled();
                 using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-                if (model is Models.SympModel symp) symp.Leapfrog = step < warmupSteps;
                 var window = windows.Batch(train, step);                                // (B, k+1, D)
-                optimizer.ZeroGrad();
-                var loss = Loss(model, window, system, mean, std, config);
-                var lossValue = loss.ToDouble();
+                var (lossValue, gradNorm) = trainer.Step(step, window);
                 if (!double.IsFinite(lossValue))
                 {
                     context.Metrics.Report(step, new Dictionary<string, double> { [MetricKey.Loss] = lossValue, [MetricKey.NanInfEvents] = 1 },
@@ -98,9 +95,6 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
                     context.Progress.ReportProgress(step + 1, config.Steps);
                     return RunOutcome.Diverged($"the loss became {lossValue} at step {step}");
                 }
-                loss.Backward();
-                var gradNorm = GradientClipping.ClipGradNorm(parameters, config.GradClip > 0 ? config.GradClip : double.PositiveInfinity);
-                optimizer.Step();
 
                 var values = new Dictionary<string, double>
                 {
@@ -144,6 +138,7 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
             else context.Summary[key] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (device.IsCuda) context.Summary["peak_gpu_memory_mb"] = Math.Round(Cuda.MemoryStats(device.Index).PeakAllocatedBytes / (1024.0 * 1024.0), 1);
         context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        context.Summary["cuda_graph"] = trainer.UsesCudaGraph;
         return RunOutcome.Succeeded();
     }
 
