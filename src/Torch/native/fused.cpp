@@ -11,6 +11,7 @@
 #include <c10/cuda/CUDAStream.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -57,7 +58,7 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
     const auto hc = h.contiguous(), uc = u.contiguous();
     const auto af = alpha.to(at::kFloat).contiguous();
     // The reference's dtype: the promotion of h, u and α (α is a tensor of one dimension, so it counts in full).
-    const auto out_type = at::promote_types(at::promote_types(h.scalar_type(), u.scalar_type()), alpha.scalar_type());
+    const auto out_type = c10::promoteTypes(c10::promoteTypes(h.scalar_type(), u.scalar_type()), alpha.scalar_type());
     if (element_type(out_type) < 0) throw std::invalid_argument("fused normalized residual: unsupported result dtype");
     c10::cuda::CUDAGuard guard(h.device());
     auto out = at::empty(h.sizes(), h.options().dtype(out_type));
@@ -74,6 +75,7 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};  // the output was not used
     const auto saved = ctx->get_saved_variables();
     const auto hc = saved[0].contiguous(), uc = saved[1].contiguous();
     const auto& alpha = saved[2];
