@@ -15,7 +15,7 @@ internal static class FusedKernelsBenchmark
 {
     public static void Run(Device device, Shape shape, int steps, IReadOnlyList<GpuCheck> checks, IReadOnlyList<string> precisions, bool graphRefused)
     {
-        Console.WriteLine("Fused kernels (nGPT's normalized residual update and the projection onto the sphere), on against off");
+        Console.WriteLine("Fused kernels (nGPT's normalized residual update, rotary + q/k normalisation, the projection onto the sphere), on against off");
         Console.WriteLine();
         if (!device.IsCuda)
         {
@@ -66,6 +66,8 @@ internal static class FusedKernelsBenchmark
         var tokens = (long)shape.Batch * shape.Context;
         OpRow($"normalized residual, forward + backward, ({tokens}, {shape.Width}), h fp32, u bf16, α ({shape.Width})",
             kernel => ResidualStep(device, tokens, shape.Width, kernel));
+        OpRow($"rotary + q/k normalisation, forward + backward, ({shape.Batch}, {shape.Heads}, {shape.Context}, {shape.Width / shape.Heads}) bf16 view",
+            kernel => RotaryStep(device, shape, kernel));
         OpRow($"projection onto the sphere, nGPT's {2 + 6 * shape.Layers} matrices, fp32", kernel => ProjectionStep(device, shape, kernel));
         Console.WriteLine();
     }
@@ -97,6 +99,24 @@ internal static class FusedKernelsBenchmark
             using var step = Torch.NewDisposeScope();
             var result = Fused.NormalizedResidual(h, u, alpha, useKernel: kernel);
             Autograd.Grad([result], [h, u, alpha], [gradOut]);
+        };
+    }
+
+    private static Action RotaryStep(Device device, Shape shape, bool kernel)
+    {
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(8);
+        var d = shape.Width / shape.Heads;
+        var x = Torch.Randn([shape.Batch, shape.Context, shape.Heads, d]).To(device).To(ScalarType.BFloat16).DetachFromDisposeScope().RequiresGrad_();
+        var cos = Torch.Rand([shape.Context, d]).To(device).DetachFromDisposeScope();
+        var sin = Torch.Rand([shape.Context, d]).To(device).DetachFromDisposeScope();
+        var scale = Torch.Ones([1, shape.Heads, 1, d]).To(device).DetachFromDisposeScope().RequiresGrad_();
+        var gradOut = Torch.Randn([shape.Batch, shape.Heads, shape.Context, d]).To(device).DetachFromDisposeScope();
+        return () =>
+        {
+            using var step = Torch.NewDisposeScope();
+            var result = Fused.RotaryNormalize(x.Transpose(1, 2), cos, sin, scale, useKernel: kernel);
+            Autograd.Grad([result], [x, scale], [gradOut]);
         };
     }
 

@@ -47,6 +47,10 @@ internal static class GpuChecks
                 () => FusedResidual(device, ScalarType.Float32, ScalarType.BFloat16, 1)),
             Check("fused normalized residual = ATen reference, bf16 (values and gradients)", FusedKernelsPath, 1e-2,
                 () => FusedResidual(device, ScalarType.BFloat16, ScalarType.BFloat16, 384)),
+            Check("fused rotary + q/k normalisation = ATen reference, fp32 (values, ∂x, ∂s_qk)", FusedKernelsPath, 1e-5,
+                () => FusedRotary(device, ScalarType.Float32)),
+            Check("fused rotary + q/k normalisation = ATen reference, bf16 q as under autocast", FusedKernelsPath, 1e-2,
+                () => FusedRotary(device, ScalarType.BFloat16)),
             Check("fused projection onto the sphere = ATen reference (nGPT's 50 matrices + 20 odd ones, fp32)", FusedKernelsPath, 1e-6,
                 () => FusedProjection(device, ScalarType.Float32)),
             Check("fused projection onto the sphere = ATen reference (bf16)", FusedKernelsPath, 1e-2,
@@ -200,6 +204,33 @@ internal static class GpuChecks
         var (fast, fastGrads) = Run(kernel: true, exact: null);
         var (reference, referenceGrads) = Run(kernel: false, exact: ScalarType.Float64);
         if (fast.Dtype != Fused.NormalizedResidualReference(h, u, alpha).Dtype) throw new InvalidOperationException($"the kernel gave {fast.Dtype}");
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double FusedRotary(Device device, ScalarType dtype)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(5);
+        // q as nGPT has it at the seed's shape: the (B, nh, T, d) view of a (B, T, nh·d) projection; the model's tables.
+        var x = Torch.Randn([16, 128, 8, 48]).To(device).To(dtype).Transpose(1, 2);
+        var rotary = new RotaryEmbedding(48, 128);
+        rotary.To(device);
+        var cos = rotary.NamedBuffers().Single(b => b.Name == "cos").Buffer;
+        var sin = rotary.NamedBuffers().Single(b => b.Name == "sin").Buffer;
+        var scale = (Torch.Rand([1, 8, 1, 48]) + 0.5).To(device);
+        var weight = Torch.Randn([16, 8, 128, 48]).To(device).To(ScalarType.Float64);
+        (Tensor Out, Tensor[] Grads) Run(bool kernel)
+        {
+            var xi = (kernel ? x.Detach() : x.To(ScalarType.Float64)).RequiresGrad_();
+            var si = (kernel ? scale.Detach() : scale.To(ScalarType.Float64)).RequiresGrad_();
+            if (kernel && !Fused.KernelTakesRotary(xi, cos, sin, si)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = Fused.RotaryNormalize(xi, kernel ? cos : cos.To(ScalarType.Float64), kernel ? sin : sin.To(ScalarType.Float64), si, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [xi, si]);
+            return (result.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true);
+        var (reference, referenceGrads) = Run(kernel: false);
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 

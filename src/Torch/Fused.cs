@@ -57,6 +57,48 @@ public static class Fused
     }
 
     /// <summary>
+    /// nGPT's queries and keys (Loshchilov et al. 2024, eq. 15–16): rotary position embedding, normalisation, scale.
+    /// <code>
+    /// scale ⊙ Norm(RoPE(x)),   RoPE(x) = x ⊙ cos[t] + (−x₂, x₁) ⊙ sin[t]   (half-split layout: x₁, x₂ the halves of d)
+    /// </code>
+    /// x (B, H, T, d), d even, any strides (e.g. the transposed view of a projection); cos, sin (≥ T, d) the rotary
+    /// tables; scale with H·d elements, e.g. (1, H, 1, d). Differentiable in x and scale (the tables are constants).
+    /// The result is contiguous (B, H, T, d) in the promoted dtype of x and scale.
+    /// </summary>
+    public static Tensor RotaryNormalize(Tensor x, Tensor cos, Tensor sin, Tensor scale, bool useKernel = true)
+    {
+        if (useKernel && KernelTakesRotary(x, cos, sin, scale))
+            return Tensor.Wrap(NativeMethods.dt_fused_rotary_normalize(x.Handle, cos.Handle, sin.Handle, scale.Handle, out var result), result);
+        return RotaryNormalizeReference(x, cos, sin, scale);
+    }
+
+    /// <summary>The ATen composition <see cref="RotaryNormalize"/> stands for (the tables cast to x's dtype, as the model's).</summary>
+    public static Tensor RotaryNormalizeReference(Tensor x, Tensor cos, Tensor sin, Tensor scale)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var t = x.Size(2);
+        var halves = x.Chunk(2, dim: -1);                                          // 2 × (B, H, T, d/2)
+        var rotated = Torch.Cat([halves[1].Neg(), halves[0]], dim: -1);           // (−x₂, x₁)
+        var c = cos.Narrow(0, 0, t).To(x.Dtype);                                   // (T, d)
+        var s = sin.Narrow(0, 0, t).To(x.Dtype);
+        return (scale * Normalize(x * c + rotated * s)).MoveToOuterScope();
+    }
+
+    /// <summary>Whether <see cref="RotaryNormalize"/> runs the fused kernel for these tensors.</summary>
+    public static bool KernelTakesRotary(Tensor x, Tensor cos, Tensor sin, Tensor scale)
+    {
+        if (!IsCompiledIn) return false;
+        var device = x.Device;
+        if (!device.IsCuda || cos.Device != device || sin.Device != device || scale.Device != device) return false;
+        if (!Takes(x.Dtype) || !Takes(scale.Dtype)) return false;
+        var shape = x.Shape;
+        if (shape.Length != 4 || shape[3] < 2 || shape[3] % 2 != 0) return false;
+        var table = cos.Shape;
+        return table.Length == 2 && table[0] >= shape[2] && table[1] == shape[3] && table.SequenceEqual(sin.Shape) &&
+               scale.NumEl == shape[1] * shape[3];
+    }
+
+    /// <summary>
     /// Puts every weight back on the unit sphere in place: each vector along its Dim (1 or −1: each row, 0: each column)
     /// divided by its norm, without gradients. With the kernel, every CUDA matrix in one launch (per dtype) instead of
     /// two ops per matrix; what the kernel cannot take (CPU, float64, non-contiguous) goes through the reference.

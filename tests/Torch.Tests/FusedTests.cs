@@ -87,7 +87,48 @@ public class FusedTests
         using var scope = Torch.NewDisposeScope();
         var h = Torch.Randn([4, 8]);
         Fused.KernelTakes(h, Torch.Randn([4, 8]), Torch.Ones([8])).Should().BeFalse();
+        Fused.KernelTakesRotary(Torch.Randn([1, 2, 3, 4]), Torch.Ones([3, 4]), Torch.Ones([3, 4]), Torch.Ones([2, 4])).Should().BeFalse();
         if (!Torch.HasCudaBuild) Fused.IsCompiledIn.Should().BeFalse("the kernels need a CUDA libtorch");
+    }
+
+    [Fact]
+    public void Rotary_normalize_rotates_each_half_pair_normalises_and_scales()
+    {
+        using var scope = Torch.NewDisposeScope();
+        const int b = 2, heads = 3, time = 4, d = 6, half = d / 2;
+        var (xData, _) = GradCheck.Random(b, time, heads, d);
+        var (cosData, _) = GradCheck.Random(5, d);
+        var (sinData, _) = GradCheck.Random(5, d);
+        var (scaleData, _) = GradCheck.Random(heads, d);
+        // x as the model has it: the (B, H, T, d) transposed view of a (B, T, H, d) projection.
+        var x = Tensor.From(xData, [b, time, heads, d]).Transpose(1, 2);
+
+        var result = Fused.RotaryNormalize(x, Tensor.From(cosData, [5, d]), Tensor.From(sinData, [5, d]),
+            Tensor.From(scaleData, [heads, d]).View(1, heads, 1, d));
+
+        result.Shape.Should().Equal(b, heads, time, d);
+        var actual = result.Contiguous().ToArray<double>();
+        for (var i = 0; i < b; i++)
+            for (var h = 0; h < heads; h++)
+                for (var t = 0; t < time; t++)
+                {
+                    double X(int c) => xData[((i * time + t) * heads + h) * d + c];
+                    var r = Enumerable.Range(0, d).Select(c =>
+                        X(c) * cosData[t * d + c] + (c < half ? -X(c + half) : X(c - half)) * sinData[t * d + c]).ToArray();
+                    var unit = Unit(r);
+                    for (var c = 0; c < d; c++)
+                        actual[((i * heads + h) * time + t) * d + c].Should().BeApproximately(scaleData[h * d + c] * unit[c], 1e-12);
+                }
+    }
+
+    [Fact]
+    public void Rotary_normalize_gradients_in_x_and_scale_match_finite_differences()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var cos = Torch.Randn([6, 4], ScalarType.Float64);
+        var sin = Torch.Randn([6, 4], ScalarType.Float64);
+        GradCheck.Check(v => Fused.RotaryNormalize(v[0].Transpose(1, 2), cos, sin, v[1]),
+            GradCheck.Random(2, 5, 3, 4), GradCheck.Random(1, 3, 1, 4));
     }
 
     [Fact]

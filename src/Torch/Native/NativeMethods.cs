@@ -87,6 +87,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)] internal static partial int dt_has_fused_kernels();
     [LibraryImport(Library)] internal static partial int dt_fused_normalized_residual(IntPtr h, IntPtr u, IntPtr alpha, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_project_unit(IntPtr* weights, int* dims, int count);
 
     /// <summary>Throws the native error of the calling thread when a status is nonzero.</summary>

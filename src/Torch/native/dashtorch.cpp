@@ -785,6 +785,17 @@ int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, dt_t
   });
 }
 
+int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_fused::rotary_normalize(T(x), T(cos), T(sin), T(scale)));
+#else
+    (void)x; (void)cos; (void)sin; (void)scale; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
 int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count) {
   return guarded([&] {
 #ifdef DT_WITH_FUSED_KERNELS

@@ -150,6 +150,9 @@ DT_API int dt_has_fused_kernels(void);  // 1 when compiled in
 // Norm(Norm(h) + alpha * (Norm(u) - Norm(h))) along the last dimension (nGPT's residual update), Norm(x) = x/|x|;
 // h, u (..., C) float32/bfloat16/float16 on one CUDA device, alpha (C) or (1); differentiable.
 DT_API int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, dt_tensor* out);
+// scale * Norm(RoPE(x)) (nGPT's q and k): x (B, H, T, d), any strides; cos, sin (>= T, d) half-split rotary
+// tables; scale H*d elements. Differentiable in x and scale.
+DT_API int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out);
 // Normalises each 2-D weight in place along dims[i] (0: columns, 1 or -1: rows), one launch for all of them.
 DT_API int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count);
 

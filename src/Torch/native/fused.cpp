@@ -100,7 +100,77 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
   }
 };
 
+RotaryShape rotary_shape(const at::Tensor& x) {
+  RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}};
+  return shape;
+}
+
+// scale ⊙ Norm(RoPE(x)) for x (B, H, T, d); see fused_kernels.h. cos, sin: (≥ T, d); scale: H·d elements.
+struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& cos,
+                            const at::Tensor& sin, const at::Tensor& scale) {
+    const int64_t time = x.size(2), dim = x.size(3);
+    const auto c = cos.narrow(0, 0, time).to(at::kFloat).contiguous();
+    const auto s = sin.narrow(0, 0, time).to(at::kFloat).contiguous();
+    const auto sc = scale.to(at::kFloat).contiguous();
+    const auto out_type = c10::promoteTypes(x.scalar_type(), scale.scalar_type());
+    if (element_type(out_type) < 0) throw std::invalid_argument("fused rotary normalize: unsupported result dtype");
+    c10::cuda::CUDAGuard guard(x.device());
+    auto out = at::empty({x.size(0), x.size(1), time, dim}, x.options().dtype(out_type));
+    auto norms = at::empty({x.size(0) * x.size(1) * time}, x.options().dtype(at::kFloat));
+    check(rotary_normalize_forward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
+                                   s.data_ptr<float>(), sc.data_ptr<float>(), out.data_ptr(), element_type(out_type),
+                                   norms.data_ptr<float>(), current_stream(x)),
+          "fused rotary normalize (forward)");
+    ctx->save_for_backward({x, scale});
+    ctx->saved_data["cos"] = c;
+    ctx->saved_data["sin"] = s;
+    ctx->saved_data["norms"] = norms;
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& scale = saved[1];
+    const auto sc = scale.to(at::kFloat).contiguous();
+    const auto c = ctx->saved_data["cos"].toTensor(), s = ctx->saved_data["sin"].toTensor();
+    const auto norms = ctx->saved_data["norms"].toTensor();
+    auto g = grads[0].contiguous();
+    if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
+    const int64_t batch = x.size(0), heads = x.size(1), time = x.size(2), dim = x.size(3);
+    c10::cuda::CUDAGuard guard(x.device());
+    // x's strides (x is dense: see rotary_normalize), so the kernel writes it as it reads x and the transpose
+    // behind x needs no copy.
+    auto grad_x = at::empty_strided(x.sizes(), x.strides(), x.options());
+    auto grad_scale_rows = at::empty({batch, heads, time, dim}, x.options().dtype(at::kFloat));
+    check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
+                                    s.data_ptr<float>(), sc.data_ptr<float>(), g.data_ptr(), element_type(g.scalar_type()),
+                                    norms.data_ptr<float>(), grad_x.data_ptr(), grad_scale_rows.data_ptr<float>(),
+                                    current_stream(x)),
+          "fused rotary normalize (backward)");
+    auto grad_scale = grad_scale_rows.sum(at::IntArrayRef{0, 2}).reshape(scale.sizes()).to(scale.scalar_type());
+    return {grad_x, at::Tensor(), at::Tensor(), grad_scale};
+  }
+};
+
 }  // namespace
+
+at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& scale) {
+  if (!x.is_cuda() || x.device() != cos.device() || x.device() != sin.device() || x.device() != scale.device())
+    throw std::invalid_argument("fused rotary normalize: x, cos, sin and scale must be on one CUDA device");
+  if (x.dim() != 4 || x.size(3) < 2 || x.size(3) % 2 != 0)
+    throw std::invalid_argument("fused rotary normalize: x must be (B, H, T, d) with d even");
+  if (element_type(x.scalar_type()) < 0) throw std::invalid_argument("fused rotary normalize: x must be float32, bfloat16 or float16");
+  if (cos.dim() != 2 || sin.sizes() != cos.sizes() || cos.size(0) < x.size(2) || cos.size(1) != x.size(3))
+    throw std::invalid_argument("fused rotary normalize: cos and sin must be (≥ T, d)");
+  if (scale.numel() != x.size(1) * x.size(3))
+    throw std::invalid_argument("fused rotary normalize: scale must hold H·d elements");
+  // The kernels address x through its strides and write ∂x with the same ones: those must not overlap.
+  return RotaryNormalize::apply(x.is_non_overlapping_and_dense() ? x : x.contiguous(), cos, sin, scale);
+}
 
 at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
   check_normalized_residual(h, u, alpha);

@@ -132,6 +132,93 @@ normalized_residual_backward_kernel(const TH* __restrict__ h, const TU* __restri
   }
 }
 
+// ---------------------------------------------------------------- rotary + q/k normalisation
+
+// Where row `row` (= ((b·H + h)·T + t)) of x starts, and its position t and head h.
+struct RotaryRow {
+  int64_t x_offset, t, h;
+};
+
+__device__ __forceinline__ RotaryRow rotary_row(const RotaryShape& s, int64_t row) {
+  const int64_t t = row % s.time, h = (row / s.time) % s.heads, b = row / (s.time * s.heads);
+  return {b * s.x_strides[0] + h * s.x_strides[1] + t * s.x_strides[2], t, h};
+}
+
+// r_i = x_i cos_i − x_{i+d/2} sin_i (first half), x_i cos_i + x_{i−d/2} sin_i (second half).
+template <typename T>
+__device__ __forceinline__ float rotated(const T* xr, int64_t stride, const float* cr, const float* sr, int64_t i,
+                                         int64_t half) {
+  const float partner = i < half ? -load(xr, (i + half) * stride) : load(xr, (i - half) * stride);
+  return load(xr, i * stride) * cr[i] + partner * sr[i];
+}
+
+template <typename TX, typename TO>
+__global__ void __launch_bounds__(kThreads)
+rotary_normalize_forward_kernel(const TX* __restrict__ x, RotaryShape shape, const float* __restrict__ cos,
+                                const float* __restrict__ sin, const float* __restrict__ scale, TO* __restrict__ out,
+                                float* __restrict__ norms, int64_t rows) {
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
+  const int lane = threadIdx.x % kWarp;
+  if (row >= rows) return;
+  const int64_t d = shape.dim, half = d / 2, stride = shape.x_strides[3];
+  const RotaryRow at = rotary_row(shape, row);
+  const TX* xr = x + at.x_offset;
+  const float* cr = cos + at.t * d;
+  const float* sr = sin + at.t * d;
+  const float* scr = scale + at.h * d;
+  float rr = 0.f;
+  for (int64_t i = lane; i < d; i += kWarp) {
+    const float r = rotated(xr, stride, cr, sr, i, half);
+    rr += r * r;
+  }
+  const float n = sqrtf(warp_sum(rr));
+  TO* outr = out + row * d;
+  for (int64_t i = lane; i < d; i += kWarp) store(outr, i, scr[i] * (rotated(xr, stride, cr, sr, i, half) / n));
+  if (lane == 0) norms[row] = n;
+}
+
+// With z = r/‖r‖ and g = ∂L/∂out:  ∂L/∂scale = Σ_{b,t} g ⊙ z;  ∂L/∂z = scale ⊙ g;
+// ∂L/∂r = (∂L/∂z − z (z·∂L/∂z)) / ‖r‖;  ∂L/∂x = Rᵀ ∂L/∂r, the rotation back:
+//   first half:  ∂x_i = ∂r_i cos_i + ∂r_{i+d/2} sin_{i+d/2};  second half: ∂x_i = −∂r_{i−d/2} sin_{i−d/2} + ∂r_i cos_i
+template <typename TX, typename TG>
+__global__ void __launch_bounds__(kThreads)
+rotary_normalize_backward_kernel(const TX* __restrict__ x, RotaryShape shape, const float* __restrict__ cos,
+                                 const float* __restrict__ sin, const float* __restrict__ scale,
+                                 const TG* __restrict__ g, const float* __restrict__ norms, TX* __restrict__ grad_x,
+                                 float* __restrict__ grad_scale_rows, int64_t rows) {
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
+  const int lane = threadIdx.x % kWarp;
+  if (row >= rows) return;
+  const int64_t d = shape.dim, half = d / 2, stride = shape.x_strides[3];
+  const RotaryRow at = rotary_row(shape, row);
+  const TX* xr = x + at.x_offset;
+  const float* cr = cos + at.t * d;
+  const float* sr = sin + at.t * d;
+  const float* scr = scale + at.h * d;
+  const TG* gr = g + row * d;
+  const float n = norms[row];
+
+  float zgz = 0.f;
+  for (int64_t i = lane; i < d; i += kWarp) {
+    const float z = rotated(xr, stride, cr, sr, i, half) / n, gi = load(gr, i);
+    zgz += z * (scr[i] * gi);
+    grad_scale_rows[row * d + i] = gi * z;
+  }
+  zgz = warp_sum(zgz);
+
+  // ∂L/∂r_j for any j of the row, from what every lane can read.
+  auto grad_r = [&](int64_t j) {
+    const float z = rotated(xr, stride, cr, sr, j, half) / n;
+    return (scr[j] * load(gr, j) - z * zgz) / n;
+  };
+  TX* gxr = grad_x + at.x_offset;
+  for (int64_t i = lane; i < d; i += kWarp) {
+    const float gx = i < half ? grad_r(i) * cr[i] + grad_r(i + half) * sr[i + half]
+                              : -grad_r(i - half) * sr[i - half] + grad_r(i) * cr[i];
+    store(gxr, i * stride, gx);
+  }
+}
+
 // ---------------------------------------------------------------- projection onto the unit sphere
 
 // The matrices of one launch and, for each, the first block that works on it (blocks are dealt out matrix after
@@ -263,6 +350,45 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
             static_cast<const TH*>(h), static_cast<const TU*>(u), alpha, alpha_stride, static_cast<const TG*>(grad_out),
             norms, static_cast<TH*>(grad_h), static_cast<TU*>(grad_u), grad_alpha_rows, rows, cols);
       });
+    });
+  });
+  return launched();
+}
+
+const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
+                                     const float* sin, const float* scale, void* out, int32_t out_type, float* norms,
+                                     void* stream) {
+  if (!known(x_type) || !known(out_type)) return "unsupported element type";
+  const int64_t rows = shape.batch * shape.heads * shape.time;
+  if (rows <= 0 || shape.dim <= 0) return nullptr;
+  if ((rows + kRowsPerBlock - 1) / kRowsPerBlock > 0x7fffffff) return "too many rows for one launch";
+  const auto s = static_cast<cudaStream_t>(stream);
+  with_type(x_type, [&](auto tx) {
+    with_type(out_type, [&](auto to) {
+      using TX = typename decltype(tx)::type;
+      using TO = typename decltype(to)::type;
+      rotary_normalize_forward_kernel<TX, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+          static_cast<const TX*>(x), shape, cos, sin, scale, static_cast<TO*>(out), norms, rows);
+    });
+  });
+  return launched();
+}
+
+const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
+                                      const float* sin, const float* scale, const void* grad_out, int32_t grad_type,
+                                      const float* norms, void* grad_x, float* grad_scale_rows, void* stream) {
+  if (!known(x_type) || !known(grad_type)) return "unsupported element type";
+  const int64_t rows = shape.batch * shape.heads * shape.time;
+  if (rows <= 0 || shape.dim <= 0) return nullptr;
+  if ((rows + kRowsPerBlock - 1) / kRowsPerBlock > 0x7fffffff) return "too many rows for one launch";
+  const auto s = static_cast<cudaStream_t>(stream);
+  with_type(x_type, [&](auto tx) {
+    with_type(grad_type, [&](auto tg) {
+      using TX = typename decltype(tx)::type;
+      using TG = typename decltype(tg)::type;
+      rotary_normalize_backward_kernel<TX, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+          static_cast<const TX*>(x), shape, cos, sin, scale, static_cast<const TG*>(grad_out), norms,
+          static_cast<TX*>(grad_x), grad_scale_rows, rows);
     });
   });
   return launched();

@@ -24,6 +24,23 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
                                          int32_t grad_type, const float* inv_norms, void* grad_h, void* grad_u,
                                          float* grad_alpha_rows, int64_t rows, int64_t cols, void* stream);
 
+// nGPT's q/k path, row by row over x (B, H, T, d) with element strides x_strides (grad_x has the same strides):
+//   r = x ⊙ cos[t] + rotate_half(x) ⊙ sin[t]   (rotate_half(x) = (−x₂, x₁), the half-split rotary layout)
+//   out[b, h, t] = scale[h] ⊙ r / ‖r‖           out contiguous (B, H, T, d)
+// cos, sin: float32 (≥ T, d) contiguous; scale: float32 (H, d). norms: float32 (B·H·T) receives ‖r‖.
+struct RotaryShape {
+  int64_t batch, heads, time, dim;
+  int64_t x_strides[4];
+};
+const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
+                                     const float* sin, const float* scale, void* out, int32_t out_type, float* norms,
+                                     void* stream);
+// Its gradients given g = ∂L/∂out (contiguous): grad_x (x's type and strides) and the per-row contributions to
+// ∂L/∂scale, float32 (B·H·T, d), which the caller sums over batch and time.
+const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
+                                      const float* sin, const float* scale, const void* grad_out, int32_t grad_type,
+                                      const float* norms, void* grad_x, float* grad_scale_rows, void* stream);
+
 // One matrix of a projection onto the unit sphere: data (rows, cols), contiguous, normalised in place along
 // its rows (each row to unit norm, by_columns 0) or its columns (by_columns 1).
 struct UnitMatrix {
