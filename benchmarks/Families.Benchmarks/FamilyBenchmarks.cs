@@ -36,18 +36,26 @@ internal static class FamilyBenchmarks
 {
     public const int Warmup = 10;
 
-    public static NGptConfig NGptConfigFor(Shape shape, bool bf16) => NGptConfig.From(new JsonObject
+    /// <summary>
+    /// Whether the nGPT rows run with the fused kernels (where compiled in): on by default, as a run's config; off when
+    /// their GPU check failed, so that a failing path is never timed.
+    /// </summary>
+    public static bool UseFusedKernels { get; set; } = true;
+
+    public static NGptConfig NGptConfigFor(Shape shape, bool bf16, bool? fusedKernels = null) => NGptConfig.From(new JsonObject
     {
         ["variant"] = "ngpt", ["layers"] = shape.Layers, ["width"] = shape.Width, ["heads"] = shape.Heads,
         ["context"] = shape.Context, ["batch"] = shape.Batch, ["vocab"] = shape.Vocab,
         ["projection_every"] = 1, ["alpha_shape"] = "vector", ["precision"] = bf16 ? "bfloat16" : "float32",
+        ["fused_kernels"] = fusedKernels ?? UseFusedKernels,
     });
 
     /// <summary>Tokens per second over <paramref name="steps"/> steps after <see cref="Warmup"/> (which include the capture).</summary>
-    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps, bool chunkedHead = false)
+    public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps, bool chunkedHead = false,
+        bool? fusedKernels = null)
     {
         Torch.ManualSeed(0);
-        var config = NGptConfigFor(shape, bf16);
+        var config = NGptConfigFor(shape, bf16, fusedKernels);
         if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);
         using var trainer = new NGptTrainer(config, device, bf16Autocast: bf16 && device.IsCuda, cudaGraph ? StepGraphs.Cuda : StepGraphs.Off, chunkedHead);
         using var scope = Torch.NewDisposeScope();

@@ -24,6 +24,7 @@ internal static class GpuChecks
     public const string GraphPath = "graph";
     public const string FusedAdamWPath = "fused-adamw";
     public const string ChunkedHeadPath = "chunked-head";
+    public const string FusedKernelsPath = "fused-kernels";
 
     public static IReadOnlyList<GpuCheck> Run(Device device, Shape shape)
     {
@@ -39,6 +40,24 @@ internal static class GpuChecks
             Check("bf16 autocast matmul = fp32 matmul (bf16 operands)", "autocast", 1e-2, () => Autocast(device)),
             Check("fused attention (scaled_dot_product_attention) = composed attention", "attention", 1e-4, () => Attention(device)),
             Check("rms_norm op = composed x·rsqrt(mean x² + ε)·w", "rms-norm", 1e-5, () => RmsNorm(device)),
+            // The fused kernels against their ATen reference run in float64 on the same values (so the error is the
+            // kernel's alone): output and ∂h, ∂u, ∂α at the seed's shape; bf16 tolerances cover bf16-stored gradients.
+            Check("fused normalized residual = ATen reference, fp32 (values and gradients)", FusedKernelsPath, 1e-5,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 384)),
+            Check("fused normalized residual = ATen reference, h fp32 + u bf16 as under autocast, scalar α", FusedKernelsPath, 1e-2,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.BFloat16, 1)),
+            Check("fused normalized residual = ATen reference, bf16 (values and gradients)", FusedKernelsPath, 1e-2,
+                () => FusedResidual(device, ScalarType.BFloat16, ScalarType.BFloat16, 384)),
+            Check("fused rotary + q/k normalisation = ATen reference, fp32 (values, ∂x, ∂s_qk)", FusedKernelsPath, 1e-5,
+                () => FusedRotary(device, ScalarType.Float32)),
+            Check("fused rotary + q/k normalisation = ATen reference, bf16 q as under autocast", FusedKernelsPath, 1e-2,
+                () => FusedRotary(device, ScalarType.BFloat16)),
+            Check("fused projection onto the sphere = ATen reference (nGPT's 50 matrices + 20 odd ones, fp32)", FusedKernelsPath, 1e-6,
+                () => FusedProjection(device, ScalarType.Float32)),
+            Check("fused projection onto the sphere = ATen reference (bf16)", FusedKernelsPath, 1e-2,
+                () => FusedProjection(device, ScalarType.BFloat16)),
+            Check("nGPT training with fused kernels = without (eager, loss and parameters after 6 steps)", FusedKernelsPath, 1e-4,
+                () => TrainedAlike(device, shape, fused => new Paths(false, false, fused))),
         };
         return checks;
     }
@@ -74,17 +93,21 @@ internal static class GpuChecks
         return (a - e).Norm().ToDouble() / Math.Max(e.Norm().ToDouble(), 1e-30);
     }
 
-    private static double GraphEqualsEager(Device device, Shape shape) => TrainedAlike(device, shape, graph => (graph, true));
+    private static double GraphEqualsEager(Device device, Shape shape) =>
+        TrainedAlike(device, shape, graph => new Paths(graph, true, FamilyBenchmarks.UseFusedKernels));
 
-    private static double ChunkedEqualsPlain(Device device, Shape shape) => TrainedAlike(device, shape, chunked => (false, chunked));
+    private static double ChunkedEqualsPlain(Device device, Shape shape) =>
+        TrainedAlike(device, shape, chunked => new Paths(false, chunked, FamilyBenchmarks.UseFusedKernels));
+
+    private sealed record Paths(bool Graph, bool Chunked, bool Fused);
 
     /// <summary>Relative difference between two trainings that differ in one path (false: the reference, true: the fast one).</summary>
-    private static double TrainedAlike(Device device, Shape shape, Func<bool, (bool Graph, bool Chunked)> paths)
+    private static double TrainedAlike(Device device, Shape shape, Func<bool, Paths> paths)
     {
-        var config = FamilyBenchmarks.NGptConfigFor(shape, bf16: false);
         (double Loss, Tensor Parameters) Train(bool fast)
         {
-            var (graph, chunked) = paths(fast);
+            var (graph, chunked, fused) = paths(fast);
+            var config = FamilyBenchmarks.NGptConfigFor(shape, bf16: false) with { FusedKernels = fused };
             Torch.ManualSeed(0);
             using var trainer = new NGptTrainer(config, device, bf16Autocast: false, graph ? StepGraphs.Cuda : StepGraphs.Off, chunkedHead: chunked);
             using var scope = Torch.NewDisposeScope();
@@ -157,6 +180,77 @@ internal static class GpuChecks
         var v = Torch.Randn([2, 4, 64, 32]).To(device);
         if (!F.HasFusedAttention) throw new InvalidOperationException("no scaled_dot_product_attention in this libtorch");
         return RelativeError(F.ScaledDotProductAttention(q, k, v, isCausal: true), F.ManualAttention(q, k, v, isCausal: true));
+    }
+
+    private static double FusedResidual(Device device, ScalarType hType, ScalarType uType, long alphaSize)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(3);
+        // The nGPT stream at the seed's shape: 2,048 tokens × 384, unit-ish h, a larger suggestion, α ∈ [0, 0.5).
+        var h = Torch.Randn([16, 128, 384]).To(device).To(hType);
+        var u = (Torch.Randn([16, 128, 384]) * 3).To(device).To(uType);
+        var alpha = (Torch.Rand([alphaSize]) * 0.5).To(device);
+        var weight = Torch.Randn([16, 128, 384]).To(device);
+        (Tensor Out, Tensor[] Grads) Run(bool kernel, ScalarType? exact)
+        {
+            var hi = (exact is { } e ? h.To(e) : h.Detach()).RequiresGrad_();
+            var ui = (exact is { } e2 ? u.To(e2) : u.Detach()).RequiresGrad_();
+            var ai = (exact is { } e3 ? alpha.To(e3) : alpha.Detach()).RequiresGrad_();
+            if (kernel && !Fused.KernelTakes(hi, ui, ai)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = Fused.NormalizedResidual(hi, ui, ai, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight.To(ScalarType.Float64)).Sum()], [hi, ui, ai]);
+            return (result.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true, exact: null);
+        var (reference, referenceGrads) = Run(kernel: false, exact: ScalarType.Float64);
+        if (fast.Dtype != Fused.NormalizedResidualReference(h, u, alpha).Dtype) throw new InvalidOperationException($"the kernel gave {fast.Dtype}");
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double FusedRotary(Device device, ScalarType dtype)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(5);
+        // q as nGPT has it at the seed's shape: the (B, nh, T, d) view of a (B, T, nh·d) projection; the model's tables.
+        var x = Torch.Randn([16, 128, 8, 48]).To(device).To(dtype).Transpose(1, 2);
+        var rotary = new RotaryEmbedding(48, 128);
+        rotary.To(device);
+        var cos = rotary.NamedBuffers().Single(b => b.Name == "cos").Buffer;
+        var sin = rotary.NamedBuffers().Single(b => b.Name == "sin").Buffer;
+        var scale = (Torch.Rand([1, 8, 1, 48]) + 0.5).To(device);
+        var weight = Torch.Randn([16, 8, 128, 48]).To(device).To(ScalarType.Float64);
+        (Tensor Out, Tensor[] Grads) Run(bool kernel)
+        {
+            var xi = (kernel ? x.Detach() : x.To(ScalarType.Float64)).RequiresGrad_();
+            var si = (kernel ? scale.Detach() : scale.To(ScalarType.Float64)).RequiresGrad_();
+            if (kernel && !Fused.KernelTakesRotary(xi, cos, sin, si)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = Fused.RotaryNormalize(xi, kernel ? cos : cos.To(ScalarType.Float64), kernel ? sin : sin.To(ScalarType.Float64), si, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [xi, si]);
+            return (result.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true);
+        var (reference, referenceGrads) = Run(kernel: false);
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double FusedProjection(Device device, ScalarType dtype)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(4);
+        // nGPT's unit matrices at the seed's shape (embeddings and head by rows; per block q, k, v, W_uv by rows, the two
+        // output projections by columns) and odd shapes past one launch's 64 matrices.
+        var shapes = new List<(long Rows, long Cols, int Dim)> { (50257, 384, 1), (50257, 384, 1) };
+        for (var layer = 0; layer < 8; layer++)
+            shapes.AddRange([(384, 384, 1), (384, 384, 1), (384, 384, 1), (384, 384, 0), (2048, 384, 1), (384, 1024, 0)]);
+        for (var i = 0; i < 20; i++) shapes.Add((1 + 7 * i, 3 + 11 * i, i % 2));
+        var weights = shapes.Select(s => ((Torch.Randn([s.Rows, s.Cols]) * 0.3).To(device).To(dtype), s.Dim)).ToList();
+        var reference = weights.Select(w => (w.Item1.To(ScalarType.Float64), w.Dim)).ToList();
+        Fused.ProjectToSphere(weights);
+        Fused.ProjectToSphereReference(reference);
+        return weights.Zip(reference, (w, r) => RelativeError(w.Item1, r.Item1)).Max();
     }
 
     private static double RmsNorm(Device device)

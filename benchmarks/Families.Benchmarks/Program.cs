@@ -34,7 +34,8 @@ if (options.Family == "harmonic")
 var shape = options.Quick ? Shape.Quick : Shape.Seed;
 var steps = options.Steps ?? (options.Quick ? 5 : 100);
 Console.Error.WriteLine($"libtorch {Dashboard.Torch.Torch.Version}, device {device}, CUDA build {Dashboard.Torch.Torch.HasCudaBuild}, " +
-    $"CUDA available {Cuda.IsAvailable}, fused attention {Functional.HasFusedAttention}; nGPT {shape}, {steps} timed steps");
+    $"CUDA available {Cuda.IsAvailable}, fused attention {Functional.HasFusedAttention}, fused kernels compiled in {Fused.IsCompiledIn}; " +
+    $"nGPT {shape}, {steps} timed steps");
 
 string[] precisions = device.IsCuda ? ["fp32", "bf16"] : ["fp32"];
 var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
@@ -42,6 +43,8 @@ var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
 var graphRefused = checks.Where(c => c.Path is GpuChecks.GraphPath or GpuChecks.FusedAdamWPath && !c.Passed && c.Failure?.Contains("no _fused_adamw_") != true)
     .Select(c => c.Name).FirstOrDefault();
 var chunkedRefused = checks.Any(c => c.Path == GpuChecks.ChunkedHeadPath && !c.Passed);
+// The fused kernels are on in the nGPT rows (as in a run's config) unless one of their checks failed.
+FamilyBenchmarks.UseFusedKernels = !checks.Any(c => c.Path == GpuChecks.FusedKernelsPath && !c.Passed);
 var binding = new Dictionary<(string Precision, bool Graph), Throughput?>();
 var plainHead = new Dictionary<string, Throughput?>();   // the graphed step with the chunked head, beside the plain one
 foreach (var precision in precisions)
@@ -109,7 +112,7 @@ Console.WriteLine($"Device: {deviceName} ({device}); binding on libtorch {Dashbo
 Console.WriteLine();
 if (checks.Count > 0) GpuChecks.Print(checks);
 Console.WriteLine($"nGPT training throughput, tokens/s (higher is better): {shape}, AdamW, projection every step, {steps} timed steps " +
-    $"after {FamilyBenchmarks.Warmup} warm-up steps");
+    $"after {FamilyBenchmarks.Warmup} warm-up steps; fused kernels {(device.IsCuda && Fused.IsCompiledIn && FamilyBenchmarks.UseFusedKernels ? "on" : "off")}");
 Console.WriteLine();
 Console.WriteLine("| Precision | Binding eager | Binding CUDA graph | PyTorch eager | PyTorch CUDA graph | torch.compile | torch.compile max-autotune | " +
     "Binding best / PyTorch eager | Binding best / best PyTorch | Peak MiB (binding graph) | Notes |");
@@ -144,6 +147,7 @@ foreach (var precision in precisions)
         $"{ratio} | {bestRatio} | {Number((graph ?? eager)?.PeakMemoryMb)} | {notes} |");
 }
 Console.WriteLine();
+FusedKernelsBenchmark.Run(device, shape, steps, checks, precisions, graphRefused is not null);
 Console.WriteLine("Residual-streams demo (seed 002, demo_mhc.yaml: seed architecture, 24-layer mHC, d_model 128, 4 streams, seq 64, batch 32, 50 steps), wall time of the whole run through its executor");
 Console.WriteLine();
 Console.WriteLine("| Run | Binding (s) | Seed, PyTorch (s) | Seed / binding |");

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "dashtorch";
 
     /// <summary>Must equal DT_ABI_VERSION in dashtorch.h; checked when the library is loaded.</summary>
-    internal const int AbiVersion = 5;
+    internal const int AbiVersion = 6;
 
     [LibraryImport(Library)] internal static partial IntPtr dt_last_error();
     [LibraryImport(Library)] internal static partial int dt_abi_version();
@@ -85,6 +85,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_cuda_side_stream_end(IntPtr guard);
 
     [LibraryImport(Library)] internal static partial int dt_set_num_threads(int n);
+
+    [LibraryImport(Library)] internal static partial int dt_has_fused_kernels();
+    [LibraryImport(Library)] internal static partial int dt_fused_normalized_residual(IntPtr h, IntPtr u, IntPtr alpha, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_project_unit(IntPtr* weights, int* dims, int count);
 
     /// <summary>Throws the native error of the calling thread when a status is nonzero.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -5,6 +5,11 @@
 # include/ and lib/), otherwise Debian's libtorch-dev.
 # CUDA support (DT_WITH_CUDA) is compiled in when that libtorch has libtorch_cuda.so and the CUDA
 # runtime headers can be found ($CUDA_HOME, /usr/local/cuda, or PyTorch's nvidia/* wheels).
+# The fused kernels (fused_kernels.cu, DT_WITH_FUSED_KERNELS) are compiled in on top of that when nvcc is
+# found ($NVCC, $CUDA_HOME/bin, PATH, /usr/local/cuda/bin, PyTorch's nvidia/* wheels), for the GPUs that
+# nvidia-smi lists (or $DT_CUDA_ARCH, e.g. "90" or "80 90"); DT_FUSED_KERNELS=0 leaves them out. If they fail
+# to compile or link, the shim is built without them (the C# side then runs their ATen references) and the
+# script says why.
 # On failure the output is deleted, so a stale library is never picked up.
 set -euo pipefail
 
@@ -72,24 +77,89 @@ if [ -e "$libdir/libtorch_cuda.so" ]; then
   fi
 fi
 
+# Fused kernels: nvcc compiles fused_kernels.cu to an object (no libtorch headers in it); fused.cpp wraps it.
+fused_obj=""
+fused_why=""
+cudart_libs=()
+if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA && [ "${DT_FUSED_KERNELS:-1}" != 0 ]; then
+  nvcc=""
+  for c in "${NVCC:-}" "${CUDA_HOME:+$CUDA_HOME/bin/nvcc}" "$(command -v nvcc 2>/dev/null || true)" /usr/local/cuda/bin/nvcc; do
+    if [ -n "$c" ] && [ -x "$c" ]; then nvcc="$c"; break; fi
+  done
+  if [ -z "$nvcc" ] && [ -n "${LIBTORCH_DIR:-}" ] && [ -d "$LIBTORCH_DIR/../nvidia" ]; then
+    nvcc="$(find "$LIBTORCH_DIR/../nvidia" -maxdepth 4 -type f -name nvcc -perm -u+x -print -quit 2>/dev/null || true)"
+  fi
+  if [ -z "$nvcc" ]; then
+    fused_why="no nvcc found"
+  else
+    archs="${DT_CUDA_ARCH:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | tr -d '. ' | sort -u | tr '\n' ' ' || true)}"
+    [ -n "${archs// /}" ] || archs="80 90"
+    arch_flags=()
+    for a in $archs; do arch_flags+=(-gencode "arch=compute_$a,code=sm_$a"); done
+    last="$(printf '%s\n' $archs | tail -1)"
+    arch_flags+=(-gencode "arch=compute_$last,code=compute_$last")   # PTX too, for newer GPUs
+    # The kernels call the CUDA runtime: link the libcudart that libtorch_cuda itself loads, so there is one.
+    cudart="$(ldd "$libdir/libtorch_cuda.so" 2>/dev/null | awk '/libcudart\.so/ && $3 ~ /^\// {print $3; exit}' || true)"
+    if [ -n "$cudart" ]; then
+      cudart_libs=("$cudart" -Wl,-rpath,"$(dirname "$cudart")")
+    else
+      for d in "$(dirname "$nvcc")/../lib64" "$(dirname "$nvcc")/../lib"; do
+        if [ -e "$d/libcudart.so" ]; then cudart_libs=(-L"$d" -Wl,-rpath,"$d" -lcudart); break; fi
+      done
+    fi
+    fused_obj="$out.fused.$$.o"
+    nvcc_log="$out.fused.$$.log"
+    echo "build.sh: nvcc $nvcc: compiling fused_kernels.cu for sm ${archs% }"
+    if ! "$nvcc" -std=c++17 -O3 -ccbin "$cxx" -Xcompiler -fPIC -Xcompiler -fvisibility=hidden "${arch_flags[@]}" \
+         -c "$here/fused_kernels.cu" -o "$fused_obj" > "$nvcc_log" 2>&1; then
+      fused_why="nvcc failed on fused_kernels.cu: $(tail -5 "$nvcc_log" | tr '\n' ' ')"
+      rm -f "$fused_obj"
+      fused_obj=""
+    fi
+    rm -f "$nvcc_log"
+  fi
+elif [ "${DT_FUSED_KERNELS:-1}" = 0 ]; then
+  fused_why="DT_FUSED_KERNELS=0"
+else
+  fused_why="no CUDA libtorch (DT_WITH_CUDA is off)"
+fi
+
 version="$(grep -m1 -A1 'define TORCH_VERSION ' "$api_inc/torch/version.h" 2>/dev/null | tail -1 | tr -d ' "\\' || true)"
 echo "build.sh: libtorch ${version:-?} at $libdir, _GLIBCXX_USE_CXX11_ABI=$abi -> $out"
 
 tmp="$out.tmp.$$"
-trap 'rm -f "$tmp"' EXIT
-build() {
+trap 'rm -f "$tmp" ${fused_obj:+"$fused_obj"}' EXIT
+build() {   # build [fused]
+  local sources=("$here/dashtorch.cpp") extra_defines=() extra_libs=()
+  if [ "${1:-}" = fused ]; then
+    sources+=("$here/fused.cpp" "$fused_obj")
+    extra_defines=(-DDT_WITH_FUSED_KERNELS)
+    extra_libs=("${cudart_libs[@]}")
+  fi
   "$cxx" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wall -Wno-unused-parameter \
-    "${defines[@]}" "${includes[@]}" "$here/dashtorch.cpp" -o "$tmp" \
-    -L"$libdir" -Wl,-rpath,"$libdir" -Wl,--no-as-needed "${libs[@]}" -Wl,--as-needed
+    "${defines[@]}" "${extra_defines[@]}" "${includes[@]}" "${sources[@]}" -o "$tmp" \
+    -L"$libdir" -Wl,-rpath,"$libdir" -Wl,--no-as-needed "${libs[@]}" "${extra_libs[@]}" -Wl,--as-needed
 }
-if ! build; then
-  if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA; then
-    echo "build.sh: warning: the DT_WITH_CUDA build failed; retrying without it" >&2
-    defines=(-D_GLIBCXX_USE_CXX11_ABI=$abi)
-    build || { rm -f "$out"; exit 1; }
+built=""
+if [ -n "$fused_obj" ]; then
+  if build fused; then
+    built="with fused kernels"
   else
-    rm -f "$out"; exit 1
+    fused_why="the build with fused.cpp and fused_kernels.o failed (see above)"
+    echo "build.sh: warning: $fused_why; retrying without the fused kernels" >&2
   fi
 fi
+if [ -z "$built" ]; then
+  if ! build; then
+    if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA; then
+      echo "build.sh: warning: the DT_WITH_CUDA build failed; retrying without it" >&2
+      defines=(-D_GLIBCXX_USE_CXX11_ABI=$abi)
+      build || { rm -f "$out"; exit 1; }
+    else
+      rm -f "$out"; exit 1
+    fi
+  fi
+  built="without fused kernels ($fused_why: the ATen references run instead)"
+fi
 mv -f "$tmp" "$out"
-echo "build.sh: built $out"
+echo "build.sh: built $out $built"

@@ -12,6 +12,10 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/autograd/autograd.h>
 
+#ifdef DT_WITH_FUSED_KERNELS
+#include "fused.h"
+#endif
+
 #ifdef DT_WITH_CUDA
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAException.h>
@@ -78,6 +82,12 @@ c10::Device make_device(int32_t type, int32_t index) {
 at::IntArrayRef dims(const int64_t* shape, int32_t ndim) {
   return at::IntArrayRef(shape, static_cast<size_t>(ndim));
 }
+
+#ifndef DT_WITH_FUSED_KERNELS
+[[noreturn]] void no_fused_kernels() {
+  throw std::runtime_error("dashtorch was compiled without fused kernels (build.sh found no nvcc or no CUDA libtorch)");
+}
+#endif
 
 #ifndef DT_WITH_CUDA
 [[noreturn]] void no_cuda() { throw std::runtime_error("libtorch built without CUDA: dashtorch was compiled without DT_WITH_CUDA"); }
@@ -764,6 +774,55 @@ int dt_cuda_side_stream_end(void* guard) {
 
 int dt_set_num_threads(int32_t n) {
   return guarded([&] { at::set_num_threads(n); });
+}
+
+// ---------------------------------------------------------------- fused kernels
+
+int dt_has_fused_kernels(void) {
+#ifdef DT_WITH_FUSED_KERNELS
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_fused::normalized_residual(T(h), T(u), T(alpha)));
+#else
+    (void)h; (void)u; (void)alpha; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_fused::rotary_normalize(T(x), T(cos), T(sin), T(scale)));
+#else
+    (void)x; (void)cos; (void)sin; (void)scale; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    std::vector<at::Tensor> ws;
+    std::vector<int64_t> ds;
+    for (int32_t i = 0; i < count; ++i) {
+      ws.push_back(T(weights[i]));
+      ds.push_back(dims[i]);
+    }
+    dt_fused::project_unit(ws, ds);
+#else
+    (void)weights; (void)dims; (void)count;
+    no_fused_kernels();
+#endif
+  });
 }
 
 }  // extern "C"

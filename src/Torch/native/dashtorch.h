@@ -18,7 +18,7 @@ extern "C" {
 #define DT_API __attribute__((visibility("default")))
 
 // Bumped whenever a signature changes, so the C# side can refuse a stale library.
-#define DT_ABI_VERSION 5
+#define DT_ABI_VERSION 6
 
 typedef void* dt_tensor;
 typedef void* dt_op;
@@ -143,6 +143,19 @@ DT_API int dt_cuda_side_stream_begin(int32_t device_index, void** guard);
 DT_API int dt_cuda_side_stream_end(void* guard);
 
 DT_API int dt_set_num_threads(int32_t n);
+
+// Fused CUDA kernels (fused_kernels.cu), compiled in only where build.sh found nvcc and a CUDA libtorch
+// (DT_WITH_FUSED_KERNELS); elsewhere the calls below fail with "compiled without fused kernels", and callers use
+// the ATen references (src/Torch/Fused.cs).
+DT_API int dt_has_fused_kernels(void);  // 1 when compiled in
+// Norm(Norm(h) + alpha * (Norm(u) - Norm(h))) along the last dimension (nGPT's residual update), Norm(x) = x/|x|;
+// h, u (..., C) float32/bfloat16/float16 on one CUDA device, alpha (C) or (1); differentiable.
+DT_API int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, dt_tensor* out);
+// scale * Norm(RoPE(x)) (nGPT's q and k): x (B, H, T, d), any strides; cos, sin (>= T, d) half-split rotary
+// tables; scale H*d elements. Differentiable in x and scale.
+DT_API int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out);
+// Normalises each 2-D weight in place along dims[i] (0: columns, 1 or -1: rows), one launch for all of them.
+DT_API int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count);
 
 #ifdef __cplusplus
 }

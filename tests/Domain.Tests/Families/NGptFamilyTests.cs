@@ -73,6 +73,7 @@ public sealed class NGptFamilyTests
     [InlineData("""{"alpha_shape": "matrix"}""", "config.alpha_shape")]
     [InlineData("""{"lr_weights": "fast"}""", "config.lr_weights")]
     [InlineData("""{"cuda_graph": "yes"}""", "config.cuda_graph")]
+    [InlineData("""{"fused_kernels": "yes"}""", "config.fused_kernels")]
     [InlineData("""{"depth": 3}""", "config.depth")]
     public void Bad_configs_name_the_field(string json, string field)
     {

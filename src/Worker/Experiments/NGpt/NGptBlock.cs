@@ -75,18 +75,18 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
         var k = _key.Forward(h).View(b, t, nh, d).Transpose(1, 2);
         var v = _value.Forward(h).View(b, t, nh, d).Transpose(1, 2);
         var sqk = (_sqk * (SqkInit / _baseScale)).View(1, nh, 1, d);                   // s_qk per head channel
-        q = sqk * Sphere.Normalize(_rotary.Apply(q));
-        k = sqk * Sphere.Normalize(_rotary.Apply(k));
+        q = _rotary.ApplyNormalized(q, sqk, _config.FusedKernels);                      // s_qk ⊙ Norm(RoPE(q))
+        k = _rotary.ApplyNormalized(k, sqk, _config.FusedKernels);
         var y = F.ScaledDotProductAttention(q, k, v, isCausal: true, scale: Math.Sqrt(d));   // (B, nh, T, d)
         y = y.Transpose(1, 2).Contiguous().View(b, t, c);                              // (B, T, C)
         var hA = _attnOut.Forward(y);                                                  // (B, T, C)
-        h = Sphere.Update(h, hA, Alpha(_attnAlpha));
+        h = Sphere.Update(h, hA, Alpha(_attnAlpha), _config.FusedKernels);
 
         var suv = _suv * Math.Sqrt(c);                                                 // s_uv · √C
         var uv = _uv.Forward(h) * suv;                                                 // (B, T, 2F)
         var parts = uv.Chunk(2, dim: -1);                                              // u, v: (B, T, F)
         var hM = _mlpOut.Forward(parts[0] * parts[1].Silu());                          // (B, T, C)
-        h = Sphere.Update(h, hM, Alpha(_mlpAlpha));
+        h = Sphere.Update(h, hM, Alpha(_mlpAlpha), _config.FusedKernels);
         return h.MoveToOuterScope();
     }
 }

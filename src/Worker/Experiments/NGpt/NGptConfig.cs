@@ -12,6 +12,13 @@ public sealed record NGptConfig(
     /// <summary>The GPT-2 BPE ("gpt2") or UTF-8 bytes ("bytes") as tokens.</summary>
     public string Tokenizer { get; init; } = "bytes";
 
+    /// <summary>
+    /// Whether the nGPT blocks' residual update and the projection onto the sphere use the shim's fused CUDA kernels
+    /// where they are compiled in and the model is on CUDA (<see cref="Dashboard.Torch.Fused"/>); their ATen references
+    /// otherwise. Changes speed, not results (beyond rounding).
+    /// </summary>
+    public bool FusedKernels { get; init; } = true;
+
     /// <summary>Whether the weights live on the sphere and are projected back onto it (nGPT, and the seed's simplified nGPT).</summary>
     public bool Normalized => Variant is "ngpt" or "ngpt-seed";
 
@@ -39,6 +46,7 @@ public sealed record NGptConfig(
             L("val_every"), I("val_batches"), S("precision"), ConfigValue.Boolean(c["cuda_graph"]) ?? true, L("checkpoint_every"), L("seed"))
         {
             Tokenizer = S("tokenizer"),
+            FusedKernels = ConfigValue.Boolean(c["fused_kernels"]) ?? true,
         };
     }
 

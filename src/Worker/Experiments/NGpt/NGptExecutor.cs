@@ -80,6 +80,11 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
         }
         context.Summary["parameters"] = trainer.Model.ParameterCount();
         context.Summary["device"] = target.Device.ToString();
+        // Which path the residual updates and projections took, so that a run's speed can be read against it.
+        context.Summary["fused_kernels"] = config.FusedKernels && target.Device.IsCuda && Dashboard.Torch.Fused.IsCompiledIn;
+        if (config.FusedKernels && target.Device.IsCuda && !Dashboard.Torch.Fused.IsCompiledIn)
+            context.Log.Write(RunLogStreams.Worker,
+                "fused_kernels: this worker's libdashtorch was built without the fused kernels (no nvcc where it was built): the ATen references run.");
         context.Summary["corpus_bytes"] = new System.Text.Json.Nodes.JsonObject
         {
             ["train"] = corpus.Train.Length, ["validation"] = corpus.Validation.Length,

@@ -15,14 +15,10 @@ public static class Sphere
     /// <summary>
     /// The normalized residual update h ← Norm(h + α(Norm(u) − h)) (eq. 10–11): a step of length set by the eigen
     /// learning rates α from h towards the block's suggestion u, back onto the sphere. h (B, T, C), u (B, T, C),
-    /// α (C) or (1), non-negative.
+    /// α (C) or (1), non-negative. h is unit already; it is normalised again so that rounding does not accumulate.
+    /// One fused CUDA kernel where compiled in and <paramref name="fused"/> (<see cref="Fused.NormalizedResidual"/>),
+    /// the same composition of ATen ops otherwise.
     /// </summary>
-    public static Tensor Update(Tensor h, Tensor suggestion, Tensor alpha)
-    {
-        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        var a = Normalize(h);            // h is unit already; normalising again keeps rounding from accumulating
-        var b = Normalize(suggestion);
-        var moved = a + alpha * (b - a);
-        return Normalize(moved).MoveToOuterScope();
-    }
+    public static Tensor Update(Tensor h, Tensor suggestion, Tensor alpha, bool fused = true) =>
+        Fused.NormalizedResidual(h, suggestion, alpha, useKernel: fused);
 }

@@ -1,0 +1,154 @@
+using Dashboard.Torch.Native;
+
+namespace Dashboard.Torch;
+
+/// <summary>
+/// Operations with a fused CUDA kernel in the shim (native/fused_kernels.cu) and an ATen reference here. The kernel
+/// runs when it was compiled in (<see cref="IsCompiledIn"/>: build.sh found nvcc and a CUDA libtorch), the tensors are
+/// on a CUDA device in a dtype it takes (float32, bfloat16, float16) and the caller did not turn it off; otherwise the
+/// reference runs, which is what every CPU build and CPU tensor gets. Both compute the same values and gradients, to
+/// rounding: the kernels accumulate in float32 and make one pass over the data where the reference makes several, so
+/// the gain is launches and memory traffic, never a different result.
+/// </summary>
+public static class Fused
+{
+    private static readonly Lazy<bool> s_compiledIn = new(() => NativeMethods.dt_has_fused_kernels() != 0);
+
+    /// <summary>Whether the shim was compiled with the fused kernels (logs and benchmarks say which path ran).</summary>
+    public static bool IsCompiledIn => s_compiledIn.Value;
+
+    /// <summary>
+    /// nGPT's normalised residual update (Loshchilov et al. 2024, eq. 10–11) along the last dimension:
+    /// <code>
+    /// Norm(Norm(h) + α ⊙ (Norm(u) − Norm(h))),   Norm(x) = x / ‖x‖ (no epsilon)
+    /// </code>
+    /// h, u (…, C): the hidden state and the block's suggestion; α (C) or (1). h is normalised again although it is a
+    /// unit vector already, so that rounding does not accumulate over the layers. Differentiable in h, u and α. The
+    /// result has the promoted dtype of h, u and α (float32 for nGPT's float32 α under bf16 autocast).
+    /// </summary>
+    /// <param name="useKernel">false: the ATen reference whatever the build (to compare, or to time without the kernel).</param>
+    public static Tensor NormalizedResidual(Tensor h, Tensor u, Tensor alpha, bool useKernel = true)
+    {
+        if (useKernel && KernelTakes(h, u, alpha))
+            return Tensor.Wrap(NativeMethods.dt_fused_normalized_residual(h.Handle, u.Handle, alpha.Handle, out var result), result);
+        return NormalizedResidualReference(h, u, alpha);
+    }
+
+    /// <summary>The ATen composition <see cref="NormalizedResidual"/> stands for.</summary>
+    public static Tensor NormalizedResidualReference(Tensor h, Tensor u, Tensor alpha)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var a = Normalize(h);
+        var b = Normalize(u);
+        var moved = a + alpha * (b - a);
+        return Normalize(moved).MoveToOuterScope();
+    }
+
+    /// <summary>Whether <see cref="NormalizedResidual"/> runs the fused kernel for these tensors.</summary>
+    public static bool KernelTakes(Tensor h, Tensor u, Tensor alpha)
+    {
+        if (!IsCompiledIn) return false;
+        var device = h.Device;
+        if (!device.IsCuda || u.Device != device || alpha.Device != device) return false;
+        if (!Takes(h.Dtype) || !Takes(u.Dtype) || !Takes(alpha.Dtype)) return false;
+        var shape = h.Shape;
+        if (shape.Length == 0 || shape[^1] == 0 || !shape.SequenceEqual(u.Shape)) return false;
+        return alpha.Dim <= 1 && (alpha.NumEl == 1 || alpha.NumEl == shape[^1]);
+    }
+
+    /// <summary>
+    /// nGPT's queries and keys (Loshchilov et al. 2024, eq. 15–16): rotary position embedding, normalisation, scale.
+    /// <code>
+    /// scale ⊙ Norm(RoPE(x)),   RoPE(x) = x ⊙ cos[t] + (−x₂, x₁) ⊙ sin[t]   (half-split layout: x₁, x₂ the halves of d)
+    /// </code>
+    /// x (B, H, T, d), d even, any strides (e.g. the transposed view of a projection); cos, sin (≥ T, d) the rotary
+    /// tables; scale with H·d elements, e.g. (1, H, 1, d). Differentiable in x and scale (the tables are constants).
+    /// The result is contiguous (B, H, T, d) in the promoted dtype of x and scale.
+    /// </summary>
+    public static Tensor RotaryNormalize(Tensor x, Tensor cos, Tensor sin, Tensor scale, bool useKernel = true)
+    {
+        if (useKernel && KernelTakesRotary(x, cos, sin, scale))
+            return Tensor.Wrap(NativeMethods.dt_fused_rotary_normalize(x.Handle, cos.Handle, sin.Handle, scale.Handle, out var result), result);
+        return RotaryNormalizeReference(x, cos, sin, scale);
+    }
+
+    /// <summary>The ATen composition <see cref="RotaryNormalize"/> stands for (the tables cast to x's dtype, as the model's).</summary>
+    public static Tensor RotaryNormalizeReference(Tensor x, Tensor cos, Tensor sin, Tensor scale)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var t = x.Size(2);
+        var halves = x.Chunk(2, dim: -1);                                          // 2 × (B, H, T, d/2)
+        var rotated = Torch.Cat([halves[1].Neg(), halves[0]], dim: -1);           // (−x₂, x₁)
+        var c = cos.Narrow(0, 0, t).To(x.Dtype);                                   // (T, d)
+        var s = sin.Narrow(0, 0, t).To(x.Dtype);
+        return (scale * Normalize(x * c + rotated * s)).MoveToOuterScope();
+    }
+
+    /// <summary>Whether <see cref="RotaryNormalize"/> runs the fused kernel for these tensors.</summary>
+    public static bool KernelTakesRotary(Tensor x, Tensor cos, Tensor sin, Tensor scale)
+    {
+        if (!IsCompiledIn) return false;
+        var device = x.Device;
+        if (!device.IsCuda || cos.Device != device || sin.Device != device || scale.Device != device) return false;
+        if (!Takes(x.Dtype) || !Takes(scale.Dtype)) return false;
+        var shape = x.Shape;
+        if (shape.Length != 4 || shape[3] < 2 || shape[3] % 2 != 0) return false;
+        var table = cos.Shape;
+        return table.Length == 2 && table[0] >= shape[2] && table[1] == shape[3] && table.SequenceEqual(sin.Shape) &&
+               scale.NumEl == shape[1] * shape[3];
+    }
+
+    /// <summary>
+    /// Puts every weight back on the unit sphere in place: each vector along its Dim (1 or −1: each row, 0: each column)
+    /// divided by its norm, without gradients. With the kernel, every CUDA matrix in one launch (per dtype) instead of
+    /// two ops per matrix; what the kernel cannot take (CPU, float64, non-contiguous) goes through the reference.
+    /// </summary>
+    public static void ProjectToSphere(IReadOnlyList<(Tensor Weight, int Dim)> weights, bool useKernel = true)
+    {
+        foreach (var (w, dim) in weights)
+        {
+            if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
+            if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
+        }
+        if (useKernel && IsCompiledIn && weights.Any(m => m.Weight.Device.IsCuda))
+        {
+            ProjectWithKernel(weights);
+            return;
+        }
+        ProjectToSphereReference(weights);
+    }
+
+    /// <summary>The ATen composition <see cref="ProjectToSphere"/> stands for: w /= ‖w‖ along dim, matrix by matrix.</summary>
+    public static void ProjectToSphereReference(IReadOnlyList<(Tensor Weight, int Dim)> weights)
+    {
+        using var noGrad = Torch.NoGrad();
+        foreach (var (w, dim) in weights)
+        {
+            using var norm = w.Norm(dim, keepDim: true);
+            w.Div_(norm);
+        }
+    }
+
+    private static unsafe void ProjectWithKernel(IReadOnlyList<(Tensor Weight, int Dim)> weights)
+    {
+        var handles = new IntPtr[weights.Count];
+        var dims = new int[weights.Count];
+        for (var i = 0; i < weights.Count; i++)
+        {
+            handles[i] = weights[i].Weight.Handle;
+            dims[i] = weights[i].Dim;
+        }
+        fixed (IntPtr* h = handles)
+        fixed (int* d = dims)
+            NativeMethods.Check(NativeMethods.dt_fused_project_unit(h, d, weights.Count));
+        GC.KeepAlive(weights);
+    }
+
+    private static bool Takes(ScalarType dtype) => dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;
+
+    private static Tensor Normalize(Tensor x)
+    {
+        using var norm = x.Norm(-1, keepDim: true);
+        return x / norm;
+    }
+}

@@ -1,0 +1,213 @@
+// The fused CUDA kernels (fused_kernels.cu) as ATen operations: argument checks, output allocation on the current
+// stream, and the normalised residual update as a torch::autograd::Function, so that gradients flow through it.
+// Compiled only into builds with DT_WITH_FUSED_KERNELS (build.sh: nvcc and CUDA libtorch present); dashtorch.cpp's
+// dt_fused_* entry points call these. The ATen references they must agree with are in src/Torch/Fused.cs.
+#include "fused.h"
+
+#include "fused_kernels.h"
+
+#include <ATen/ATen.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dt_fused {
+namespace {
+
+// The kernels' element type of a dtype, or -1 where they have none (float64 and the rest).
+int32_t element_type(c10::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return kFloat32;
+    case at::kBFloat16: return kBFloat16;
+    case at::kHalf: return kFloat16;
+    default: return -1;
+  }
+}
+
+void check(const char* error, const char* what) {
+  if (error != nullptr) throw std::runtime_error(std::string(what) + ": " + error);
+}
+
+void* current_stream(const at::Tensor& t) { return c10::cuda::getCurrentCUDAStream(t.device().index()).stream(); }
+
+void check_normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
+  if (!h.is_cuda() || !u.is_cuda() || !alpha.is_cuda() || h.device() != u.device() || h.device() != alpha.device())
+    throw std::invalid_argument("fused normalized residual: h, u and alpha must be on one CUDA device");
+  if (h.dim() < 1 || h.sizes() != u.sizes())
+    throw std::invalid_argument("fused normalized residual: h and u must have one shape (..., C)");
+  if (element_type(h.scalar_type()) < 0 || element_type(u.scalar_type()) < 0)
+    throw std::invalid_argument("fused normalized residual: h and u must be float32, bfloat16 or float16");
+  const int64_t cols = h.size(-1);
+  if (cols < 1) throw std::invalid_argument("fused normalized residual: the last dimension is empty");
+  if (alpha.dim() > 1 || (alpha.numel() != 1 && alpha.numel() != cols))
+    throw std::invalid_argument("fused normalized residual: alpha must have shape (C) or (1)");
+}
+
+// h ← Norm(h + α(Norm(u) − h)), h first normalised too; see fused_kernels.h.
+struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& h, const at::Tensor& u,
+                            const at::Tensor& alpha) {
+    const int64_t cols = h.size(-1), rows = h.numel() / cols;
+    const auto hc = h.contiguous(), uc = u.contiguous();
+    const auto af = alpha.to(at::kFloat).contiguous();
+    // The reference's dtype: the promotion of h, u and α (α is a tensor of one dimension, so it counts in full).
+    const auto out_type = c10::promoteTypes(c10::promoteTypes(h.scalar_type(), u.scalar_type()), alpha.scalar_type());
+    if (element_type(out_type) < 0) throw std::invalid_argument("fused normalized residual: unsupported result dtype");
+    c10::cuda::CUDAGuard guard(h.device());
+    auto out = at::empty(h.sizes(), h.options().dtype(out_type));
+    auto norms = at::empty({rows, 3}, h.options().dtype(at::kFloat));
+    check(normalized_residual_forward(hc.data_ptr(), element_type(hc.scalar_type()), uc.data_ptr(),
+                                      element_type(uc.scalar_type()), af.data_ptr<float>(), af.numel() == 1 ? 0 : 1,
+                                      out.data_ptr(), element_type(out_type), norms.data_ptr<float>(), rows, cols,
+                                      current_stream(h)),
+          "fused normalized residual (forward)");
+    ctx->save_for_backward({h, u, alpha});
+    ctx->saved_data["norms"] = norms;
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};  // the output was not used
+    const auto saved = ctx->get_saved_variables();
+    const auto hc = saved[0].contiguous(), uc = saved[1].contiguous();
+    const auto& alpha = saved[2];
+    const auto af = alpha.to(at::kFloat).contiguous();
+    const auto norms = ctx->saved_data["norms"].toTensor();
+    auto g = grads[0].contiguous();
+    if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
+    const int64_t cols = hc.size(-1), rows = hc.numel() / cols;
+    const bool vector = af.numel() != 1;
+    c10::cuda::CUDAGuard guard(hc.device());
+    auto grad_h = at::empty_like(hc), grad_u = at::empty_like(uc);
+    auto grad_alpha_rows = vector ? at::empty({rows, cols}, hc.options().dtype(at::kFloat))
+                                  : at::empty({rows}, hc.options().dtype(at::kFloat));
+    check(normalized_residual_backward(hc.data_ptr(), element_type(hc.scalar_type()), uc.data_ptr(),
+                                       element_type(uc.scalar_type()), af.data_ptr<float>(), vector ? 1 : 0,
+                                       g.data_ptr(), element_type(g.scalar_type()), norms.data_ptr<float>(),
+                                       grad_h.data_ptr(), grad_u.data_ptr(), grad_alpha_rows.data_ptr<float>(), rows,
+                                       cols, current_stream(hc)),
+          "fused normalized residual (backward)");
+    auto grad_alpha = (vector ? grad_alpha_rows.sum(0) : grad_alpha_rows.sum()).reshape(alpha.sizes()).to(alpha.scalar_type());
+    return {grad_h, grad_u, grad_alpha};
+  }
+};
+
+RotaryShape rotary_shape(const at::Tensor& x) {
+  RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}};
+  return shape;
+}
+
+// scale ⊙ Norm(RoPE(x)) for x (B, H, T, d); see fused_kernels.h. cos, sin: (≥ T, d); scale: H·d elements.
+struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& cos,
+                            const at::Tensor& sin, const at::Tensor& scale) {
+    const int64_t time = x.size(2), dim = x.size(3);
+    const auto c = cos.narrow(0, 0, time).to(at::kFloat).contiguous();
+    const auto s = sin.narrow(0, 0, time).to(at::kFloat).contiguous();
+    const auto sc = scale.to(at::kFloat).contiguous();
+    const auto out_type = c10::promoteTypes(x.scalar_type(), scale.scalar_type());
+    if (element_type(out_type) < 0) throw std::invalid_argument("fused rotary normalize: unsupported result dtype");
+    c10::cuda::CUDAGuard guard(x.device());
+    auto out = at::empty({x.size(0), x.size(1), time, dim}, x.options().dtype(out_type));
+    auto norms = at::empty({x.size(0) * x.size(1) * time}, x.options().dtype(at::kFloat));
+    check(rotary_normalize_forward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
+                                   s.data_ptr<float>(), sc.data_ptr<float>(), out.data_ptr(), element_type(out_type),
+                                   norms.data_ptr<float>(), current_stream(x)),
+          "fused rotary normalize (forward)");
+    ctx->save_for_backward({x, scale});
+    ctx->saved_data["cos"] = c;
+    ctx->saved_data["sin"] = s;
+    ctx->saved_data["norms"] = norms;
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& scale = saved[1];
+    const auto sc = scale.to(at::kFloat).contiguous();
+    const auto c = ctx->saved_data["cos"].toTensor(), s = ctx->saved_data["sin"].toTensor();
+    const auto norms = ctx->saved_data["norms"].toTensor();
+    auto g = grads[0].contiguous();
+    if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
+    const int64_t batch = x.size(0), heads = x.size(1), time = x.size(2), dim = x.size(3);
+    c10::cuda::CUDAGuard guard(x.device());
+    // x's strides (x is dense: see rotary_normalize), so the kernel writes it as it reads x and the transpose
+    // behind x needs no copy.
+    auto grad_x = at::empty_strided(x.sizes(), x.strides(), x.options());
+    auto grad_scale_rows = at::empty({batch, heads, time, dim}, x.options().dtype(at::kFloat));
+    check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
+                                    s.data_ptr<float>(), sc.data_ptr<float>(), g.data_ptr(), element_type(g.scalar_type()),
+                                    norms.data_ptr<float>(), grad_x.data_ptr(), grad_scale_rows.data_ptr<float>(),
+                                    current_stream(x)),
+          "fused rotary normalize (backward)");
+    auto grad_scale = grad_scale_rows.sum(at::IntArrayRef{0, 2}).reshape(scale.sizes()).to(scale.scalar_type());
+    return {grad_x, at::Tensor(), at::Tensor(), grad_scale};
+  }
+};
+
+}  // namespace
+
+at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& scale) {
+  if (!x.is_cuda() || x.device() != cos.device() || x.device() != sin.device() || x.device() != scale.device())
+    throw std::invalid_argument("fused rotary normalize: x, cos, sin and scale must be on one CUDA device");
+  if (x.dim() != 4 || x.size(3) < 2 || x.size(3) % 2 != 0)
+    throw std::invalid_argument("fused rotary normalize: x must be (B, H, T, d) with d even");
+  if (element_type(x.scalar_type()) < 0) throw std::invalid_argument("fused rotary normalize: x must be float32, bfloat16 or float16");
+  if (cos.dim() != 2 || sin.sizes() != cos.sizes() || cos.size(0) < x.size(2) || cos.size(1) != x.size(3))
+    throw std::invalid_argument("fused rotary normalize: cos and sin must be (≥ T, d)");
+  if (scale.numel() != x.size(1) * x.size(3))
+    throw std::invalid_argument("fused rotary normalize: scale must hold H·d elements");
+  // The kernels address x through its strides and write ∂x with the same ones: those must not overlap.
+  return RotaryNormalize::apply(x.is_non_overlapping_and_dense() ? x : x.contiguous(), cos, sin, scale);
+}
+
+at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
+  check_normalized_residual(h, u, alpha);
+  return NormalizedResidual::apply(h, u, alpha);
+}
+
+void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims) {
+  if (weights.size() != dims.size()) throw std::invalid_argument("fused projection: one dimension per weight");
+  // One launch per (device, element type) and 64 matrices; what the kernel cannot take goes through ATen.
+  std::map<std::pair<int, int32_t>, std::vector<UnitMatrix>> groups;
+  std::map<int, at::Tensor> any_on;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const auto& w = weights[i];
+    if (w.dim() != 2) throw std::invalid_argument("fused projection: every weight must be a matrix");
+    const int64_t dim = dims[i] < 0 ? dims[i] + 2 : dims[i];
+    if (dim != 0 && dim != 1) throw std::invalid_argument("fused projection: dim must be 0, 1 or -1");
+    const int32_t type = element_type(w.scalar_type());
+    if (!w.is_cuda() || type < 0 || !w.is_contiguous()) {
+      at::NoGradGuard no_grad;
+      w.div_(w.norm(c10::Scalar(2), at::IntArrayRef(&dim, 1), /*keepdim=*/true));
+      continue;
+    }
+    if (w.numel() == 0) continue;
+    groups[{w.device().index(), type}].push_back(UnitMatrix{w.data_ptr(), w.size(0), w.size(1), dim == 0 ? 1 : 0});
+    any_on.emplace(w.device().index(), w);
+    // Written through its pointer, so tell autograd the tensor changed, as an in-place op would.
+    w.unsafeGetTensorImpl()->bump_version();
+  }
+  for (const auto& [key, matrices] : groups) {
+    const auto& device_tensor = any_on.at(key.first);
+    c10::cuda::CUDAGuard guard(device_tensor.device());
+    for (size_t start = 0; start < matrices.size(); start += kMaxUnitMatrices) {
+      const auto count = static_cast<int32_t>(std::min<size_t>(kMaxUnitMatrices, matrices.size() - start));
+      check(dt_fused::project_unit(matrices.data() + start, count, key.second, current_stream(device_tensor)),
+            "fused projection");
+    }
+  }
+}
+
+}  // namespace dt_fused

@@ -1,0 +1,59 @@
+// Fused CUDA kernels of dashtorch (fused_kernels.cu), behind plain C++ launchers: no libtorch types cross this
+// header, so that nvcc compiles the kernels without libtorch's headers and fused.cpp (g++) wraps them as ATen ops.
+// Compiled in only where build.sh finds nvcc (DT_WITH_FUSED_KERNELS); every launcher returns nullptr on success or
+// the CUDA error's message. Element types: 0 = float32, 1 = bfloat16, 2 = float16. Arithmetic is float32 throughout.
+#pragma once
+#include <stdint.h>
+
+namespace dt_fused {
+
+enum ElementType : int32_t { kFloat32 = 0, kBFloat16 = 1, kFloat16 = 2 };
+
+// nGPT's normalised residual update, row by row over (rows, cols):
+//   a = h/‖h‖, b = u/‖u‖, m = a + α⊙(b − a), out = m/‖m‖
+// alpha: float32, cols entries (alpha_stride 1) or one (alpha_stride 0). inv_norms: float32 (rows, 3) receives
+// 1/‖h‖, 1/‖u‖, 1/‖m‖ for the backward.
+const char* normalized_residual_forward(const void* h, int32_t h_type, const void* u, int32_t u_type,
+                                        const float* alpha, int32_t alpha_stride, void* out, int32_t out_type,
+                                        float* inv_norms, int64_t rows, int64_t cols, void* stream);
+
+// Its gradients, given g = ∂L/∂out: grad_h (h's type), grad_u (u's type), and the per-row contributions to ∂L/∂α
+// in float32: (rows, cols) when alpha_stride is 1, (rows) when 0; the caller sums them over rows.
+const char* normalized_residual_backward(const void* h, int32_t h_type, const void* u, int32_t u_type,
+                                         const float* alpha, int32_t alpha_stride, const void* grad_out,
+                                         int32_t grad_type, const float* inv_norms, void* grad_h, void* grad_u,
+                                         float* grad_alpha_rows, int64_t rows, int64_t cols, void* stream);
+
+// nGPT's q/k path, row by row over x (B, H, T, d) with element strides x_strides (grad_x has the same strides):
+//   r = x ⊙ cos[t] + rotate_half(x) ⊙ sin[t]   (rotate_half(x) = (−x₂, x₁), the half-split rotary layout)
+//   out[b, h, t] = scale[h] ⊙ r / ‖r‖           out contiguous (B, H, T, d)
+// cos, sin: float32 (≥ T, d) contiguous; scale: float32 (H, d). norms: float32 (B·H·T) receives ‖r‖.
+struct RotaryShape {
+  int64_t batch, heads, time, dim;
+  int64_t x_strides[4];
+};
+const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
+                                     const float* sin, const float* scale, void* out, int32_t out_type, float* norms,
+                                     void* stream);
+// Its gradients given g = ∂L/∂out (contiguous): grad_x (x's type and strides) and the per-row contributions to
+// ∂L/∂scale, float32 (B·H·T, d), which the caller sums over batch and time.
+const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
+                                      const float* sin, const float* scale, const void* grad_out, int32_t grad_type,
+                                      const float* norms, void* grad_x, float* grad_scale_rows, void* stream);
+
+// One matrix of a projection onto the unit sphere: data (rows, cols), contiguous, normalised in place along
+// its rows (each row to unit norm, by_columns 0) or its columns (by_columns 1).
+struct UnitMatrix {
+  void* data;
+  int64_t rows;
+  int64_t cols;
+  int32_t by_columns;
+};
+
+// The most matrices one launch takes (their descriptions travel as a kernel parameter).
+constexpr int kMaxUnitMatrices = 64;
+
+// Normalises count (≤ kMaxUnitMatrices) matrices of one element type in one launch.
+const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type, void* stream);
+
+}  // namespace dt_fused
