@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dashboard.Torch;
 using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.Training;
 
 namespace Dashboard.Worker.Tests.Experiments;
 
@@ -31,7 +32,7 @@ public sealed class NGptFusedKernelsTests
                 ["fused_kernels"] = fused,
             });
             Dashboard.Torch.Torch.ManualSeed(5);
-            using var trainer = new NGptTrainer(config, Device.Cpu, bf16Autocast: false, cudaGraph: false);
+            using var trainer = new NGptTrainer(config, Device.Cpu, bf16Autocast: false, StepGraphs.Off);
             double loss = 0;
             for (var step = 0; step < 3; step++)
             {
