@@ -89,7 +89,7 @@ public sealed class RunAttempt(
         var heartbeat = HeartbeatAsync(stop, heartbeatStop.Token);
         try
         {
-            if (claimed.Attempt > 1) await FetchCheckpointsAsync(runLog);
+            await FetchCheckpointsAsync(runLog);
             RunOutcome outcome;
             Exception? broke = null;
             using var shippingStop = new CancellationTokenSource();
@@ -175,8 +175,9 @@ public sealed class RunAttempt(
     private static readonly string CheckpointFolder = Experiments.Training.TrainingCheckpoint.FolderName + "/";
 
     /// <summary>
-    /// With an S3 artifact store, a requeued run may land on a host that never saw its folder: bring the checkpoints
-    /// its earlier attempts uploaded, so a built-in family resumes from them as it would on the first host.
+    /// With an S3 artifact store, a requeued run (after a failure, a rescue or a handed-back shutdown, which does not
+    /// count as an attempt) may land on a host that never saw its folder: bring the checkpoints its earlier workers
+    /// uploaded, so a built-in family resumes from them as it would on the first host.
     /// </summary>
     private async Task FetchCheckpointsAsync(RunLogFile runLog)
     {
