@@ -77,8 +77,9 @@ public static class S3Server
         if (!File.Exists(script))
             throw new InvalidOperationException($"s3rver is not installed ({script}); run ./scripts/test once (npm ci in tests/Clients).");
         var folder = Directory.CreateTempSubdirectory("s3rver-").FullName;
+        // s3rver makes list continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider.
         var port = FreePort();
-        var start = new ProcessStartInfo("node", [script, "-d", folder, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--no-vhost-buckets"])
+        var start = new ProcessStartInfo("node", ["--openssl-legacy-provider", script, "-d", folder, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--no-vhost-buckets"])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,

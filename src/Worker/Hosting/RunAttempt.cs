@@ -89,7 +89,7 @@ public sealed class RunAttempt(
         var heartbeat = HeartbeatAsync(stop, heartbeatStop.Token);
         try
         {
-            if (claimed.Attempt > 1) await FetchCheckpointsAsync(runLog);
+            await FetchCheckpointsAsync(runLog);
             RunOutcome outcome;
             Exception? broke = null;
             using var shippingStop = new CancellationTokenSource();
@@ -157,26 +157,42 @@ public sealed class RunAttempt(
     /// </summary>
     private async Task RecordFilesAsync(RunLogFile runLog)
     {
-        try
+        for (var tries = 1; ; tries++)
         {
-            var report = await RetryAsync(() => artifacts.RecordFolderAsync(claimed.RunId, _options.Recording, CancellationToken.None,
-                exclude: name => name == RunLogFile.FileName), "record the run's files");
-            foreach (var skipped in report.Skipped) runLog.Write(RunLogStreams.Worker, $"file {skipped}");
-            runLog.Flush();
-            await RetryAsync(() => artifacts.RecordExistingAsync(claimed.RunId, RunLogFile.FileName, CancellationToken.None), "record the run's log");
-        }
-        catch (Exception e) when (!DatabaseFailures.IsTransient(e))
-        {
-            log($"run {claimed.RunId}: recording files failed: {e.Message}");
-            runLog.Write(RunLogStreams.Worker, $"recording files failed: {e.Message}");
+            try
+            {
+                var report = await RetryAsync(() => artifacts.RecordFolderAsync(claimed.RunId, _options.Recording, CancellationToken.None,
+                    exclude: name => name == RunLogFile.FileName), "record the run's files");
+                foreach (var skipped in report.Skipped) runLog.Write(RunLogStreams.Worker, $"file {skipped}");
+                runLog.Flush();
+                await RetryAsync(() => artifacts.RecordExistingAsync(claimed.RunId, RunLogFile.FileName, CancellationToken.None), "record the run's log");
+                return;
+            }
+            catch (Exception e) when (tries < MaxStoreTries && Dashboard.Infrastructure.Artifacts.Remote.S3ArtifactBucket.IsTransient(e))
+            {
+                // The artifact store is away: what was recorded stays recorded, and a large file's upload resumes.
+                var wait = TimeSpan.FromSeconds(1 << (tries - 1));
+                log($"run {claimed.RunId}: the artifact store did not take the run's files ({e.Message}); trying again in {wait.TotalSeconds:0} s.");
+                await Task.Delay(wait);
+            }
+            catch (Exception e) when (!DatabaseFailures.IsTransient(e))
+            {
+                log($"run {claimed.RunId}: recording files failed: {e.Message}");
+                runLog.Write(RunLogStreams.Worker, $"recording files failed: {e.Message}");
+                return;
+            }
         }
     }
+
+    /// <summary>Tries at recording into an unreachable artifact store (1, 2, 4 … 32 s apart, about a minute in all, with the lease renewed).</summary>
+    private const int MaxStoreTries = 7;
 
     private static readonly string CheckpointFolder = Experiments.Training.TrainingCheckpoint.FolderName + "/";
 
     /// <summary>
-    /// With an S3 artifact store, a requeued run may land on a host that never saw its folder: bring the checkpoints
-    /// its earlier attempts uploaded, so a built-in family resumes from them as it would on the first host.
+    /// With an S3 artifact store, a requeued run (after a failure, a rescue or a handed-back shutdown, which does not
+    /// count as an attempt) may land on a host that never saw its folder: bring the checkpoints its earlier workers
+    /// uploaded, so a built-in family resumes from them as it would on the first host.
     /// </summary>
     private async Task FetchCheckpointsAsync(RunLogFile runLog)
     {

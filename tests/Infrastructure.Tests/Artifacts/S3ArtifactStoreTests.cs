@@ -175,6 +175,18 @@ public sealed class S3ArtifactStoreTests : QueueTestBase, IDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_store_is_worth_trying_again_and_a_missing_bucket_is_not()
+    {
+        var (settings, run) = await BucketAndRunAsync();
+        var closed = new S3ArtifactBucket(settings with { ServiceUrl = new Uri("http://127.0.0.1:1/") }, DataSource);
+        var unreachable = await Record.ExceptionAsync(() => closed.UploadAsync(run, "a.txt", new MemoryStream("a"u8.ToArray()), 1, "text/plain"));
+        S3ArtifactBucket.IsTransient(unreachable!).Should().BeTrue(unreachable!.ToString());
+        var missing = new S3ArtifactBucket(settings with { Bucket = "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8] }, DataSource);
+        var refused = await Record.ExceptionAsync(() => missing.UploadAsync(run, "a.txt", new MemoryStream("a"u8.ToArray()), 1, "text/plain"));
+        S3ArtifactBucket.IsTransient(refused!).Should().BeFalse(refused!.ToString());
+    }
+
+    [Fact]
     public void Settings_name_the_key_that_is_wrong_and_no_store_means_the_local_folder()
     {
         S3Settings.From(_ => null, _ => null).Should().BeNull();

@@ -112,7 +112,7 @@ public sealed class S3ArtifactRouteTests(S3Dashboard fixture) : IClassFixture<S3
     [Fact]
     public async Task A_worker_process_whose_folder_the_web_app_cannot_see_runs_a_command_whose_files_and_log_the_web_app_serves()
     {
-        var run = (await RunsAsync("echo \"written on the other host\" > \"$DASHBOARD_OUTPUT_DIR/result.txt\"; echo finished", seeds: 1))[0];
+        var run = (await RunsAsync("echo \"written on the other host\" > \"$DASHBOARD_OUTPUT_DIR/result.txt\"; env > \"$DASHBOARD_OUTPUT_DIR/env.txt\"; echo finished", seeds: 1))[0];
         var workerFolder = Path.Combine(Path.GetTempPath(), "s3-worker-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workerFolder);
         try
@@ -129,7 +129,10 @@ public sealed class S3ArtifactRouteTests(S3Dashboard fixture) : IClassFixture<S3
             var member = _app.CreateMemberClient();
             JsonNode.Parse(await member.GetStringAsync($"/api/runs/{run}"))!["state"]!.GetValue<string>().Should().Be("succeeded");
             var names = JsonNode.Parse(await member.GetStringAsync($"/api/runs/{run}/artifacts"))!.AsArray().Select(a => a!["name"]!.GetValue<string>());
-            names.Should().BeEquivalentTo("attempt-1/result.txt", "log.txt");
+            names.Should().BeEquivalentTo("attempt-1/result.txt", "attempt-1/env.txt", "log.txt");
+            var environment = await member.GetStringAsync($"/api/runs/{run}/artifacts/attempt-1/env.txt");
+            environment.Should().Contain("DASHBOARD_RUN_ID=").And.NotContain(fixture.Bucket.Bucket).And.NotContain("aws-secret-of-the-worker",
+                "the store's keys are not the command's");
             (await member.GetStringAsync($"/api/runs/{run}/artifacts/attempt-1/result.txt")).Should().Be("written on the other host\n");
             (await (await ReviewerOfAsync(run)).GetStringAsync($"/api/runs/{run}/artifacts/log.txt")).Should().Contain("finished");
             // The run page's log comes from the bucket too.
@@ -167,6 +170,8 @@ public sealed class S3ArtifactRouteTests(S3Dashboard fixture) : IClassFixture<S3
         start.Environment["ConnectionStrings__Dashboard"] = _app.ConnectionString;
         start.Environment["Dashboard__ArtifactsDirectory"] = folder;
         foreach (var (key, value) in S3Server.Configuration(fixture.Bucket, "__")) start.Environment[key] = value;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-of-the-worker";
+        start.Environment["AWS_ACCESS_KEY_ID"] = "aws-id-of-the-worker";
         var output = new StringBuilder();
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

@@ -31,7 +31,7 @@ public sealed class ComposeFileTests(DashboardApp app) : IClassFixture<Dashboard
     public void It_has_postgres_web_and_cpu_and_gpu_workers()
     {
         ((YamlMappingNode)Root["services"]).Children.Keys.Select(k => ((YamlScalarNode)k).Value)
-            .Should().BeEquivalentTo("postgres", "web", "worker-cpu", "worker-cuda");
+            .Should().BeEquivalentTo("postgres", "minio", "minio-bucket", "web", "worker-cpu", "worker-cuda");
     }
 
     [Theory]
@@ -68,16 +68,31 @@ public sealed class ComposeFileTests(DashboardApp app) : IClassFixture<Dashboard
     }
 
     [Fact]
-    public void Web_and_workers_share_the_artifact_volume_at_the_folder_they_are_told()
+    public void Web_and_workers_keep_artifacts_in_the_bucket_minio_serves_and_share_no_folder()
     {
+        var minio = Env("minio");
+        var bucketSetup = string.Join(' ', ((YamlSequenceNode)Service("minio-bucket")["entrypoint"]).Children.Select(c => ((YamlScalarNode)c).Value));
+        var webVolumes = Volumes("web").Select(v => v.Split(':')[0]).ToHashSet();
         foreach (var service in new[] { "web", "worker-cpu", "worker-cuda" })
         {
-            var folder = Env(service)["Dashboard__ArtifactsDirectory"];
-            var volumes = ((YamlSequenceNode)Service(service)["volumes"]).Children.Select(v => ((YamlScalarNode)v).Value);
-            volumes.Should().Contain($"artifacts:{folder}", service);
-            Env(service)["Dashboard__Queue__LeaseSeconds"].Should().Be(Env("web")["Dashboard__Queue__LeaseSeconds"]);
+            var env = Env(service);
+            var bucket = Dashboard.Infrastructure.Artifacts.Remote.S3Settings.From(key => env.GetValueOrDefault("Dashboard__Artifacts__" + key.Replace(":", "__", StringComparison.Ordinal)), _ => null);
+            bucket.Should().NotBeNull(service);
+            bucket!.ServiceUrl!.Host.Should().Be("minio");
+            bucket.ServiceUrl.Port.Should().Be(9000, "MinIO's API port");
+            bucketSetup.Should().Contain($"store/{bucket.Bucket}", "the bucket is made before the web app starts");
+            bucket.AccessKey.Should().Be(minio["MINIO_ROOT_USER"]);
+            bucket.SecretKey.Should().Be(minio["MINIO_ROOT_PASSWORD"]);
+            Volumes(service).Should().Contain(v => v.EndsWith($":{env["Dashboard__ArtifactsDirectory"]}", StringComparison.Ordinal), service);
+            if (service != "web")
+                Volumes(service).Select(v => v.Split(':')[0]).Should().NotIntersectWith(webVolumes, "workers need no folder shared with the web app");
+            env["Dashboard__Queue__LeaseSeconds"].Should().Be(Env("web")["Dashboard__Queue__LeaseSeconds"]);
         }
+        Env("minio-bucket")["MINIO_ROOT_PASSWORD"].Should().Be(minio["MINIO_ROOT_PASSWORD"]);
     }
+
+    private static List<string> Volumes(string service) =>
+        ((YamlSequenceNode)Service(service)["volumes"]).Children.Select(v => ((YamlScalarNode)v).Value!).ToList();
 
     [Fact]
     public void The_gpu_worker_reserves_the_gpu_it_trains_on()

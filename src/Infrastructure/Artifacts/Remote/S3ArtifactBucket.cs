@@ -231,6 +231,18 @@ public sealed class S3ArtifactBucket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="e"/> says the store is unreachable or failing for now (network, 5xx, throttling), so the
+    /// same upload is worth trying again later (it resumes from the journal), rather than refused for good.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout } => true,
+        AmazonServiceException => false,
+        AmazonClientException or HttpRequestException or TimeoutException => true,
+        _ => e.InnerException is { } inner && IsTransient(inner),
+    };
+
     private static async Task<byte[]> ReadAsync(Stream file, long offset, int length, byte[] buffer, CancellationToken ct)
     {
         file.Position = offset;

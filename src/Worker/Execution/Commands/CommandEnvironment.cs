@@ -13,7 +13,9 @@ internal static class CommandEnvironment
 
     /// <summary>
     /// Removes what the worker was given to reach the database and the dashboard (the connection string with its
-    /// password, the dashboard's settings, libpq's PG* variables) from a command's environment: it is the user's code.
+    /// password, the dashboard's settings, libpq's PG* variables, the S3 keys of the artifact store when given as the
+    /// standard AWS_* variables) from a command's environment: it is the user's code. A run that needs keys of its
+    /// own passes them in its config's env.
     /// </summary>
     public static void ScrubWorkerSecrets(IDictionary<string, string?> environment)
     {
@@ -22,7 +24,8 @@ internal static class CommandEnvironment
                 name.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase) ||
                 name.StartsWith("Dashboard__", StringComparison.OrdinalIgnoreCase) ||
                 name.StartsWith("Dashboard:", StringComparison.OrdinalIgnoreCase) ||
-                name.StartsWith("PG", StringComparison.Ordinal))
+                name.StartsWith("PG", StringComparison.Ordinal) ||
+                name is "AWS_ACCESS_KEY_ID" or "AWS_SECRET_ACCESS_KEY" or "AWS_SESSION_TOKEN")
                 environment.Remove(name);
     }
 
