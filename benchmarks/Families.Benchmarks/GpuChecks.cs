@@ -40,6 +40,7 @@ internal static class GpuChecks
             Check("fused attention (scaled_dot_product_attention) = composed attention", "attention", 1e-4, () => Attention(device)),
             Check("rms_norm op = composed x·rsqrt(mean x² + ε)·w", "rms-norm", 1e-5, () => RmsNorm(device)),
         };
+        checks.AddRange(GraphChecks.Run(device));   // every family's graphed step, and the fallback on a failed capture
         return checks;
     }
 
@@ -54,7 +55,7 @@ internal static class GpuChecks
         Console.WriteLine();
     }
 
-    private static GpuCheck Check(string name, string path, double tolerance, Func<double> measure)
+    internal static GpuCheck Check(string name, string path, double tolerance, Func<double> measure)
     {
         try
         {
@@ -66,7 +67,7 @@ internal static class GpuChecks
         }
     }
 
-    private static double RelativeError(Tensor actual, Tensor expected)
+    internal static double RelativeError(Tensor actual, Tensor expected)
     {
         using var scope = Torch.NewDisposeScope();
         var a = actual.To(ScalarType.Float64);
