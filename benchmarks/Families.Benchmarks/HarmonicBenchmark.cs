@@ -50,20 +50,23 @@ internal static class HarmonicBenchmark
         }
 
         var iterations = options.Steps ?? (options.Quick ? 3 : 50);
-        var gptRows = new Dictionary<string, (double Ms, double Sd, double Tokens, long Parameters)?>();
+        var gptRows = new Dictionary<(string Model, bool Graph), InferenceRow?>();
         foreach (var model in HarmonicFamily.Models)
-        {
-            try
+            foreach (var graph in new[] { false, true })
             {
-                gptRows[model] = Inference(device, model, options.Quick, iterations);
-                Console.Error.WriteLine($"  {model}: {gptRows[model]!.Value.Tokens:F0} tokens/s");
+                try
+                {
+                    var row = Inference(device, model, options.Quick, iterations, graph);
+                    gptRows[(model, graph)] = row;
+                    Console.Error.WriteLine($"  {model} ({row.Result.Path}): {row.Result.TokensPerSecond:F0} tokens/s" +
+                        (row.Result.Note is null ? "" : $" — {row.Result.Note}"));
+                }
+                catch (TorchException e)
+                {
+                    gptRows[(model, graph)] = null;
+                    Console.Error.WriteLine($"  {model}: failed: {e.Message}");
+                }
             }
-            catch (TorchException e)
-            {
-                gptRows[model] = null;
-                Console.Error.WriteLine($"  {model}: failed: {e.Message}");
-            }
-        }
         JsonObject? reference = null;
         if (options.Python is not null)
         {
@@ -81,21 +84,31 @@ internal static class HarmonicBenchmark
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in fieldRows) Console.WriteLine(row);
         Console.WriteLine();
-        Console.WriteLine($"Harmonic GPT inference, batch {GptRun.BenchmarkBatch} × {(options.Quick ? 48 : GptRun.BenchmarkTokens)}, forward only, " +
-            $"fp32, {iterations} timed passes after 5 warm-up");
+        Console.WriteLine($"Harmonic GPT inference, batch {InferenceBenchmark.Batch} × {(options.Quick ? 48 : InferenceBenchmark.Tokens)}, forward only, " +
+            $"fp32, {iterations} timed passes after 5 warm-up; binding eager, and replayed from a CUDA graph where the forward can be captured");
         Console.WriteLine();
-        Console.WriteLine("| Model | Parameters | Binding ms | Binding tokens/s | vs standard (binding) | PyTorch eager tokens/s | torch.compile tokens/s | Seed tokens/s (as reported) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        var standard = gptRows.GetValueOrDefault("standard")?.Tokens;
+        Console.WriteLine("| Model | Parameters | Binding eager ms | Binding eager tokens/s | Binding graph ms | Binding graph tokens/s | " +
+            "Best vs standard's best (binding) | PyTorch eager tokens/s | PyTorch CUDA graph tokens/s | torch.compile tokens/s | Seed tokens/s (as reported) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        InferenceRow? Graphed(string model) => gptRows.GetValueOrDefault((model, true)) is { Result.Path: "cuda-graph" } g ? g : null;
+        double? Best(string model) => new[] { gptRows.GetValueOrDefault((model, false)), Graphed(model) }
+            .Where(r => r is not null).Select(r => (double?)r!.Result.TokensPerSecond).Max();
+        var standard = Best("standard");
         foreach (var model in HarmonicFamily.Models)
         {
-            var row = gptRows.GetValueOrDefault(model);
+            var eager = gptRows.GetValueOrDefault((model, false));
+            var graphed = Graphed(model);
             string Ref(string mode) => reference?["results"]?[model]?[mode]?.GetValue<double>() is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
-            var ratio = row is { } r && standard is { } s && s > 0 ? (r.Tokens / s).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
-            Console.WriteLine($"| {model} | {(row is { } p ? p.Parameters.ToString("N0", CultureInfo.InvariantCulture) : "–")} | " +
-                $"{(row is { } m ? $"{m.Ms:F3} ± {m.Sd:F3}" : "failed")} | {(row is { } t ? t.Tokens.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {ratio} | " +
-                $"{Ref("eager")} | {Ref("compile")} | {HarmonicSeedFigures.Gpt[model].TokensPerSecond:N0} |");
+            string Ms(InferenceRow? r) => r is null ? "–" : $"{r.Result.MeanMs:F3} ± {r.Result.SdMs:F3}";
+            string Rate(InferenceRow? r) => r is null ? "–" : r.Result.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture);
+            var ratio = Best(model) is { } b && standard is { } s && s > 0 ? (b / s).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
+            var parameters = eager ?? graphed;
+            Console.WriteLine($"| {model} | {(parameters is null ? "–" : parameters.Parameters.ToString("N0", CultureInfo.InvariantCulture))} | " +
+                $"{Ms(eager)} | {Rate(eager)} | {Ms(graphed)} | {Rate(graphed)} | {ratio} | " +
+                $"{Ref("eager")} | {Ref("graph")} | {Ref("compile")} | {HarmonicSeedFigures.Gpt[model].TokensPerSecond:N0} |");
         }
+        foreach (var note in gptRows.Values.Select(r => r?.Result.Note).OfType<string>().Distinct())
+            Console.WriteLine($"\nNot graphed: {note}.");
         if (reference?["compile_seconds"] is { } compile)
             Console.WriteLine($"\ntorch.compile (mode default) compilation: {compile.GetValue<double>():F1} s, not in the tokens/s.");
 
@@ -160,7 +173,9 @@ internal static class HarmonicBenchmark
         return (clock.Elapsed.TotalSeconds, trials.EigenSeconds, FieldSummary.Of(rows));
     }
 
-    private static (double Ms, double Sd, double Tokens, long Parameters) Inference(Device device, string model, bool quick, int iterations)
+    private sealed record InferenceRow(InferenceBenchmark.Result Result, long Parameters);
+
+    private static InferenceRow Inference(Device device, string model, bool quick, int iterations, bool graph)
     {
         Torch.ManualSeed(0);
         // The write-up's shape: nanoGPT shakespeare-char, 4 × 256, 4 heads, block 256, vocabulary 65.
@@ -170,7 +185,6 @@ internal static class HarmonicBenchmark
         using var gpt = new HarmonicGpt(config);
         gpt.To(device);
         var target = new Dashboard.Worker.Experiments.Training.TrainingDevice(device, false);
-        var (mean, sd, tokens) = GptRun.InferenceBenchmark(gpt, config, target);
-        return (mean, sd, tokens, gpt.NonEmbeddingCount);
+        return new InferenceRow(InferenceBenchmark.Run(gpt, config, target, graph), gpt.NonEmbeddingCount);
     }
 }

@@ -19,6 +19,12 @@ if (options.Family == "hhml")
     HhmlBenchmark.Run(device, options.Quick, options.Steps);
     return;
 }
+if (options.Family == "ngpt-profile")
+{
+    // --family ngpt-profile: a few nGPT steps inside a profiled range, for ncu (KernelProfile.cs, kernel_profile.py).
+    KernelProfile.Run(device, options.Steps ?? 3);
+    return;
+}
 if (options.Family == "harmonic")
 {
     // seed 004 alone (HarmonicBenchmark.cs).

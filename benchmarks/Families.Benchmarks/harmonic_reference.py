@@ -2,8 +2,9 @@
 
 nanoGPT's GPT at the write-up's benchmark shape (4 layers x 256, 4 heads, block 256, vocabulary 65, biases, tied
 head), batch 4 x 256 tokens, eval mode, forward only under torch.inference_mode, 5 warm-up passes then N timed
-passes, each synchronised: the same protocol as the binding's GptRun.InferenceBenchmark. Rows: PyTorch eager and
-torch.compile (mode "default"; its compilation time is reported apart, not in tokens/s). The Harmonic GPT has no
+passes, each synchronised: the same protocol as the binding's InferenceBenchmark. Rows: PyTorch eager, the forward
+captured once in a CUDA graph and replayed (torch.cuda.graph, as the binding's graph row), and torch.compile (mode
+"default"; its compilation time is reported apart, not in tokens/s). The Harmonic GPT has no
 public PyTorch source (spec section 5), so only the standard model has a reference here.
 
 usage: python harmonic_reference.py [--device cpu|cuda] [--json] [--quick] [--iterations N]
@@ -76,6 +77,33 @@ def time_forward(model, ids, iterations, device):
     return ids.numel() / (mean / 1000), mean
 
 
+def time_graph(model, ids, iterations):
+    with torch.inference_mode():
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(5):
+                model(ids)
+        torch.cuda.current_stream().wait_stream(side)
+        torch.cuda.synchronize()
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            model(ids)
+
+        def replay():
+            graph.replay()
+            torch.cuda.synchronize()
+
+        for _ in range(5):
+            replay()
+        times = []
+        for _ in range(iterations):
+            start = time.perf_counter()
+            replay()
+            times.append((time.perf_counter() - start) * 1000)
+    return ids.numel() / (sum(times) / len(times) / 1000)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cpu")
@@ -91,6 +119,8 @@ def main():
     results = {"standard": {}}
     with torch.inference_mode():
         results["standard"]["eager"], _ = time_forward(model, ids, args.iterations, device)
+    if device.type == "cuda":
+        results["standard"]["graph"] = time_graph(model, ids, args.iterations)
     compile_seconds = None
     if hasattr(torch, "compile") and device.type == "cuda":
         compiled = torch.compile(model, mode="default")

@@ -139,8 +139,9 @@ def deviation(model):
 COMPILE_MODES = {"compile": "default", "compile-max": "max-autotune-no-cudagraphs"}
 
 
-def throughput(device, shape, bf16, mode, steps):
-    """(tokens/s, final loss, compile seconds or None) of one path."""
+def throughput(device, shape, bf16, mode, steps, profile=False):
+    """(tokens/s, final loss, compile seconds or None) of one path. profile: the timed steps run inside
+    cudaProfilerStart/Stop, the range `ncu --profile-from-start off` records (kernel_profile.py)."""
     graph = mode == "graph"
     compiled = mode in COMPILE_MODES
     torch.manual_seed(0)
@@ -204,10 +205,14 @@ def throughput(device, shape, bf16, mode, steps):
     for _ in range(WARMUP - (4 if graph else 0) - (1 if compiled else 0)):
         metrics = step()
     metrics.tolist()
+    if profile:
+        torch.cuda.profiler.start()
     start = time.perf_counter()
     for _ in range(steps):
         metrics = step()
     loss = metrics.tolist()[0]  # waits for the device
+    if profile:
+        torch.cuda.profiler.stop()
     seconds = time.perf_counter() - start
     assert math.isfinite(loss), loss
     return steps * B * T / seconds, loss, compile_seconds
@@ -221,6 +226,8 @@ def main():
     parser.add_argument("--steps", type=int)
     parser.add_argument("--modes", help="comma-separated paths (default: all that the device has)")
     parser.add_argument("--precisions", help="comma-separated: fp32,bf16 (default: both on CUDA)")
+    parser.add_argument("--profile", action="store_true",
+                        help="the timed steps inside a profiled range, for ncu --profile-from-start off (one mode, one precision)")
     args = parser.parse_args()
     device = torch.device(args.device if args.device != "cuda" else "cuda:0")
     shape = QUICK_SHAPE if args.quick else SEED_SHAPE
@@ -237,7 +244,7 @@ def main():
         results[precision], losses[precision], compile_seconds[precision] = row, loss_row, compile_row
         for mode in modes:
             try:
-                row[mode], loss_row[mode], compile_row[mode] = throughput(device, shape, precision == "bf16", mode, steps)
+                row[mode], loss_row[mode], compile_row[mode] = throughput(device, shape, precision == "bf16", mode, steps, args.profile)
             except Exception as e:  # one failing path (a compiler without a C toolchain, say) must not cost the table
                 print(f"{precision} {mode} failed: {e}", file=sys.stderr)
 

@@ -20,13 +20,19 @@ run() {   # run SECONDS NAME ARGS...
         --reference "$repo/benchmarks/Families.Benchmarks/reference.py" "$@" > "$out/$name.md" 2> "$out/$name.log"
     echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
 }
-# Parts: ngpt, harmonic, hhml, sympscale, compile-max (default: the first three; a lease's command runs ten minutes at most).
+# Parts: ngpt, harmonic, hhml, sympscale, profile (ncu kernel classes), compile-max (default: the first three; a lease's command runs ten minutes at most).
 for part in ${PARTS:-ngpt harmonic hhml}; do
     case "$part" in
         ngpt) run 270 ngpt --reference-modes eager,graph,compile ;;
         harmonic) run 60 harmonic --family harmonic ;;
         hhml) run 210 hhml --family hhml ;;
         sympscale) run 240 sympscale --family sympscale ;;
+        profile)
+            echo "=== kernel profile (ncu): binding, PyTorch eager, torch.compile"
+            timeout 420 "$python" "$repo/benchmarks/Families.Benchmarks/kernel_profile.py" --binding "$app/Dashboard.Families.Benchmarks" \
+                --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/profile" \
+                > "$out/profile.md" 2> "$out/profile.log"
+            echo "exit $?"; cat "$out/profile.md"; tail -5 "$out/profile.log" ;;
         compile-max)
             echo "=== torch.compile max-autotune-no-cudagraphs (bf16)"
             timeout 300 "$python" "$repo/benchmarks/Families.Benchmarks/reference.py" --device cuda --json --modes compile-max \

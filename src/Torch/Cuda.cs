@@ -32,6 +32,26 @@ public static class Cuda
     public static void EmptyCache() => NativeMethods.Check(NativeMethods.dt_cuda_empty_cache());
 
     /// <summary>
+    /// Marks the work a profiler started with <c>ncu --profile-from-start off</c> records: from here until disposed
+    /// (cudaProfilerStart / cudaProfilerStop).
+    /// </summary>
+    public static IDisposable ProfiledRange()
+    {
+        NativeMethods.Check(NativeMethods.dt_cuda_profiler(1));
+        return new ProfilerRange();
+    }
+
+    private sealed class ProfilerRange : IDisposable
+    {
+        private int _open = 1;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _open, 0) == 1) NativeMethods.Check(NativeMethods.dt_cuda_profiler(0));
+        }
+    }
+
+    /// <summary>
     /// Runs this thread's CUDA work on a side stream until disposed (PyTorch's <c>with torch.cuda.stream(s)</c>, with
     /// the waits on both sides: the side stream starts after the work queued so far, and later work on the previous
     /// stream starts after the side stream's). CUDA graphs want their warm-up iterations run this way.

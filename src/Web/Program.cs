@@ -26,7 +26,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 var options = DashboardOptions.From(builder.Configuration);
 var access = AccessOptions.From(builder.Configuration);
-var database = await DatabaseConnection.OpenAsync(
+// Disposed when this method ends, however it ends: a web app that cannot bind its address (or fails later in start-up)
+// must not leave the embedded PostgreSQL running behind it.
+await using var database = await DatabaseConnection.OpenAsync(
     builder.Configuration.GetConnectionString("Dashboard"), options.DataDirectory, Console.WriteLine);
 
 var services = builder.Services;
@@ -113,9 +115,17 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Dashboard ready: open {string.Join(", ", app.Urls)} in a browser.");
     foreach (var line in firstStart) Console.WriteLine(line);
 });
-app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"error: {e.Message} Is another dashboard running there? Pick another address " +
+        "(PORT=… ./scripts/start, or ASPNETCORE_URLS).");
+    return 1;
+}
 return 0;
 
 /// <summary>Entry point, visible to the web tests' WebApplicationFactory.</summary>

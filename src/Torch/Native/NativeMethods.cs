@@ -75,6 +75,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_cuda_mem_get_info(int deviceIndex, out long freeBytes, out long totalBytes);
     [LibraryImport(Library)] internal static partial int dt_cuda_reset_peak(int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_empty_cache();
+    [LibraryImport(Library)] internal static partial int dt_cuda_profiler(int on);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_new(out IntPtr graph);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_begin(IntPtr graph, int deviceIndex);
     [LibraryImport(Library)] internal static partial int dt_cuda_graph_capture_end(IntPtr graph);

@@ -15,6 +15,7 @@
 #ifdef DT_WITH_CUDA
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAException.h>
+#include <cuda_profiler_api.h>
 #include <cuda_runtime_api.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -610,6 +611,17 @@ int dt_cuda_empty_cache(void) {
 #ifdef DT_WITH_CUDA
     c10::cuda::CUDACachingAllocator::emptyCache();
 #else
+    no_cuda();
+#endif
+  });
+}
+
+int dt_cuda_profiler(int32_t on) {
+  return guarded([&] {
+#ifdef DT_WITH_CUDA
+    C10_CUDA_CHECK(on ? cudaProfilerStart() : cudaProfilerStop());
+#else
+    (void)on;
     no_cuda();
 #endif
   });

@@ -130,6 +130,7 @@ DT_API int dt_cuda_memory_stats(int32_t device_index, int64_t* allocated, int64_
 DT_API int dt_cuda_mem_get_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes);  // the device's, as cudaMemGetInfo
 DT_API int dt_cuda_reset_peak(int32_t device_index);
 DT_API int dt_cuda_empty_cache(void);
+DT_API int dt_cuda_profiler(int32_t on);   // cudaProfilerStart (1) / cudaProfilerStop (0): the range `ncu --profile-from-start off` records
 DT_API int dt_cuda_graph_new(void** graph);
 DT_API int dt_cuda_graph_capture_begin(void* graph, int32_t device_index);  // -1: the current device
 DT_API int dt_cuda_graph_capture_end(void* graph);

@@ -30,8 +30,18 @@ try {
 } catch (e) {
   refused = e instanceof Error ? e.message : String(e);
 }
-const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error("the run did not end within 60 s")), 60_000));
-if (!["succeeded", "failed", "cancelled"].includes(current.state)) await Promise.race([ended, timeout]);
+if (!["succeeded", "failed", "cancelled"].includes(current.state)) {
+  // Made only when waited on, and cleared: a pending timer would keep Node alive and reject after the output.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the run did not end within 60 s")), 60_000);
+  });
+  try {
+    await Promise.race([ended, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const transport = (hub as unknown as { connection: { transport: { constructor: { name: string } } } }).connection.transport.constructor.name;
 await hub.stop();
 console.log(JSON.stringify({ transport, current, appended: appended.length, changed, refused }));

@@ -45,6 +45,7 @@ public sealed class HarmonicRunTests() : BuiltInFamilyRunTests("harmonic")
             var loss = await queries.SeriesAsync(run, "loss");
             loss.Points[^1].Value.Should().BeLessThan(loss.Points[0].Value, $"{model} learns byte statistics");
             (await ScalarAsync<long>("SELECT (summary->>'inference_tokens_per_sec')::bigint FROM runs WHERE id = $1", run)).Should().BeGreaterThan(0);
+            (await ScalarAsync<string>("SELECT summary->>'inference_path' FROM runs WHERE id = $1", run)).Should().Be("eager", "CUDA graphs need a CUDA device");
             if (model != "standard")
                 keys["wave_ratio"].LastValue.Should().BeApproximately(0.25, 0.03, "top 25 % of each 48-token sequence: 12 of 48");
             if (model == "harmonic-moe")

@@ -15,13 +15,10 @@ namespace Dashboard.Worker.Experiments.Harmonic.Gpt;
 /// the ngpt family's batches (fixed by seed and step, so the three models of one seed see the same data in the same
 /// order). Per step: loss, lr, grad_norm, tokens_per_sec, and for Harmonic GPT wave_ratio, wave_score and
 /// moe/load/&lt;e&gt;; val/loss every val_every steps and after the last. After training, the seed's inference
-/// benchmark: batch 4 × 256 (or the context if shorter), forward only, 5 warm-up and N timed passes.
+/// benchmark (<see cref="InferenceBenchmark"/>).
 /// </summary>
 public static class GptRun
 {
-    public const int BenchmarkBatch = 4;
-    public const int BenchmarkTokens = 256;
-
     public static RunOutcome Execute(RunContext context, HarmonicConfig config, string? corpusDirectory, CancellationToken ct)
     {
         BrownCorpus corpus;
@@ -101,15 +98,16 @@ public static class GptRun
 
         if (config.BenchmarkIterations > 0)
         {
-            var (mean, sd, tokens) = InferenceBenchmark(model, config, target);
+            var (mean, sd, tokens, path, note) = InferenceBenchmark.Run(model, config, target);
             context.Summary["inference_tokens_per_sec"] = Math.Round(tokens);
+            context.Summary["inference_path"] = path;
             // Also a metric at the last step, so that sweeps rank and aggregate it like any final value.
             context.Metrics.Report(config.Steps - 1, new Dictionary<string, double> { ["inference_tokens_per_sec"] = tokens }, DateTimeOffset.UtcNow);
             context.Summary["inference_ms_mean"] = Math.Round(mean, 3);
             context.Summary["inference_ms_sd"] = Math.Round(sd, 3);
             context.Log.Write(RunLogStreams.Worker,
-                $"inference benchmark ({BenchmarkBatch} × {Math.Min(BenchmarkTokens, config.Context)} tokens, {config.BenchmarkIterations} passes): " +
-                $"{mean:F2} ± {sd:F2} ms, {tokens:F0} tokens/s");
+                $"inference benchmark ({InferenceBenchmark.Batch} × {Math.Min(InferenceBenchmark.Tokens, config.Context)} tokens, " +
+                $"{config.BenchmarkIterations} passes, {path}): {mean:F2} ± {sd:F2} ms, {tokens:F0} tokens/s" + (note is null ? "" : $" ({note})"));
         }
         if (target.PeakMemoryMb() is { } finalPeak) context.Summary["peak_gpu_memory_mb"] = Math.Round(finalPeak, 1);
         context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
@@ -161,39 +159,6 @@ public static class GptRun
                 }
             }
             return total / batches.Count;
-        }
-        finally
-        {
-            model.Train();
-        }
-    }
-
-    /// <summary>The write-up's benchmark: forward passes in eval mode without gradients, synchronised; ms mean, ms sd, tokens/s.</summary>
-    public static (double MeanMs, double SdMs, double TokensPerSecond) InferenceBenchmark(HarmonicGpt model, HarmonicConfig config, TrainingDevice target)
-    {
-        var tokens = Math.Min(BenchmarkTokens, config.Context);
-        model.Eval();
-        try
-        {
-            using var noGrad = Dashboard.Torch.Torch.InferenceMode();
-            using var ids = Dashboard.Torch.Torch.RandInt(0, config.Vocab, [BenchmarkBatch, tokens], device: target.Device);
-            void Pass()
-            {
-                using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-                using (target.Autocast()) model.Forward(ids);
-                if (target.Device.IsCuda) Cuda.Synchronize(target.Device.Index);
-            }
-            for (var i = 0; i < 5; i++) Pass();
-            var times = new double[config.BenchmarkIterations];
-            for (var i = 0; i < times.Length; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                Pass();
-                times[i] = clock.Elapsed.TotalMilliseconds;
-            }
-            var mean = times.Average();
-            var sd = times.Length > 1 ? Math.Sqrt(times.Sum(t => (t - mean) * (t - mean)) / (times.Length - 1)) : 0;
-            return (mean, sd, BenchmarkBatch * tokens / (mean / 1000));
         }
         finally
         {
