@@ -1,5 +1,6 @@
 using Dashboard.Torch;
 using Dashboard.Worker.Experiments.NGpt;
+using Dashboard.Worker.Experiments.Training;
 
 namespace Dashboard.Families.Benchmarks;
 
@@ -17,7 +18,7 @@ internal static class KernelProfile
     {
         Torch.ManualSeed(0);
         var shape = Shape.Seed;
-        using var trainer = new NGptTrainer(FamilyBenchmarks.NGptConfigFor(shape, bf16: true), device, bf16Autocast: true, cudaGraph: false);
+        using var trainer = new NGptTrainer(FamilyBenchmarks.NGptConfigFor(shape, bf16: true), device, bf16Autocast: true, StepGraphs.Off);
         using var scope = Torch.NewDisposeScope();
         var inputs = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);
         var targets = Torch.RandInt(0, 256, [shape.Batch, shape.Context]).To(device);
