@@ -74,12 +74,16 @@ internal static class FamilyBenchmarks
         return new Throughput(steps * (double)shape.Batch * shape.Context / seconds, peak, loss, note.Trim());
     }
 
-    /// <summary>Seconds for the residual-streams "demo" preset through its executor (model build, 50 steps, metrics), as a worker runs it.</summary>
-    public static double MhcDemoSeconds(Device device, int? steps)
+    /// <summary>
+    /// Seconds for the residual-streams "demo" preset through its executor (model build, 50 steps, metrics), as a worker
+    /// runs it: on CUDA the step is captured in a CUDA graph after 3 warm-up steps (cuda_graph), unless told otherwise.
+    /// </summary>
+    public static double MhcDemoSeconds(Device device, int? steps, bool cudaGraph = true)
     {
         var family = new ResidualStreamsFamily();
         var config = family.WithDefaults((JsonObject)family.Presets.Single(p => p.Name == "demo").Config.DeepClone());
         if (steps is { } n) config["steps"] = n;
+        config["cuda_graph"] = cudaGraph;
         config["checkpoint_every"] = 0;
         var folder = Directory.CreateTempSubdirectory("mhc-demo-");
         try

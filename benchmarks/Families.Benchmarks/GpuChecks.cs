@@ -59,6 +59,7 @@ internal static class GpuChecks
             Check("nGPT training with fused kernels = without (eager, loss and parameters after 6 steps)", FusedKernelsPath, 1e-4,
                 () => TrainedAlike(device, shape, fused => new Paths(false, false, fused))),
         };
+        checks.AddRange(GraphChecks.Run(device));   // every family's graphed step, and the fallback on a failed capture
         return checks;
     }
 
@@ -73,7 +74,7 @@ internal static class GpuChecks
         Console.WriteLine();
     }
 
-    private static GpuCheck Check(string name, string path, double tolerance, Func<double> measure)
+    internal static GpuCheck Check(string name, string path, double tolerance, Func<double> measure)
     {
         try
         {
@@ -85,7 +86,7 @@ internal static class GpuChecks
         }
     }
 
-    private static double RelativeError(Tensor actual, Tensor expected)
+    internal static double RelativeError(Tensor actual, Tensor expected)
     {
         using var scope = Torch.NewDisposeScope();
         var a = actual.To(ScalarType.Float64);

@@ -6,6 +6,7 @@ using Dashboard.Torch;
 using Dashboard.Worker.Experiments.Harmonic;
 using Dashboard.Worker.Experiments.Harmonic.Field;
 using Dashboard.Worker.Experiments.Harmonic.Gpt;
+using Dashboard.Worker.Experiments.Training;
 
 namespace Dashboard.Families.Benchmarks;
 
@@ -110,6 +111,52 @@ internal static class HarmonicBenchmark
             Console.WriteLine($"\nNot graphed: {note}.");
         if (reference?["compile_seconds"] is { } compile)
             Console.WriteLine($"\ntorch.compile (mode default) compilation: {compile.GetValue<double>():F1} s, not in the tokens/s.");
+
+        Console.WriteLine();
+        Console.WriteLine($"Harmonic GPT training throughput (the run's trainer, write-up shape, batch 4, AdamW with the warm-up cosine " +
+                          $"schedule, clipping, dropout 0.2), tokens/s after {GraphedStep.DefaultWarmupSteps} warm-up steps and the capture, {iterations} timed");
+        Console.WriteLine();
+        Console.WriteLine("| Model | Binding eager | Binding CUDA graph | Notes |");
+        Console.WriteLine("|---|---:|---:|---|");
+        foreach (var model in HarmonicFamily.Models)
+        {
+            string Cell(StepGraphs graphs, out string note)
+            {
+                note = "";
+                try
+                {
+                    var (tokens, failure) = Training(device, model, options.Quick, iterations, graphs);
+                    if (failure is not null) note = $"graph fell back to eager: {failure}";
+                    return tokens.ToString("N0", CultureInfo.InvariantCulture);
+                }
+                catch (TorchException e)
+                {
+                    note = $"failed: {e.Message.Split('\n')[0]}";
+                    return "–";
+                }
+            }
+            var eager = Cell(StepGraphs.Off, out var eagerNote);
+            var graphNote = "";
+            var graphed = device.IsCuda ? Cell(StepGraphs.Cuda, out graphNote) : "skipped";
+            Console.WriteLine($"| {model} | {eager} | {graphed} | {string.Join("; ", new[] { eagerNote, graphNote }.Where(n => n.Length > 0))} |");
+        }
+    }
+
+    /// <summary>Training tokens/s of one model through <see cref="GptTrainer"/>, and why its graph fell back (null if it did not).</summary>
+    private static (double Tokens, string? Failure) Training(Device device, string model, bool quick, int steps, StepGraphs graphs)
+    {
+        Torch.ManualSeed(0);
+        var config = quick
+            ? new HarmonicConfig { Variant = "gpt", Model = model, Layers = 2, Heads = 2, Width = 32, Context = 48, Batch = 4, Window = 8, Steps = 1000 }
+            : new HarmonicConfig { Variant = "gpt", Model = model, Batch = 4, Steps = 1000 };
+        using var trainer = new GptTrainer(config, new Dashboard.Worker.Experiments.Training.TrainingDevice(device, false), graphs);
+        using var inputs = Torch.RandInt(0, config.Vocab, [config.Batch, config.Context]);
+        using var targets = Torch.RandInt(0, config.Vocab, [config.Batch, config.Context]);
+        for (var i = 0; i <= GraphedStep.DefaultWarmupSteps; i++) trainer.Step(i, inputs, targets);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < steps; i++) trainer.Step(GraphedStep.DefaultWarmupSteps + 1 + i, inputs, targets);   // each step waits for its loss
+        var tokens = steps * (double)config.Batch * config.Context / clock.Elapsed.TotalSeconds;
+        return (tokens, graphs == StepGraphs.Cuda && !trainer.UsesCudaGraph ? trainer.GraphFailure : null);
     }
 
     /// <summary>Seconds for every trial of a config in one batch, eigh included; eigh's own seconds; the summary.</summary>

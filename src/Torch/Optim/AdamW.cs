@@ -23,8 +23,9 @@ public sealed class AdamW : Optimizer
     /// <param name="capturable">
     /// Keep the step count on the parameters' device and compute the bias corrections there (PyTorch's
     /// <c>capturable=True</c>), so that a step can be captured in a CUDA graph and replayed: no value of a step is
-    /// decided on the host. The parameters of a group then share one step counter. Learning rates and weight decay
-    /// are still read on the host, so a captured step keeps the ones it was captured with.
+    /// decided on the host. The parameters of a group then share one step counter. Weight decay is read on the host,
+    /// and so is the learning rate unless the group gives it as a tensor (<see cref="ParamGroup.LearningRateTensor"/>):
+    /// a captured step keeps the host values it was captured with.
     /// </param>
     /// <param name="useFused">
     /// With <paramref name="capturable"/>, update each group of CUDA parameters with libtorch's fused AdamW kernel
@@ -145,16 +146,30 @@ public sealed class AdamW : Optimizer
         var step = GroupStep(groupIndex, items[0].Param);
         step.Add_(1.0);
         double lr = group.LearningRate, wd = group.WeightDecay;
-        if (Fused && items.All(it => it.Param.Device.IsCuda && it.Param.Dtype == items[0].Param.Dtype))
+        var lrTensor = group.LearningRateTensor;
+        if (Fused && items.All(it => it.Param.Device.IsCuda && it.Param.Dtype == items[0].Param.Dtype)
+            && (lrTensor is null || FusedAdamW.TensorLrExists))
         {
             // The kernel reads each parameter's step tensor; the group shares one, so it is listed once per parameter.
             FusedAdamW.Call(items.Select(it => it.Param).ToArray(), items.Select(it => it.Grad).ToArray(),
                 items.Select(it => it.State.ExpAvg).ToArray(), items.Select(it => it.State.ExpAvgSq).ToArray(), [],
-                items.Select(_ => step).ToArray(), lr, Beta1, Beta2, wd, Eps, false, false);
+                items.Select(_ => step).ToArray(), lrTensor is null ? lr : lrTensor, Beta1, Beta2, wd, Eps, false, false);
             return;
         }
-        var negativeStepSize = (1.0 - ForeachOps.PowScalarBase.Call(Beta1, step)).Reciprocal().Mul_(-lr);   // −lr / (1 − β₁ᵗ)
+        var negativeStepSize = (1.0 - ForeachOps.PowScalarBase.Call(Beta1, step)).Reciprocal();          // 1 / (1 − β₁ᵗ)
+        if (lrTensor is null) negativeStepSize.Mul_(-lr);                                                 // −lr / (1 − β₁ᵗ)
+        else negativeStepSize = -(negativeStepSize * lrTensor);
         var biasCorrection2Sqrt = (1.0 - ForeachOps.PowScalarBase.Call(Beta2, step)).Sqrt();              // √(1 − β₂ᵗ)
+        if (lrTensor is not null)
+        {
+            // p ← p·(1 − lr·wd) with the rate on the device, then the moments and the update as below, without decay.
+            if (wd != 0)
+            {
+                var decay = lrTensor * -wd + 1.0;
+                foreach (var it in items) it.Param.Mul_(decay);
+            }
+            wd = 0;
+        }
         if (Foreach)
         {
             var (ps, m, v) = DecayAndUpdateMoments(items, lr, wd);
@@ -198,11 +213,20 @@ public sealed class AdamW : Optimizer
         private static readonly Lazy<bool> s_exists = new(() => Op.Exists("aten::_fused_adamw_"));
         internal static bool Exists => s_exists.Value;
 
+        private static readonly Op TensorLrOp = new("aten::_fused_adamw_", "tensor_lr");
+        private static readonly Lazy<bool> s_tensorLr = new(() => Op.Exists("aten::_fused_adamw_", "tensor_lr"));
+
+        /// <summary>Whether libtorch has the overload that reads the learning rate from a tensor (2.2+).</summary>
+        internal static bool TensorLrExists => s_tensorLr.Value;
+
         // _fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, *, lr, beta1, beta2,
         //               weight_decay, eps, amsgrad, maximize, grad_scale=None, found_inf=None)
         internal static void Call(Tensor[] ps, Tensor[] grads, Tensor[] m, Tensor[] v, Tensor[] vMax, Tensor[] steps,
-            double lr, double beta1, double beta2, double weightDecay, double eps, bool amsgrad, bool maximize) =>
-            Op.CallInPlace(ps, grads, m, v, vMax, steps, lr, beta1, beta2, weightDecay, eps, amsgrad, maximize);
+            object lr, double beta1, double beta2, double weightDecay, double eps, bool amsgrad, bool maximize)
+        {
+            if (lr is Tensor rate) TensorLrOp.CallInPlace(ps, grads, m, v, vMax, steps, rate, beta1, beta2, weightDecay, eps, amsgrad, maximize);
+            else Op.CallInPlace(ps, grads, m, v, vMax, steps, (double)lr, beta1, beta2, weightDecay, eps, amsgrad, maximize);
+        }
     }
 
     private static class ForeachOps

@@ -12,4 +12,11 @@ public sealed class ParamGroup(IEnumerable<Tensor> parameters, double learningRa
     public double InitialLearningRate { get; } = learningRate;
 
     public double WeightDecay { get; set; } = weightDecay;
+
+    /// <summary>
+    /// The rate as a 0-dimensional float tensor on the parameters' device, read by a capturable AdamW step instead of
+    /// <see cref="LearningRate"/>; null: the host value. A step captured in a CUDA graph reads it at every replay, so a
+    /// schedule can change the rate between replays by writing into the tensor (a host rate is frozen into the graph).
+    /// </summary>
+    public Tensor? LearningRateTensor { get; set; }
 }

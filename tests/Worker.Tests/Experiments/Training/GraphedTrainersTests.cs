@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Dashboard.Domain.Families;
 using Dashboard.Domain.Families.SympScale;
 using Dashboard.Torch;
+using Dashboard.Worker.Experiments.Harmonic;
+using Dashboard.Worker.Experiments.Harmonic.Gpt;
 using Dashboard.Worker.Experiments.NGpt;
 using Dashboard.Worker.Experiments.ResidualStreams;
 using Dashboard.Worker.Experiments.SympScale;
@@ -123,6 +125,56 @@ public sealed class GraphedTrainersTests
         // Identical streams give the mixers' logits gradients at the level of rounding (README), which Adam turns into
         // steps of ±lr either way: element by element AdamW's two forms differ there, so compare the whole vector.
         RelativeDifference(graphed.Parameters, eager.Parameters).Should().BeLessThan(1e-3);
+    }
+
+    [Theory]
+    [InlineData("standard", 0.0)]
+    [InlineData("harmonic", 0.2)]   // dropout: the rehearsal draws the same numbers as the eager step
+    public void The_harmonic_gpt_trainer_is_captured_with_its_schedule_and_trains_as_eagerly(string model, double dropout)
+    {
+        var config = HarmonicGptConfig(model, dropout);
+        var (eager, _, graphed) = Paths(graphs => TrainHarmonic(config, graphs));
+
+        graphed.Parameters.Should().Equal(eager.Parameters, Close);
+    }
+
+    [Fact]
+    public void The_harmonic_moe_step_reads_its_expert_counts_on_the_host_so_it_falls_back_with_that_reason_and_trains_as_eagerly()
+    {
+        var config = HarmonicGptConfig("harmonic-moe", 0.2);
+        var fallback = TrainHarmonic(config, StepGraphs.Cuda);
+        var rehearsed = TrainHarmonic(config, StepGraphs.Rehearsal);
+
+        rehearsed.Captured.Should().BeFalse();
+        rehearsed.Failure.Should().StartWith("capturing the training step failed (rehearsal on cpu): ToArray reads a tensor's value on the host");
+        rehearsed.Losses.Should().Equal(fallback.Losses, "the failed capture is undone (parameters, optimizer, generator) and the step runs eagerly");
+        rehearsed.Parameters.Should().Equal(fallback.Parameters);
+    }
+
+    private static HarmonicConfig HarmonicGptConfig(string model, double dropout)
+    {
+        var json = (JsonObject)new HarmonicFamily().Presets.Single(p => p.Name == "tiny").Config.DeepClone();
+        json["model"] = model;
+        json["dropout"] = dropout;
+        json["steps"] = Steps;
+        return HarmonicConfig.From(json);
+    }
+
+    private static Trained TrainHarmonic(HarmonicConfig config, StepGraphs graphs)
+    {
+        Dashboard.Torch.Torch.ManualSeed(8);
+        using var trainer = new GptTrainer(config, new TrainingDevice(Device.Cpu, false), graphs);
+        var values = new double[3 * Steps];
+        for (var step = 0; step < Steps; step++)
+        {
+            using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+            var inputs = Dashboard.Torch.Torch.RandInt(0, 256, [config.Batch, config.Context]);
+            var targets = Dashboard.Torch.Torch.RandInt(0, 256, [config.Batch, config.Context]);
+            var (loss, lr, norm, wave) = trainer.Step(step, inputs, targets);
+            (values[3 * step], values[3 * step + 1], values[3 * step + 2]) = (loss, norm, wave?.Ratio ?? 0);
+            lr.Should().Be(trainer.Schedule.Factor(step) * config.LearningRate);
+        }
+        return new Trained(values, Flat(trainer.Model.Parameters()), trainer.Captured, trainer.GraphFailure);
     }
 
     [Theory]

@@ -37,17 +37,10 @@ public static class GptRun
         if (config.Precision == "bfloat16" && !target.Bf16Autocast)
             context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
-        using var model = new HarmonicGpt(config);
-        model.To(target.Device);
-        var parameters = model.Parameters().ToList();
-        using var optimizer = new AdamW(
-            [
-                new ParamGroup(parameters.Where(p => p.Dim >= 2), config.LearningRate, config.WeightDecay),
-                new ParamGroup(parameters.Where(p => p.Dim < 2), config.LearningRate, 0.0),
-            ],
-            beta2: config.Beta2);
-        var schedule = new WarmupCosineSchedule(optimizer, config.WarmupSteps, config.Steps,
-            config.LearningRate > 0 ? config.MinLr / config.LearningRate : 1);
+        using var trainer = new GptTrainer(config, target, config.CudaGraph ? StepGraphs.Cuda : StepGraphs.Off,
+            line => context.Log.Write(RunLogStreams.Worker, line));
+        var model = trainer.Model;
+        var optimizer = trainer.Optimizer;
         var checkpoint = new TrainingCheckpoint(context.RunFolder);
         var start = 0L;
         if (checkpoint.TryResume(model, optimizer) is { } saved)
@@ -70,7 +63,7 @@ public static class GptRun
             {
                 if (ct.IsCancellationRequested) return RunOutcome.Cancelled();
                 training.Start();
-                var values = Step(model, optimizer, schedule, parameters, data, step, config, target);
+                var values = Step(trainer, data, step, target);
                 training.Stop();
                 values[MetricKey.TokensPerSecond] = (step - start + 1) * tokensPerStep / training.Elapsed.TotalSeconds;
                 var loss = values[MetricKey.Loss];
@@ -118,46 +111,34 @@ public static class GptRun
         }
         if (target.PeakMemoryMb() is { } finalPeak) context.Summary["peak_gpu_memory_mb"] = Math.Round(finalPeak, 1);
         context.Summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        context.Summary["cuda_graph"] = trainer.UsesCudaGraph;
         if (config.Steps > start)
             context.Summary["tokens_per_sec"] = Math.Round((config.Steps - start) * tokensPerStep / training.Elapsed.TotalSeconds);
         return RunOutcome.Succeeded();
     }
 
-    private static Dictionary<string, double> Step(HarmonicGpt model, AdamW optimizer, WarmupCosineSchedule schedule,
-        IReadOnlyList<Tensor> parameters, TokenBatches data, long step, HarmonicConfig config, TrainingDevice target)
+    private static Dictionary<string, double> Step(GptTrainer trainer, TokenBatches data, long step, TrainingDevice target)
     {
-        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        var (cpuInputs, cpuTargets) = data.Train(step);
-        var inputs = cpuInputs.To(target.Device);
-        var targets = cpuTargets.To(target.Device);
-        var lr = schedule.Apply(step) * config.LearningRate;
-        optimizer.ZeroGrad();
-        Tensor loss;
-        using (target.Autocast())
+        var (inputs, targets) = data.Train(step);
+        using (inputs)
+        using (targets)
         {
-            var logits = model.Forward(inputs);                                            // (B, T, vocab)
-            loss = F.CrossEntropy(logits.Reshape(-1, config.Vocab).To(ScalarType.Float32), targets.Reshape(-1));
+            var (loss, lr, gradNorm, wave) = trainer.Step(step, inputs, targets);
+            var values = new Dictionary<string, double>
+            {
+                [MetricKey.Loss] = loss,
+                [MetricKey.LearningRate] = lr,
+                [MetricKey.GradNorm] = gradNorm,
+            };
+            if (wave is { } w)
+            {
+                values["wave_ratio"] = w.Ratio;
+                values["wave_score"] = w.Score;
+            }
+            var load = trainer.Model.ExpertLoad();
+            for (var e = 0; e < load.Length; e++) values[$"moe/load/{e}"] = load[e];
+            return values;
         }
-        loss.Backward();
-        var gradNorm = GradientClipping.ClipGradNorm(parameters, config.GradClip > 0 ? config.GradClip : double.PositiveInfinity);
-        optimizer.Step();
-
-        var values = new Dictionary<string, double>
-        {
-            [MetricKey.Loss] = loss.ToDouble(),
-            [MetricKey.LearningRate] = lr,
-            [MetricKey.GradNorm] = gradNorm,
-        };
-        if (model.WaveStatistics() is { } wave)
-        {
-            values["wave_ratio"] = wave.WaveRatio;
-            values["wave_score"] = wave.MeanScore;
-        }
-        var load = model.ExpertLoad();
-        for (var e = 0; e < load.Length; e++) values[$"moe/load/{e}"] = load[e];
-        cpuInputs.Dispose();
-        cpuTargets.Dispose();
-        return values;
     }
 
     private static double ValidationLoss(HarmonicGpt model, IReadOnlyList<(Tensor Inputs, Tensor Targets)> batches,

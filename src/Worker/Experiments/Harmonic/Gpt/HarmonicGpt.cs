@@ -53,12 +53,23 @@ public sealed class HarmonicGpt : Module<Tensor, Tensor>
     /// <summary>Fraction of tokens in the wave sets and mean detector score over the last forward's attention layers.</summary>
     public (double WaveRatio, double MeanScore)? WaveStatistics()
     {
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        if (WaveStatisticsOnDevice() is not { } statistics) return null;
+        var values = statistics.ToArray<double>();
+        return (values[0], values[1]);
+    }
+
+    /// <summary>
+    /// <see cref="WaveStatistics"/> as a float32 tensor [wave ratio, mean score] on the model's device, without reading
+    /// it on the host (so that a captured training step can return it); null without wave attention.
+    /// </summary>
+    public Tensor? WaveStatisticsOnDevice()
+    {
         var selections = _blocks.Select(b => b.WaveAttention?.LastSelection).Where(s => s is not null).Select(s => s!.Value).ToList();
         if (selections.Count == 0) return null;
-        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        var ratio = selections.Average(s => s.Wave.To(ScalarType.Float32).Mean().ToDouble());
-        var score = selections.Average(s => s.Scores.To(ScalarType.Float32).Mean().ToDouble());
-        return (ratio, score);
+        var ratios = selections.Select(s => s.Wave.To(ScalarType.Float32).Mean()).ToArray();
+        var scores = selections.Select(s => s.Scores.To(ScalarType.Float32).Mean()).ToArray();
+        return Dashboard.Torch.Torch.Stack([Dashboard.Torch.Torch.Stack(ratios).Mean(), Dashboard.Torch.Torch.Stack(scores).Mean()]);
     }
 
     /// <summary>Each expert's share of tokens in the last forward, averaged over the MoE blocks; empty without MoE.</summary>
