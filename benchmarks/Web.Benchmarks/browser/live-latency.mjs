@@ -12,6 +12,9 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 const base = (process.env.DASHBOARD_URL || "http://127.0.0.1:5080").replace(/\/$/, "");
 const runs = Number(process.env.RUNS || 1), steps = Number(process.env.STEPS || 60), interval = process.env.INTERVAL || "0.25";
+// Seconds each run waits before its first line, so the page is open and hooked when points start (a loaded machine
+// may take that long to serve it); the start-up of the runs is then not part of what is measured.
+const warmup = Number(process.env.WARMUP || 0);
 const headers = { authorization: `Bearer ${process.env.DASHBOARD_TOKEN}`, "content-type": "application/json" };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const port = 9400 + Math.floor(Math.random() * 400);
@@ -51,7 +54,7 @@ try {
         f.querySelector("input[name=username]").value = ${JSON.stringify(process.env.DASHBOARD_USER || "admin")};
         f.querySelector("input[name=password]").value = ${JSON.stringify(process.env.DASHBOARD_PASSWORD || "")}; f.submit(); })()`);
     await sleep(2000);
-    const command = `i=0; while [ $i -lt ${steps} ]; do echo "{\\"step\\": $i, \\"emitted\\": $(date +%s%3N)}"; sleep ${interval}; i=$((i+1)); done`;
+    const command = `sleep ${warmup}; i=0; while [ $i -lt ${steps} ]; do echo "{\\"step\\": $i, \\"emitted\\": $(date +%s%3N)}"; sleep ${interval}; i=$((i+1)); done`;
     const created = await (await fetch(`${base}/api/experiments`, { method: "POST", headers, body: JSON.stringify({
         name: `live latency ${runs}`, family: "command", config: { command, total_steps: steps }, sweep: { seeds: runs }, device: "cpu" }) })).json();
     const runId = created.runs[0].id;
@@ -70,6 +73,8 @@ try {
         await sleep(500);
     }
     await sleep(1500);
+    console.error("page:", await evaluate(`location.pathname + ": " + document.querySelectorAll(".js-plotly-plot").length + " charts, "
+        + (window.__latency || []).length + " points stamped, " + (window.__hub || []).length + " hub events"`));
     const samples = await evaluate("window.__latency");
     // Each point drawn live, with its emission time, against the first hub event at or after that emission.
     const hubTimes = await evaluate("window.__hub");
