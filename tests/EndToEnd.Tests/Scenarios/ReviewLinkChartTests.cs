@@ -13,8 +13,9 @@ namespace Dashboard.EndToEnd.Tests.Scenarios;
 [Collection(DashboardCollection.Name)]
 public sealed class ReviewLinkChartTests(DashboardFixture dashboard, ITestOutputHelper output)
 {
-    // Loose on purpose (the suite runs on a busy 2-core machine); what it catches is a chart that never appears.
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    // Loose on purpose: on the busy 2-core dev VM the sweep page (parallel coordinates: the full bundle) took 19 s, the
+    // others 3-6 s. What it catches is a chart that never appears; the bundle check below catches the cause measured.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
 
     [Fact]
     public async Task Every_chart_of_each_kind_of_review_page_is_drawn_within_the_bound()
