@@ -7,7 +7,7 @@ namespace Dashboard.EndToEnd.Tests.Scenarios;
 [Collection(DashboardCollection.Name)]
 public sealed class LiveChartTests(DashboardFixture dashboard, ITestOutputHelper output)
 {
-    private const int Steps = 60;
+    private const int Steps = 100;
 
     [Fact]
     public async Task The_loss_chart_grows_live_while_the_run_reports_and_ends_with_every_point()
@@ -26,7 +26,8 @@ public sealed class LiveChartTests(DashboardFixture dashboard, ITestOutputHelper
         await browser.ScreenshotAsync("chart-first-points");
 
         await browser.Page.EvaluateAsync("() => window.__e2eDocument = 'kept'");
-        await run.WaitForChartPointsAsync("loss", first + 10);
+        // A page that opened late on a loaded machine may find fewer than 10 steps to go.
+        await run.WaitForChartPointsAsync("loss", Math.Min(first + 10, Steps));
         (await browser.Page.EvaluateAsync<string?>("() => window.__e2eDocument")).Should().Be("kept", "the chart grows in place");
         browser.Circuit.Circuits.Should().Be(1);
         await browser.ScreenshotAsync("chart-growing");

@@ -87,7 +87,7 @@ public sealed partial class ComparePage
             missing = ids.Except(runs.Select(r => r.Run.Id)).ToList();
             diff = ConfigDiff.Of(runs.Select(r => r.Run.Config).ToList());
             var distinguishing = ConfigDiff.Distinguishing(diff, runs.Count);
-            labels = runs.Select((r, i) => (r.Run.Id, Label: $"{r.Experiment.Name} · run {r.Run.Index}" + (distinguishing[i].Length > 0 ? $" ({distinguishing[i]})" : "")))
+            labels = runs.Select((r, i) => (r.Run.Id, Label: $"{r.Experiment.Name} · #{r.Run.Id}" + (distinguishing[i].Length > 0 ? $" ({distinguishing[i]})" : "")))
                 .ToDictionary(x => x.Id, x => x.Label);
             colors = runs.Select((r, i) => (r.Run.Id, Color: RunColors.Of(i))).ToDictionary(x => x.Id, x => x.Color);
             var family = FamilyOf(runs.FirstOrDefault());
