@@ -13,7 +13,7 @@ public sealed record NGptConfig(
     public string Tokenizer { get; init; } = "bytes";
 
     /// <summary>
-    /// Whether the nGPT blocks' residual update and the projection onto the sphere use the shim's fused CUDA kernels
+    /// Whether the nGPT blocks' residual update, rotary q/k normalisation and the projection onto the sphere use the shim's fused CUDA kernels
     /// where they are compiled in and the model is on CUDA (<see cref="Dashboard.Torch.Fused"/>); their ATen references
     /// otherwise. Changes speed, not results (beyond rounding).
     /// </summary>
