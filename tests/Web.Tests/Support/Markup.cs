@@ -23,7 +23,7 @@ public static class Markup
     {
         await using var context = ComponentContext.Create(services, user);
         // Static reads only: charts the markup contains may start drawing; that is the interaction tests' concern.
-        context.JSInterop.SetupVoid(invocation => invocation.Identifier.StartsWith("dashboardCharts.", StringComparison.Ordinal));
+        context.JSInterop.SetupVoid(invocation => invocation.Identifier.StartsWith("dashboardCharts.", StringComparison.Ordinal)).SetVoidResult();
         var rendered = context.Render(builder =>
         {
             builder.OpenComponent<TComponent>(0);
