@@ -51,7 +51,8 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
             "A NaN or infinite loss is recorded at its step; stop: the run ends there as diverged; continue: it trains on (as the seed did).",
             Choices: NanPolicies),
         new("precision", ConfigFieldType.Choice, "float32", "bfloat16 autocast on CUDA; CPU runs use float32.", Choices: ["float32", "bfloat16"]),
-        new("cuda_graph", ConfigFieldType.Boolean, true, "On CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails)."),
+        new("cuda_graph", ConfigFieldType.Boolean, false,
+            "On CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails). Off by default until this family's graphed step has passed its GPU check (benchmarks/Families.Benchmarks GraphChecks)."),
         new("checkpoint_every", ConfigFieldType.Integer, 25, "Save a checkpoint every N steps (0: never); a requeued run resumes from it.", Min: 0),
         new("seed", ConfigFieldType.Integer, 0, "Seed for weights and data."),
     ];

@@ -44,7 +44,7 @@ public sealed record HarmonicConfig
     public int BenchmarkIterations { get; init; } = 20;
     public string Precision { get; init; } = "float32";
     /// <summary>GPT: whether the step is captured in a CUDA graph on a GPU (<see cref="Training.GraphedStep"/>).</summary>
-    public bool CudaGraph { get; init; } = true;
+    public bool CudaGraph { get; init; }
     public long CheckpointEvery { get; init; } = 500;
 
     public bool Harmonic => Model != "standard";
@@ -69,7 +69,7 @@ public sealed record HarmonicConfig
             WaveFraction = D("wave_fraction"), WaveSelection = S("wave_selection"), WaveThreshold = D("wave_threshold"), Window = I("window"),
             Experts = I("experts"), ValEvery = L("val_every"), ValBatches = I("val_batches"), BenchmarkIterations = I("benchmark_iterations"),
             Precision = S("precision"), CheckpointEvery = L("checkpoint_every"),
-            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? false,
         };
     }
 }

@@ -17,7 +17,7 @@ public sealed record ResidualStreamsConfig(
     /// <summary>Whether a non-finite loss leaves the run training (the seed's behaviour) rather than ending it.</summary>
     public bool ContinueOnNan { get; init; }
     /// <summary>Whether the step is captured in a CUDA graph on a GPU (<see cref="Training.GraphedStep"/>).</summary>
-    public bool CudaGraph { get; init; } = true;
+    public bool CudaGraph { get; init; }
 
     public bool IsSeed => Architecture == "seed";
 
@@ -38,7 +38,7 @@ public sealed record ResidualStreamsConfig(
             FeedForward = I("d_ff") is > 0 and var ff ? ff : 4 * I("width"),
             WeightDecay = D("weight_decay"),
             ContinueOnNan = S("on_nan") == "continue",
-            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? false,
         };
     }
 }

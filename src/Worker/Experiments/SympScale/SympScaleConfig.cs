@@ -16,7 +16,7 @@ public sealed record SympScaleConfig(
     public bool HasHamiltonian => Model is "symp" or "rk4";
 
     /// <summary>Whether the step is captured in a CUDA graph on a GPU (<see cref="Training.GraphedStep"/>).</summary>
-    public bool CudaGraph { get; init; } = true;
+    public bool CudaGraph { get; init; }
 
     public static SympScaleConfig From(JsonObject config)
     {
@@ -33,7 +33,7 @@ public sealed record SympScaleConfig(
             D("horizon_threshold"), I("batch"), L("steps"), D("learning_rate"), D("grad_clip"), L("eval_every"),
             S("precision") == "float64", L("checkpoint_every"), L("seed"))
         {
-            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? false,
         };
     }
 }
