@@ -23,7 +23,7 @@ run() {   # run SECONDS NAME ARGS...
 # Parts: ngpt, harmonic, hhml, sympscale, profile (ncu kernel classes), compile-max (default: the first three; a lease's command runs ten minutes at most).
 for part in ${PARTS:-ngpt harmonic hhml}; do
     case "$part" in
-        ngpt) run 270 ngpt --reference-modes eager,graph,compile ;;
+        ngpt) run 360 ngpt --reference-modes eager,graph,compile ;;
         harmonic) run 60 harmonic --family harmonic ;;
         hhml) run 210 hhml --family hhml ;;
         sympscale) run 240 sympscale --family sympscale ;;
