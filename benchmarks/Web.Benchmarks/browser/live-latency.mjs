@@ -15,6 +15,8 @@ const runs = Number(process.env.RUNS || 1), steps = Number(process.env.STEPS || 
 // Seconds each run waits before its first line, so the page is open and hooked when points start (a loaded machine
 // may take that long to serve it); the start-up of the runs is then not part of what is measured.
 const warmup = Number(process.env.WARMUP || 0);
+// Points drawn later than this are listed with their step (LATE_MS, default 1000), to see where the tail comes from.
+const lateMs = Number(process.env.LATE_MS || 1000);
 const headers = { authorization: `Bearer ${process.env.DASHBOARD_TOKEN}`, "content-type": "application/json" };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const port = 9400 + Math.floor(Math.random() * 400);
@@ -41,7 +43,7 @@ const hook = `(() => {
     Promise.resolve(drawn).then(() => requestAnimationFrame(() => { const now = Date.now();
       for (const t of (element && element._dashboard ? element._dashboard.traces : [])) for (let i = 0; i < t.y.length; i++) {
         const y = t.y[i]; if (!(y > since) || seen.has(t.name + ":" + t.x[i])) continue;
-        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > 1000 ? [[t.x[i], now - y]] : []); } }));
+        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > ${lateMs} ? [[t.x[i], now - y]] : []); } }));
     return drawn; }; };
   wrap("render"); wrap("extend"); return "hooked"; })()`;
 
@@ -81,6 +83,6 @@ try {
     const emitted = await evaluate("(window.__emitted || []).filter(e => e > window.__hubSince)");
     const hub = emitted.map(e => (hubTimes.find(t => t >= e) ?? NaN) - e).filter(Number.isFinite);
     console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms | hub p50 ms | hub p95 ms |\n|---|---|---|---|---|---|---|`);
-    console.error("points later than 1 s [step, ms]:", JSON.stringify(await evaluate("window.__late || []")));
+    console.error(`points later than ${lateMs} ms [step, ms]:`, JSON.stringify(await evaluate("window.__late || []")));
     console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} | ${pct(hub, 0.5)} | ${pct(hub, 0.95)} |`);
 } finally { chrome.kill(); }

@@ -30,10 +30,22 @@ window.dashboardCharts = (() => {
         element._plotly = Plotly;
         return Plotly.react(element, data, layout, config);
     }
+    // Starts loading the bundle a page's charts will need, once it shows them or says they are coming
+    // (data-charts-soon: a live run with no points yet, whose first point would otherwise wait for plotly).
+    function preload() {
+        if (bundles.basic.loading || bundles.full.loading) return true;
+        if (document.querySelector("[data-testid=parcoords]")) plotly(true);
+        else if (document.querySelector(".chart, [data-charts-soon]")) plotly(false);
+        else return false;
+        return true;
+    }
     // A page that brought its own plotly (the browser benchmark) uses it for everything.
     if (window.Plotly) bundles.full.loading = Promise.resolve(window.Plotly);
-    else if (document.querySelector("[data-testid=parcoords]")) plotly(true);
-    else if (document.querySelector(".chart")) plotly(false);
+    else if (!preload()) {
+        // Pages reached over the circuit (no new document) get their charts later: watch until some appear.
+        const watch = new MutationObserver(() => { if (preload()) watch.disconnect(); });
+        watch.observe(document.documentElement, { childList: true, subtree: true });
+    }
 
     // WebGL draws big charts fast on a real GPU, but a browser without one (a VM, a remote desktop, headless
     // Chromium) emulates it in software, 10× slower than SVG for 50 lines of 2,000 points. So: SVG unless the
