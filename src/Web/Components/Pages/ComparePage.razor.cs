@@ -46,6 +46,8 @@ public sealed partial class ComparePage
     private RunWatch? watch;
     private readonly CancellationTokenSource stop = new();
     private bool disposed;
+    /// <summary>The load of the runs the page shows (its first, or after the selection changed).</summary>
+    private Task loading = Task.CompletedTask;
 
     private bool AnyRunning => runs.Any(r => r.Run.State == RunState.Running);
 
@@ -62,20 +64,24 @@ public sealed partial class ComparePage
             g.Select(r => r.Run.Id).ToList(), RunColors.Of(i)))
         .ToList();
 
+    protected override void OnInitialized()
+    {
+        // Only an interactive render (the circuit, not the prerender) follows the runs. It subscribes before the first
+        // load reads anything, as the run page does, so a point or an end stored between that read and the
+        // subscription is not missed; changes that come while the page loads wait for the load.
+        if (!RendererInfo.IsInteractive || CompareSelection.Parse(Ids) is not ({ } first, null)) return;
+        watch = new RunWatch(Feed, first, changes => InvokeAsync(() => OnChangesAsync(changes)),
+            e => Logger.LogWarning("Compare page: live update failed ({Message}).", e.Message));
+    }
+
     protected override async Task OnParametersSetAsync()
     {
         (ids, problem) = CompareSelection.Parse(Ids);
         charts = null;
         if (problem is not null) return;
         watch?.Follow(ids);
-        await LoadAsync();
-    }
-
-    protected override void OnAfterRender(bool firstRender)
-    {
-        if (!firstRender || disposed || problem is not null) return;
-        watch = new RunWatch(Feed, ids, changes => InvokeAsync(() => OnChangesAsync(changes)),
-            e => Logger.LogWarning("Compare page: live update failed ({Message}).", e.Message));
+        loading = LoadAsync();
+        await loading;
     }
 
     private async Task LoadAsync()
@@ -111,6 +117,7 @@ public sealed partial class ComparePage
 
     private async Task OnChangesAsync(RunChanges changes)
     {
+        await loading; // a change that came while the page loaded applies to what it loaded
         if (disposed || charts is null) return;
         bandVersion++;
         if (changes.StateRuns.Count > 0)
