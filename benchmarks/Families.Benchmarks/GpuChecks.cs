@@ -56,6 +56,16 @@ internal static class GpuChecks
                 () => FusedProjection(device, ScalarType.Float32)),
             Check("fused projection onto the sphere = ATen reference (bf16)", FusedKernelsPath, 1e-2,
                 () => FusedProjection(device, ScalarType.BFloat16)),
+            Check("fused scaled SwiGLU = ATen reference, fp32 (values, ∂uv, ∂s)", FusedKernelsPath, 1e-5,
+                () => FusedSwiGlu(device, ScalarType.Float32)),
+            Check("fused scaled SwiGLU = ATen reference, bf16 uv as under autocast", FusedKernelsPath, 1e-2,
+                () => FusedSwiGlu(device, ScalarType.BFloat16)),
+            Check("fused weight-norm deviation = ATen reference (nGPT's 50 matrices, fp32)", FusedKernelsPath, 1e-5,
+                () => FusedDeviation(device)),
+            Check("fused head + cross entropy = ATen reference in float64, fp32 (loss, ∂h, ∂W; vocab 50,257, one row ignored)", FusedKernelsPath, 1e-5,
+                () => FusedLinearCrossEntropy(device, autocast: false)),
+            Check("fused head + cross entropy = ATen reference under bf16 autocast (loss, ∂h, ∂W)", FusedKernelsPath, 1e-2,
+                () => FusedLinearCrossEntropy(device, autocast: true)),
             Check("nGPT training with fused kernels = without (eager, loss and parameters after 6 steps)", FusedKernelsPath, 1e-4,
                 () => TrainedAlike(device, shape, fused => new Paths(false, false, fused))),
         };
@@ -241,17 +251,87 @@ internal static class GpuChecks
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(4);
-        // nGPT's unit matrices at the seed's shape (embeddings and head by rows; per block q, k, v, W_uv by rows, the two
-        // output projections by columns) and odd shapes past one launch's 64 matrices.
-        var shapes = new List<(long Rows, long Cols, int Dim)> { (50257, 384, 1), (50257, 384, 1) };
-        for (var layer = 0; layer < 8; layer++)
-            shapes.AddRange([(384, 384, 1), (384, 384, 1), (384, 384, 1), (384, 384, 0), (2048, 384, 1), (384, 1024, 0)]);
-        for (var i = 0; i < 20; i++) shapes.Add((1 + 7 * i, 3 + 11 * i, i % 2));
-        var weights = shapes.Select(s => ((Torch.Randn([s.Rows, s.Cols]) * 0.3).To(device).To(dtype), s.Dim)).ToList();
+        // nGPT's unit matrices at the seed's shape and odd shapes past one launch's 64 matrices.
+        var weights = NGptUnitMatrices(device, dtype);
+        for (var i = 0; i < 20; i++) weights.Add(((Torch.Randn([1 + 7 * i, 3 + 11 * i]) * 0.3).To(device).To(dtype), i % 2));
         var reference = weights.Select(w => (w.Item1.To(ScalarType.Float64), w.Dim)).ToList();
         Fused.ProjectToSphere(weights);
         Fused.ProjectToSphereReference(reference);
         return weights.Zip(reference, (w, r) => RelativeError(w.Item1, r.Item1)).Max();
+    }
+
+    private static List<(Tensor Weight, int Dim)> NGptUnitMatrices(Device device, ScalarType dtype)
+    {
+        // nGPT's unit matrices at the seed's shape: embeddings and head by rows; per block q, k, v, W_uv by rows, the two
+        // output projections by columns.
+        var shapes = new List<(long Rows, long Cols, int Dim)> { (50257, 384, 1), (50257, 384, 1) };
+        for (var layer = 0; layer < 8; layer++)
+            shapes.AddRange([(384, 384, 1), (384, 384, 1), (384, 384, 1), (384, 384, 0), (2048, 384, 1), (384, 1024, 0)]);
+        return shapes.Select(s => ((Torch.Randn([s.Rows, s.Cols]) * 0.06).To(device).To(dtype), s.Dim)).ToList();
+    }
+
+    private static double FusedSwiGlu(Device device, ScalarType dtype)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(8);
+        // W_uv h at the seed's shape (2,048 tokens, 2F = 3,072), s_uv √C around √384.
+        var uv = Torch.Randn([16, 128, 3072]).To(device).To(dtype);
+        var scale = (Torch.Rand([3072]) * 20 + 5).To(device);
+        var weight = Torch.Randn([16, 128, 1536]).To(device).To(ScalarType.Float64);
+        (Tensor Out, Tensor[] Grads) Run(bool kernel)
+        {
+            var u = (kernel ? uv.Detach() : uv.To(ScalarType.Float64)).RequiresGrad_();
+            var sc = (kernel ? scale.Detach() : scale.To(ScalarType.Float64)).RequiresGrad_();
+            if (kernel && !Fused.KernelTakesSwiGlu(u, sc)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = Fused.ScaledSwiGlu(u, sc, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [u, sc]);
+            return (result.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true);
+        var (reference, referenceGrads) = Run(kernel: false);
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double FusedDeviation(Device device)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(6);
+        var weights = NGptUnitMatrices(device, ScalarType.Float32);
+        var exact = weights.Select(w => (w.Weight.To(ScalarType.Float64), w.Dim)).ToList();
+        return RelativeError(Fused.UnitDeviationSum(weights), Fused.UnitDeviationSumReference(exact));
+    }
+
+    private static double FusedLinearCrossEntropy(Device device, bool autocast)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(7);
+        // The nGPT head at the seed's shape: unit hidden states, unit rows scaled by s_z ≈ 20 (cosine logits in ±20).
+        var hidden = Torch.Randn([2048, 384]);
+        hidden = (hidden / hidden.Norm(-1, keepDim: true)).To(device);
+        var weight = Torch.Randn([50257, 384]);
+        weight = (weight / weight.Norm(-1, keepDim: true) * 20).To(device);
+        var targets = Torch.RandInt(0, 50257, [2048]);
+        targets.Narrow(0, 5, 1).Fill_(-100);
+        targets = targets.To(device);
+        (Tensor Loss, Tensor[] Grads) Run(bool kernel, ScalarType? exact)
+        {
+            var h = (exact is { } e ? hidden.To(e) : hidden.Detach()).RequiresGrad_();
+            var w = (exact is { } e2 ? weight.To(e2) : weight.Detach()).RequiresGrad_();
+            Tensor loss;
+            using (autocast ? Torch.Autocast(DeviceType.Cuda, ScalarType.BFloat16) : null)
+            {
+                if (kernel && !Fused.KernelTakesLinearCrossEntropy(h, w, targets)) throw new InvalidOperationException("the kernel does not take these tensors");
+                loss = Fused.LinearCrossEntropy(h, w, targets, useKernel: kernel);
+            }
+            var grads = Autograd.Grad([loss], [h, w]);
+            return (loss.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true, exact: null);
+        var (reference, referenceGrads) = Run(kernel: false, exact: autocast ? null : ScalarType.Float64);
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 
     private static double RmsNorm(Device device)

@@ -19,10 +19,10 @@ if (options.Family == "hhml")
     HhmlBenchmark.Run(device, options.Quick, options.Steps);
     return;
 }
-if (options.Family == "ngpt-profile")
+if (options.Family is "ngpt-profile" or "ngpt-profile-graph")
 {
-    // --family ngpt-profile: a few nGPT steps inside a profiled range, for ncu (KernelProfile.cs, kernel_profile.py).
-    KernelProfile.Run(device, options.Steps ?? 3);
+    // --family ngpt-profile[-graph]: a few nGPT steps (eager or graphed) inside a profiled range, for ncu (KernelProfile.cs, kernel_profile.py).
+    KernelProfile.Run(device, options.Steps ?? 3, graph: options.Family == "ngpt-profile-graph");
     return;
 }
 if (options.Family == "harmonic")

@@ -71,19 +71,27 @@ def main():
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--ncu", default="ncu")
     parser.add_argument("--keep", help="folder for ncu's CSV files (default: a temporary one)")
+    parser.add_argument("--paths", default="binding,PyTorch eager,torch.compile",
+                        help="comma-separated: binding, binding graph (the replayed CUDA graph), PyTorch eager, torch.compile")
+    parser.add_argument("--top", type=int, default=8, help="largest kernels listed per path")
     args = parser.parse_args()
     folder = args.keep or tempfile.mkdtemp(prefix="kernel-profile-")
     os.makedirs(folder, exist_ok=True)
     steps = str(args.steps)
     paths = {
         "binding": [args.binding, "--device", "cuda", "--family", "ngpt-profile", "--steps", steps],
+        "binding graph": [args.binding, "--device", "cuda", "--family", "ngpt-profile-graph", "--steps", steps],
         "PyTorch eager": [args.python, args.reference, "--device", "cuda", "--modes", "eager", "--precisions", "bf16",
                           "--steps", steps, "--profile"],
         "torch.compile": [args.python, args.reference, "--device", "cuda", "--modes", "compile", "--precisions", "bf16",
                           "--steps", steps, "--profile"],
     }
+    wanted = [p.strip() for p in args.paths.split(",")]
+    unknown = [p for p in wanted if p not in paths]
+    if unknown:
+        parser.error(f"unknown --paths {unknown}; known: {list(paths)}")
     results = {}
-    for label, command in paths.items():
+    for label, command in ((p, paths[p]) for p in wanted):
         csv_path = os.path.join(folder, re.sub(r"\W+", "-", label) + ".csv")
         try:
             profile(args.ncu, command, csv_path)
@@ -115,12 +123,14 @@ def main():
     print("| **total** | " + " | ".join(totals) + " |")
     for label in labels:
         top = collections.defaultdict(float)
+        calls = collections.defaultdict(int)
         for name, ns in results[label]:
-            top[name[:90]] += ns
+            top[name[:120]] += ns
+            calls[name[:120]] += 1
         print(f"\nLargest kernels, {label} (µs per step):\n")
-        print("| Kernel | Class | µs |\n|---|---|---:|")
-        for name, ns in sorted(top.items(), key=lambda kv: -kv[1])[:8]:
-            print(f"| `{name.replace('|', '/')}` | {classify(name)} | {ns / n / 1e3:,.0f} |")
+        print("| Kernel | Class | launches | µs |\n|---|---|---:|---:|")
+        for name, ns in sorted(top.items(), key=lambda kv: -kv[1])[:args.top]:
+            print(f"| `{name.replace('|', '/')}` | {classify(name)} | {calls[name] / n:,.0f} | {ns / n / 1e3:,.0f} |")
 
 
 if __name__ == "__main__":

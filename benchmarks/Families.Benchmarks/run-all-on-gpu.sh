@@ -13,17 +13,21 @@ python="$(cd "$LIBTORCH_DIR/../../../.." && pwd)/bin/python"
 bash "$repo/src/Torch/native/build.sh" "$app" || exit 1
 chmod +x "$app/Dashboard.Families.Benchmarks"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
-run() {   # run SECONDS NAME ARGS...
+run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless ARGS start with --no-reference)
     local limit=$1 name=$2; shift 2
+    local reference=(--python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py")
+    if [ "${1:-}" = --no-reference ]; then reference=(); shift; fi
     echo "=== $name (limit ${limit} s)"
-    timeout "$limit" "$app/Dashboard.Families.Benchmarks" --device cuda --python "$python" \
-        --reference "$repo/benchmarks/Families.Benchmarks/reference.py" "$@" > "$out/$name.md" 2> "$out/$name.log"
+    timeout "$limit" "$app/Dashboard.Families.Benchmarks" --device cuda "${reference[@]}" "$@" > "$out/$name.md" 2> "$out/$name.log"
     echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
 }
-# Parts: ngpt, harmonic, hhml, sympscale, profile (ncu kernel classes), compile-max (default: the first three; a lease's command runs ten minutes at most).
+# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), harmonic, hhml, sympscale, profile (ncu
+# kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels),
+# compile-max (default: ngpt harmonic hhml; a lease's command runs ten minutes at most).
 for part in ${PARTS:-ngpt harmonic hhml}; do
     case "$part" in
         ngpt) run 360 ngpt --reference-modes eager,graph,compile ;;
+        ngpt-binding) run 300 ngpt-binding --no-reference --steps 50 ;;
         harmonic) run 60 harmonic --family harmonic ;;
         hhml) run 210 hhml --family hhml ;;
         sympscale) run 240 sympscale --family sympscale ;;
@@ -33,6 +37,12 @@ for part in ${PARTS:-ngpt harmonic hhml}; do
                 --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/profile" \
                 > "$out/profile.md" 2> "$out/profile.log"
             echo "exit $?"; cat "$out/profile.md"; tail -5 "$out/profile.log" ;;
+        profile-graph)
+            echo "=== kernel profile (ncu): the binding's graphed step"
+            timeout 240 "$python" "$repo/benchmarks/Families.Benchmarks/kernel_profile.py" --binding "$app/Dashboard.Families.Benchmarks" \
+                --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/profile-graph" \
+                --paths "binding graph" --steps 2 --top 40 > "$out/profile-graph.md" 2> "$out/profile-graph.log"
+            echo "exit $?"; cat "$out/profile-graph.md"; tail -5 "$out/profile-graph.log" ;;
         compile-max)
             echo "=== torch.compile max-autotune-no-cudagraphs (bf16)"
             timeout 300 "$python" "$repo/benchmarks/Families.Benchmarks/reference.py" --device cuda --json --modes compile-max \

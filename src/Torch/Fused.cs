@@ -99,6 +99,38 @@ public static class Fused
     }
 
     /// <summary>
+    /// nGPT's MLP gate, SwiGLU on scaled halves (Loshchilov et al. 2024, eq. 20–21):
+    /// <code>
+    /// (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v),   [u | v] = uv (…, 2F),  [s_u | s_v] = scale (2F)
+    /// </code>
+    /// The result (…, F) has the promoted dtype of uv and scale; differentiable in both. With the kernel, one pass
+    /// forward and one backward (∂s summed over chunks of rows in the kernel) instead of five ops and their gradients.
+    /// </summary>
+    public static Tensor ScaledSwiGlu(Tensor uv, Tensor scale, bool useKernel = true)
+    {
+        if (useKernel && KernelTakesSwiGlu(uv, scale))
+            return Tensor.Wrap(NativeMethods.dt_fused_scaled_swiglu(uv.Handle, scale.Handle, out var result), result);
+        return ScaledSwiGluReference(uv, scale);
+    }
+
+    /// <summary>The ATen composition <see cref="ScaledSwiGlu"/> stands for.</summary>
+    public static Tensor ScaledSwiGluReference(Tensor uv, Tensor scale)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var parts = (uv * scale).Chunk(2, dim: -1);                                 // u, v: (…, F)
+        return (parts[0] * parts[1].Silu()).MoveToOuterScope();
+    }
+
+    /// <summary>Whether <see cref="ScaledSwiGlu"/> runs the fused kernel for these tensors.</summary>
+    public static bool KernelTakesSwiGlu(Tensor uv, Tensor scale)
+    {
+        if (!IsCompiledIn || !uv.Device.IsCuda || scale.Device != uv.Device) return false;
+        if (!Takes(uv.Dtype) || !Takes(scale.Dtype) || uv.Dim < 1) return false;
+        var width = uv.Shape[^1];
+        return width >= 2 && width % 2 == 0 && scale.NumEl == width;
+    }
+
+    /// <summary>
     /// Puts every weight back on the unit sphere in place: each vector along its Dim (1 or −1: each row, 0: each column)
     /// divided by its norm, without gradients. With the kernel, every CUDA matrix in one launch (per dtype) instead of
     /// two ops per matrix; what the kernel cannot take (CPU, float64, non-contiguous) goes through the reference.
@@ -112,7 +144,7 @@ public static class Fused
         }
         if (useKernel && IsCompiledIn && weights.Any(m => m.Weight.Device.IsCuda))
         {
-            ProjectWithKernel(weights);
+            UnitMatricesKernel(weights, deviation: false);
             return;
         }
         ProjectToSphereReference(weights);
@@ -129,7 +161,81 @@ public static class Fused
         }
     }
 
-    private static unsafe void ProjectWithKernel(IReadOnlyList<(Tensor Weight, int Dim)> weights)
+    /// <summary>
+    /// Σ |‖v‖ − 1| over every vector of the weights along its Dim (what a projection would move), a float32 scalar on the
+    /// first weight's device, without gradients or host synchronisation. With the kernel, one launch reads each matrix
+    /// once (the norms a projection computes) instead of four ops per matrix.
+    /// </summary>
+    public static Tensor UnitDeviationSum(IReadOnlyList<(Tensor Weight, int Dim)> weights, bool useKernel = true)
+    {
+        if (weights.Count == 0) throw new ArgumentException("no weights", nameof(weights));
+        foreach (var (w, dim) in weights)
+        {
+            if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
+            if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
+        }
+        if (useKernel && IsCompiledIn && weights[0].Weight.Device.IsCuda)
+            return UnitMatricesKernel(weights, deviation: true)!;
+        return UnitDeviationSumReference(weights);
+    }
+
+    /// <summary>The ATen composition <see cref="UnitDeviationSum"/> stands for.</summary>
+    public static Tensor UnitDeviationSumReference(IReadOnlyList<(Tensor Weight, int Dim)> weights)
+    {
+        using var noGrad = Torch.NoGrad();
+        using var scope = Torch.NewDisposeScope();
+        var parts = weights.Select(m => (m.Weight.Norm(m.Dim) - 1.0).Abs().Sum()).ToArray();
+        return Torch.Stack(parts).Sum().To(ScalarType.Float32).MoveToOuterScope();
+    }
+
+    /// <summary>
+    /// Mean cross entropy of the logits hidden · weightᵀ against targets (rows whose target is <paramref name="ignoreIndex"/>
+    /// left out), a language model's head and loss in one: hidden (N, C), weight (V, C), targets (N) integers.
+    /// <code>
+    /// loss = mean_r [ logsumexp(h_r Wᵀ) − (h_r Wᵀ)[t_r] ]
+    /// </code>
+    /// With the kernel (CUDA, compiled in): the head GEMM writes the logits in the caller's autocast type (else the
+    /// inputs' own) into rows padded to a multiple of 8 columns, so the GEMMs run aligned kernels for any vocabulary; one
+    /// kernel turns each row into its loss and, in place, its gradient (softmax − onehot, softmax in float32); the
+    /// backward is the two GEMMs of a linear layer over those. The logits are never in float32 under bf16 autocast
+    /// (2,048 × 50,257 of them are ~400 MB in float32), and there is no separate log-softmax pass. Reference:
+    /// <c>cross_entropy(linear(hidden, weight), targets)</c>, which computes the same under the same autocast.
+    /// </summary>
+    public static Tensor LinearCrossEntropy(Tensor hidden, Tensor weight, Tensor targets, long ignoreIndex = -100, bool useKernel = true)
+    {
+        if (useKernel && KernelComputeType(hidden, weight, targets) is { } compute)
+            return Tensor.Wrap(NativeMethods.dt_fused_linear_cross_entropy(hidden.Handle, weight.Handle, targets.Handle, (int)compute, ignoreIndex, out var result), result);
+        return LinearCrossEntropyReference(hidden, weight, targets, ignoreIndex);
+    }
+
+    /// <summary>The ATen composition <see cref="LinearCrossEntropy"/> stands for.</summary>
+    public static Tensor LinearCrossEntropyReference(Tensor hidden, Tensor weight, Tensor targets, long ignoreIndex = -100)
+    {
+        using var logits = Functional.Linear(hidden, weight);                         // (N, V)
+        return Functional.CrossEntropy(logits, targets, ignoreIndex: ignoreIndex);
+    }
+
+    /// <summary>Whether <see cref="LinearCrossEntropy"/> runs the kernel for these tensors.</summary>
+    public static bool KernelTakesLinearCrossEntropy(Tensor hidden, Tensor weight, Tensor targets) =>
+        KernelComputeType(hidden, weight, targets) is not null;
+
+    /// <summary>The GEMMs' type the kernel path would use (CUDA autocast's, else the inputs' common one), or null where it does not run.</summary>
+    private static ScalarType? KernelComputeType(Tensor hidden, Tensor weight, Tensor targets)
+    {
+        if (!IsCompiledIn) return null;
+        var device = hidden.Device;
+        if (!device.IsCuda || weight.Device != device || targets.Device != device) return null;
+        if (hidden.Dim != 2 || weight.Dim != 2 || hidden.Size(1) != weight.Size(1) || hidden.Size(0) == 0 || weight.Size(0) == 0) return null;
+        if (targets.NumEl != hidden.Size(0) || targets.Dtype is not (ScalarType.Int64 or ScalarType.Int32)) return null;
+        NativeMethods.Check(NativeMethods.dt_autocast_get((int)DeviceType.Cuda, out var autocast, out var autocastType));
+        var compute = autocast != 0 && Takes(hidden.Dtype) && Takes(weight.Dtype)
+            ? (ScalarType)autocastType
+            : hidden.Dtype == weight.Dtype ? hidden.Dtype : (ScalarType?)null;
+        return compute is { } c && Takes(c) ? c : null;
+    }
+
+    /// <summary>The projection kernel over the weights: normalising them in place, or (deviation) summing |‖v‖ − 1|.</summary>
+    private static unsafe Tensor? UnitMatricesKernel(IReadOnlyList<(Tensor Weight, int Dim)> weights, bool deviation)
     {
         var handles = new IntPtr[weights.Count];
         var dims = new int[weights.Count];
@@ -138,10 +244,15 @@ public static class Fused
             handles[i] = weights[i].Weight.Handle;
             dims[i] = weights[i].Dim;
         }
+        Tensor? result = null;
         fixed (IntPtr* h = handles)
         fixed (int* d = dims)
-            NativeMethods.Check(NativeMethods.dt_fused_project_unit(h, d, weights.Count));
+        {
+            if (deviation) result = Tensor.Wrap(NativeMethods.dt_fused_unit_deviation_sum(h, d, weights.Count, out var sum), sum);
+            else NativeMethods.Check(NativeMethods.dt_fused_project_unit(h, d, weights.Count));
+        }
         GC.KeepAlive(weights);
+        return result;
     }
 
     private static bool Takes(ScalarType dtype) => dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;

@@ -177,4 +177,87 @@ public class FusedTests
         var badDim = () => Fused.ProjectToSphere([(m, 2)]);
         badDim.Should().Throw<ArgumentOutOfRangeException>();
     }
+    [Fact]
+    public void Unit_deviation_sums_how_far_each_row_or_column_is_from_unit_norm()
+    {
+        using var scope = Torch.NewDisposeScope();
+        // Rows of norms 2, 0.5 and 1 (deviation 1 + 0.5 + 0); columns of norms 3 and 1 (deviation 2 + 0).
+        var rows = Tensor.From(new double[] { 2, 0, 0, 0.3, 0.4, 0, 0, 0.6, 0.8 }, [3, 3]);
+        var columns = Tensor.From(new double[] { 3, 0, 0, 1 }, [2, 2]);
+
+        var sum = Fused.UnitDeviationSum([(rows, 1), (columns, 0)]);
+
+        sum.Dtype.Should().Be(ScalarType.Float32);
+        sum.ToDouble().Should().BeApproximately(3.5, 1e-6);
+        rows.ToArray<double>()[0].Should().Be(2, "measuring moves nothing");
+    }
+
+    /// <summary>Mean cross entropy of h·Wᵀ in plain doubles, rows with target −100 left out.</summary>
+    private static double CrossEntropyByHand(double[] h, double[] w, long[] targets, int c)
+    {
+        var total = 0.0;
+        var counted = 0;
+        var vocab = w.Length / c;
+        for (var r = 0; r < targets.Length; r++)
+        {
+            if (targets[r] == -100) continue;
+            var logits = Enumerable.Range(0, vocab).Select(v => Enumerable.Range(0, c).Sum(i => h[r * c + i] * w[v * c + i])).ToArray();
+            var max = logits.Max();
+            total += max + Math.Log(logits.Sum(x => Math.Exp(x - max))) - logits[targets[r]];
+            counted++;
+        }
+        return total / counted;
+    }
+
+    [Fact]
+    public void Linear_cross_entropy_is_the_mean_cross_entropy_of_the_head_logits_leaving_out_ignored_rows()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var (h, _) = GradCheck.Random(5, 4);
+        var (w, _) = GradCheck.Random(7, 4);   // an odd vocabulary, as GPT-2's 50,257
+        long[] targets = [3, -100, 0, 6, 3];
+
+        var loss = Fused.LinearCrossEntropy(Tensor.From(h, [5, 4]), Tensor.From(w, [7, 4]), Tensor.From(targets, [5]));
+
+        loss.Dim.Should().Be(0);
+        loss.ToDouble().Should().BeApproximately(CrossEntropyByHand(h, w, targets, 4), 1e-12);
+    }
+
+    [Fact]
+    public void Linear_cross_entropy_gradients_in_hidden_and_weight_match_finite_differences()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var targets = Tensor.From(new long[] { 1, 4, -100, 0 }, [4]);
+        GradCheck.Check(v => Fused.LinearCrossEntropy(v[0], v[1], targets), GradCheck.Random(4, 3), GradCheck.Random(5, 3));
+    }
+
+    [Fact]
+    public void Linear_cross_entropy_kernel_is_not_taken_for_cpu_tensors()
+    {
+        using var scope = Torch.NewDisposeScope();
+        Fused.KernelTakesLinearCrossEntropy(Torch.Randn([4, 3]), Torch.Randn([5, 3]), Torch.Zeros([4], ScalarType.Int64)).Should().BeFalse();
+    }
+    [Fact]
+    public void Scaled_swiglu_gates_the_scaled_first_half_with_the_silu_of_the_scaled_second()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var (uv, _) = GradCheck.Random(2, 3, 8);
+        var (scale, _) = GradCheck.Random(0.5, 2.0, 8);
+
+        var result = Fused.ScaledSwiGlu(Tensor.From(uv, [2, 3, 8]), Tensor.From(scale, [8]));
+
+        result.Shape.Should().Equal(2, 3, 4);
+        var actual = result.ToArray<double>();
+        for (var r = 0; r < 6; r++)
+            for (var j = 0; j < 4; j++)
+            {
+                var a = uv[r * 8 + j] * scale[j];
+                var b = uv[r * 8 + 4 + j] * scale[4 + j];
+                actual[r * 4 + j].Should().BeApproximately(a * b / (1 + Math.Exp(-b)), 1e-12);
+            }
+    }
+
+    [Fact]
+    public void Scaled_swiglu_gradients_in_uv_and_scale_match_finite_differences() =>
+        GradCheck.Check(v => Fused.ScaledSwiGlu(v[0], v[1]), GradCheck.Random(3, 2, 6), GradCheck.Random(0.5, 2.0, 6));
 }

@@ -90,6 +90,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_fused_normalized_residual(IntPtr h, IntPtr u, IntPtr alpha, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_project_unit(IntPtr* weights, int* dims, int count);
+    [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);
 
     /// <summary>Throws the native error of the calling thread when a status is nonzero.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

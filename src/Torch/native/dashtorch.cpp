@@ -808,18 +808,61 @@ int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tens
   });
 }
 
+namespace {
+std::pair<std::vector<at::Tensor>, std::vector<int64_t>> unit_matrices(const dt_tensor* weights, const int32_t* dims,
+                                                                       int32_t count) {
+  std::pair<std::vector<at::Tensor>, std::vector<int64_t>> out;
+  for (int32_t i = 0; i < count; ++i) {
+    out.first.push_back(T(weights[i]));
+    out.second.push_back(dims[i]);
+  }
+  return out;
+}
+}  // namespace
+
 int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count) {
   return guarded([&] {
 #ifdef DT_WITH_FUSED_KERNELS
-    std::vector<at::Tensor> ws;
-    std::vector<int64_t> ds;
-    for (int32_t i = 0; i < count; ++i) {
-      ws.push_back(T(weights[i]));
-      ds.push_back(dims[i]);
-    }
+    const auto [ws, ds] = unit_matrices(weights, dims, count);
     dt_fused::project_unit(ws, ds);
 #else
     (void)weights; (void)dims; (void)count;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    const auto [ws, ds] = unit_matrices(weights, dims, count);
+    *out = wrap(dt_fused::unit_deviation_sum(ws, ds));
+#else
+    (void)weights; (void)dims; (void)count; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_fused::scaled_swiglu(T(uv), T(scale)));
+#else
+    (void)uv; (void)scale; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_fused_linear_cross_entropy(dt_tensor hidden, dt_tensor weight, dt_tensor targets, int32_t compute_dtype,
+                                  int64_t ignore_index, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_fused::linear_cross_entropy(T(hidden), T(weight), T(targets),
+                                               static_cast<c10::ScalarType>(compute_dtype), ignore_index));
+#else
+    (void)hidden; (void)weight; (void)targets; (void)compute_dtype; (void)ignore_index; (void)out;
     no_fused_kernels();
 #endif
   });

@@ -156,6 +156,15 @@ DT_API int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alph
 DT_API int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out);
 // Normalises each 2-D weight in place along dims[i] (0: columns, 1 or -1: rows), one launch for all of them.
 DT_API int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count);
+// (s_u * u) * SiLU(s_v * v) for uv = [u | v] (..., 2F), scale (2F): nGPT's MLP gate; differentiable.
+DT_API int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, dt_tensor* out);
+// Sum over those weights' vectors of | |v| - 1 | (what a projection would move), a float32 scalar; no host sync.
+DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, dt_tensor* out);
+// Mean cross entropy of hidden (N, C) . weight (V, C)^T against targets (N), rows with ignore_index left out; the
+// GEMMs in compute_dtype (a ScalarType code: float32, bfloat16, float16), softmax in float32, the logits padded to a
+// multiple of 8 columns and turned into their gradient in place. Differentiable in hidden and weight.
+DT_API int dt_fused_linear_cross_entropy(dt_tensor hidden, dt_tensor weight, dt_tensor targets, int32_t compute_dtype,
+                                         int64_t ignore_index, dt_tensor* out);
 
 #ifdef __cplusplus
 }

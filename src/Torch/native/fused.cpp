@@ -100,6 +100,45 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
   }
 };
 
+// (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v) for uv = [u | v] (..., 2F), s = [s_u | s_v] (2F); see fused_kernels.h.
+struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& uv, const at::Tensor& scale) {
+    const int64_t f = uv.size(-1) / 2, rows = uv.numel() / (2 * f);
+    const auto uvc = uv.contiguous();
+    const auto sf = scale.to(at::kFloat).contiguous();
+    const auto out_type = c10::promoteTypes(uv.scalar_type(), scale.scalar_type());
+    if (element_type(out_type) < 0) throw std::invalid_argument("fused scaled SwiGLU: unsupported result dtype");
+    c10::cuda::CUDAGuard guard(uv.device());
+    auto sizes = uv.sizes().vec();
+    sizes.back() = f;
+    auto out = at::empty(sizes, uv.options().dtype(out_type));
+    check(scaled_swiglu_forward(uvc.data_ptr(), element_type(uvc.scalar_type()), sf.data_ptr<float>(), out.data_ptr(),
+                                element_type(out_type), rows, f, current_stream(uv)),
+          "fused scaled SwiGLU (forward)");
+    ctx->save_for_backward({uvc, scale});
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor()};
+    const auto saved = ctx->get_saved_variables();
+    const auto &uv = saved[0], &scale = saved[1];
+    const auto sf = scale.to(at::kFloat).contiguous();
+    auto g = grads[0].contiguous();
+    if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
+    const int64_t f = uv.size(-1) / 2, rows = uv.numel() / (2 * f);
+    c10::cuda::CUDAGuard guard(uv.device());
+    auto grad_uv = at::empty_like(uv);
+    auto grad_scale_chunks = at::empty({kScaledSwigluRowChunks, 2 * f}, uv.options().dtype(at::kFloat));
+    check(scaled_swiglu_backward(uv.data_ptr(), element_type(uv.scalar_type()), sf.data_ptr<float>(), g.data_ptr(),
+                                 element_type(g.scalar_type()), grad_uv.data_ptr(), grad_scale_chunks.data_ptr<float>(),
+                                 rows, f, current_stream(uv)),
+          "fused scaled SwiGLU (backward)");
+    return {grad_uv, grad_scale_chunks.sum(0).reshape(scale.sizes()).to(scale.scalar_type())};
+  }
+};
+
 RotaryShape rotary_shape(const at::Tensor& x) {
   RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}};
   return shape;
@@ -172,14 +211,28 @@ at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at
   return RotaryNormalize::apply(x.is_non_overlapping_and_dense() ? x : x.contiguous(), cos, sin, scale);
 }
 
+at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale) {
+  if (!uv.is_cuda() || uv.device() != scale.device())
+    throw std::invalid_argument("fused scaled SwiGLU: uv and scale must be on one CUDA device");
+  if (uv.dim() < 1 || uv.size(-1) < 2 || uv.size(-1) % 2 != 0)
+    throw std::invalid_argument("fused scaled SwiGLU: uv must be (..., 2F)");
+  if (element_type(uv.scalar_type()) < 0) throw std::invalid_argument("fused scaled SwiGLU: uv must be float32, bfloat16 or float16");
+  if (scale.numel() != uv.size(-1)) throw std::invalid_argument("fused scaled SwiGLU: scale must hold 2F elements");
+  return ScaledSwiglu::apply(uv, scale);
+}
+
 at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
   check_normalized_residual(h, u, alpha);
   return NormalizedResidual::apply(h, u, alpha);
 }
 
-void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims) {
+namespace {
+
+// One kernel launch per (device, element type) and 64 matrices; what the kernel cannot take goes through ATen
+// (normalise: w /= ‖w‖; deviation: Σ |‖v‖ − 1| added to *deviation, a float32 scalar on the first weight's device).
+void project_unit_launches(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims, bool normalise,
+                           at::Tensor* deviation) {
   if (weights.size() != dims.size()) throw std::invalid_argument("fused projection: one dimension per weight");
-  // One launch per (device, element type) and 64 matrices; what the kernel cannot take goes through ATen.
   std::map<std::pair<int, int32_t>, std::vector<UnitMatrix>> groups;
   std::map<int, at::Tensor> any_on;
   for (size_t i = 0; i < weights.size(); ++i) {
@@ -188,26 +241,106 @@ void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int6
     const int64_t dim = dims[i] < 0 ? dims[i] + 2 : dims[i];
     if (dim != 0 && dim != 1) throw std::invalid_argument("fused projection: dim must be 0, 1 or -1");
     const int32_t type = element_type(w.scalar_type());
-    if (!w.is_cuda() || type < 0 || !w.is_contiguous()) {
+    const bool kernel_takes = w.is_cuda() && type >= 0 && w.is_contiguous() &&
+                              (deviation == nullptr || w.device() == deviation->device());
+    if (!kernel_takes) {
       at::NoGradGuard no_grad;
-      w.div_(w.norm(c10::Scalar(2), at::IntArrayRef(&dim, 1), /*keepdim=*/true));
+      const auto norm = w.norm(c10::Scalar(2), at::IntArrayRef(&dim, 1), /*keepdim=*/true);
+      if (deviation != nullptr) deviation->add_((norm - 1).abs().sum().to(deviation->device(), at::kFloat));
+      if (normalise) w.div_(norm);
       continue;
     }
     if (w.numel() == 0) continue;
     groups[{w.device().index(), type}].push_back(UnitMatrix{w.data_ptr(), w.size(0), w.size(1), dim == 0 ? 1 : 0});
     any_on.emplace(w.device().index(), w);
     // Written through its pointer, so tell autograd the tensor changed, as an in-place op would.
-    w.unsafeGetTensorImpl()->bump_version();
+    if (normalise) w.unsafeGetTensorImpl()->bump_version();
   }
   for (const auto& [key, matrices] : groups) {
     const auto& device_tensor = any_on.at(key.first);
     c10::cuda::CUDAGuard guard(device_tensor.device());
     for (size_t start = 0; start < matrices.size(); start += kMaxUnitMatrices) {
       const auto count = static_cast<int32_t>(std::min<size_t>(kMaxUnitMatrices, matrices.size() - start));
-      check(dt_fused::project_unit(matrices.data() + start, count, key.second, current_stream(device_tensor)),
+      check(dt_fused::project_unit(matrices.data() + start, count, key.second, normalise ? 1 : 0,
+                                   deviation != nullptr ? deviation->data_ptr<float>() : nullptr,
+                                   current_stream(device_tensor)),
             "fused projection");
     }
   }
+}
+
+// Mean cross entropy of hidden · weightᵀ (N, V) against targets, the logits never in float32 unless computed in it:
+// the head GEMM writes them, in the compute type, into rows padded to a multiple of 8 columns (aligned GEMM kernels
+// for any vocabulary), one kernel turns each row into its loss and, in place, its gradient softmax − onehot, and
+// the backward is the two GEMMs of a linear layer over those gradients, scaled by ∂L/∂loss / (rows not ignored).
+struct LinearCrossEntropy : public torch::autograd::Function<LinearCrossEntropy> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& hidden, const at::Tensor& weight,
+                            const at::Tensor& targets, int64_t compute, int64_t ignore_index) {
+    const auto type = static_cast<c10::ScalarType>(compute);
+    const int64_t rows = hidden.size(0), width = hidden.size(1), vocab = weight.size(0);
+    const int64_t padded = (vocab + 7) / 8 * 8;
+    c10::cuda::CUDAGuard guard(hidden.device());
+    const auto h = hidden.to(type).contiguous();                                   // (N, C)
+    auto w = at::empty({padded, width}, weight.options().dtype(type));             // (V′, C), V′ = V rounded up to 8
+    w.narrow(0, 0, vocab).copy_(weight);
+    if (padded > vocab) w.narrow(0, vocab, padded - vocab).zero_();
+    auto logits = at::mm(h, w.t());                                                // (N, V′), then ∂loss_r/∂logits
+    const auto t = targets.reshape({-1}).to(at::kLong).contiguous();
+    auto loss_rows = at::empty({rows}, hidden.options().dtype(at::kFloat));
+    check(cross_entropy_rows(logits.data_ptr(), element_type(type), rows, padded, vocab, t.data_ptr<int64_t>(),
+                             ignore_index, loss_rows.data_ptr<float>(), current_stream(hidden)),
+          "fused linear cross entropy");
+    const auto counted = t.ne(ignore_index).sum().to(at::kFloat);                  // rows in the mean
+    ctx->save_for_backward({h, w, logits, counted});
+    ctx->saved_data["vocab"] = vocab;
+    ctx->saved_data["hidden_type"] = static_cast<int64_t>(hidden.scalar_type());
+    ctx->saved_data["weight_type"] = static_cast<int64_t>(weight.scalar_type());
+    return loss_rows.sum() / counted;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const torch::autograd::variable_list none{at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    if (!grads[0].defined()) return none;
+    const auto saved = ctx->get_saved_variables();
+    const auto &h = saved[0], &w = saved[1], &g = saved[2], &counted = saved[3];
+    const int64_t vocab = ctx->saved_data["vocab"].toInt();
+    c10::cuda::CUDAGuard guard(h.device());
+    const auto scale = grads[0].to(at::kFloat) / counted;
+    auto grad_h = (at::mm(g, w).to(at::kFloat) * scale).to(static_cast<c10::ScalarType>(ctx->saved_data["hidden_type"].toInt()));
+    auto grad_w = (at::mm(g.t(), h).narrow(0, 0, vocab).to(at::kFloat) * scale)
+                      .to(static_cast<c10::ScalarType>(ctx->saved_data["weight_type"].toInt()));
+    return {grad_h, grad_w, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+}  // namespace
+
+void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims) {
+  project_unit_launches(weights, dims, /*normalise=*/true, nullptr);
+}
+
+at::Tensor unit_deviation_sum(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims) {
+  if (weights.empty()) throw std::invalid_argument("fused unit deviation: no weights");
+  at::NoGradGuard no_grad;
+  auto total = at::zeros({}, weights[0].options().dtype(at::kFloat).requires_grad(false));
+  project_unit_launches(weights, dims, /*normalise=*/false, &total);
+  return total;
+}
+
+at::Tensor linear_cross_entropy(const at::Tensor& hidden, const at::Tensor& weight, const at::Tensor& targets,
+                                c10::ScalarType compute, int64_t ignore_index) {
+  if (!hidden.is_cuda() || hidden.device() != weight.device() || hidden.device() != targets.device())
+    throw std::invalid_argument("fused linear cross entropy: hidden, weight and targets must be on one CUDA device");
+  if (hidden.dim() != 2 || weight.dim() != 2 || hidden.size(1) != weight.size(1))
+    throw std::invalid_argument("fused linear cross entropy: hidden must be (N, C) and weight (V, C)");
+  if (targets.numel() != hidden.size(0) || at::isFloatingType(targets.scalar_type()))
+    throw std::invalid_argument("fused linear cross entropy: targets must be N integers");
+  if (element_type(compute) < 0)
+    throw std::invalid_argument("fused linear cross entropy: the compute type must be float32, bfloat16 or float16");
+  if (hidden.size(0) == 0 || weight.size(0) == 0)
+    throw std::invalid_argument("fused linear cross entropy: no rows or an empty vocabulary");
+  return LinearCrossEntropy::apply(hidden, weight, targets, static_cast<int64_t>(compute), ignore_index);
 }
 
 }  // namespace dt_fused

@@ -230,7 +230,8 @@ struct UnitMatrixBatch {
 };
 
 template <typename T>
-__global__ void __launch_bounds__(kThreads) project_unit_kernel(const UnitMatrixBatch batch) {
+__global__ void __launch_bounds__(kThreads) project_unit_kernel(const UnitMatrixBatch batch, int32_t normalise,
+                                                               float* deviation_sum) {
   int k = 0;
   while (k + 1 < batch.count && static_cast<int32_t>(blockIdx.x) >= batch.first_block[k + 1]) ++k;
   const UnitMatrix mat = batch.matrices[k];
@@ -238,19 +239,33 @@ __global__ void __launch_bounds__(kThreads) project_unit_kernel(const UnitMatrix
   T* w = static_cast<T*>(mat.data);
   const int lane = threadIdx.x % kWarp;
   const int group = threadIdx.x / kWarp;
+  __shared__ float deviations[kRowsPerBlock];
 
   if (mat.by_columns == 0) {
     // A warp per row: w[r, :] /= ‖w[r, :]‖.
     const int64_t row = block * kRowsPerBlock + group;
-    if (row >= mat.rows) return;
-    T* wr = w + row * mat.cols;
-    float ss = 0.f;
-    for (int64_t c = lane; c < mat.cols; c += kWarp) {
-      const float v = load(wr, c);
-      ss += v * v;
+    float deviation = 0.f;
+    if (row < mat.rows) {
+      T* wr = w + row * mat.cols;
+      float ss = 0.f;
+      for (int64_t c = lane; c < mat.cols; c += kWarp) {
+        const float v = load(wr, c);
+        ss += v * v;
+      }
+      const float norm = sqrtf(warp_sum(ss));
+      deviation = fabsf(norm - 1.f);
+      if (normalise)
+        for (int64_t c = lane; c < mat.cols; c += kWarp) store(wr, c, load(wr, c) / norm);
     }
-    const float norm = sqrtf(warp_sum(ss));
-    for (int64_t c = lane; c < mat.cols; c += kWarp) store(wr, c, load(wr, c) / norm);
+    if (deviation_sum == nullptr) return;
+    // One atomic per block, not per row: the block's eight rows meet in shared memory first.
+    if (lane == 0) deviations[group] = deviation;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      float total = 0.f;
+      for (int i = 0; i < kRowsPerBlock; ++i) total += deviations[i];
+      atomicAdd(deviation_sum, total);
+    }
     return;
   }
 
@@ -271,14 +286,161 @@ __global__ void __launch_bounds__(kThreads) project_unit_kernel(const UnitMatrix
     float total = 0.f;
     for (int i = 0; i < kRowsPerBlock; ++i) total += partial[i][lane];
     norms[lane] = sqrtf(total);
+    if (deviation_sum != nullptr) {
+      const float deviation = warp_sum(col < mat.cols ? fabsf(norms[lane] - 1.f) : 0.f);
+      if (lane == 0) atomicAdd(deviation_sum, deviation);
+    }
   }
   __syncthreads();
-  if (col < mat.cols) {
+  if (normalise && col < mat.cols) {
     const float norm = norms[lane];
     for (int64_t r = group; r < mat.rows; r += kRowsPerBlock) {
       const int64_t i = r * mat.cols + col;
       store(w, i, load(w, i) / norm);
     }
+  }
+}
+
+// ---------------------------------------------------------------- scaled SwiGLU (nGPT's MLP gate)
+
+constexpr int kGateThreads = 256;
+constexpr int kGateRowChunks = kScaledSwigluRowChunks;
+
+__device__ __forceinline__ float sigmoid(float x) { return 1.f / (1.f + expf(-x)); }
+
+// out[r, j] = (s_j u_j) · SiLU(s_{F+j} v_j), u = uv[r, :F], v = uv[r, F:]; grid-stride over rows × F.
+template <typename TUV, typename TO>
+__global__ void __launch_bounds__(kGateThreads)
+scaled_swiglu_forward_kernel(const TUV* __restrict__ uv, const float* __restrict__ scale, TO* __restrict__ out,
+                             int64_t rows, int64_t f) {
+  const int64_t n = rows * f;
+  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    const int64_t r = i / f, j = i % f;
+    const float a = load(uv, r * 2 * f + j) * scale[j];
+    const float b = load(uv, r * 2 * f + f + j) * scale[f + j];
+    store(out, i, a * b * sigmoid(b));
+  }
+}
+
+// Given g = ∂L/∂out (rows, F): ∂L/∂uv (rows, 2F) in uv's type, and ∂L/∂s summed over each chunk of rows into
+// grad_scale_chunks (kGateRowChunks, 2F) float32. A block holds kGateThreads adjacent columns of one chunk of rows,
+// so that its reads are coalesced and each column's sum stays in a register.
+template <typename TUV, typename TG>
+__global__ void __launch_bounds__(kGateThreads)
+scaled_swiglu_backward_kernel(const TUV* __restrict__ uv, const float* __restrict__ scale, const TG* __restrict__ grad_out,
+                              TUV* __restrict__ grad_uv, float* __restrict__ grad_scale_chunks, int64_t rows, int64_t f) {
+  const int64_t j = blockIdx.x * static_cast<int64_t>(kGateThreads) + threadIdx.x;
+  if (j >= f) return;
+  const int64_t chunk = blockIdx.y, per_chunk = (rows + kGateRowChunks - 1) / kGateRowChunks;
+  const int64_t first = chunk * per_chunk, last = first + per_chunk < rows ? first + per_chunk : rows;
+  const float su = scale[j], sv = scale[f + j];
+  float gsu = 0.f, gsv = 0.f;
+  for (int64_t r = first; r < last; ++r) {
+    const float u = load(uv, r * 2 * f + j), v = load(uv, r * 2 * f + f + j), g = load(grad_out, r * f + j);
+    const float a = u * su, b = v * sv, sig = sigmoid(b);
+    const float ga = g * b * sig;                                 // ∂L/∂a = g · SiLU(b)
+    const float gb = g * a * sig * (1.f + b * (1.f - sig));       // ∂L/∂b = g · a · SiLU′(b)
+    store(grad_uv, r * 2 * f + j, ga * su);
+    store(grad_uv, r * 2 * f + f + j, gb * sv);
+    gsu += ga * u;
+    gsv += gb * v;
+  }
+  grad_scale_chunks[chunk * 2 * f + j] = gsu;
+  grad_scale_chunks[chunk * 2 * f + f + j] = gsv;
+}
+
+// ---------------------------------------------------------------- cross entropy over a head's logits
+
+constexpr int kCeThreads = 512;
+
+// 16 bytes of a row: 8 bf16/fp16 or 4 fp32 elements, loaded and stored as one vector.
+template <typename T>
+struct Pack {
+  static constexpr int kSize = 16 / sizeof(T);
+  uint4 raw;
+  __device__ __forceinline__ float get(int i) const { return load(reinterpret_cast<const T*>(&raw), i); }
+  __device__ __forceinline__ void set(int i, float v) { store(reinterpret_cast<T*>(&raw), i, v); }
+};
+
+// The running (max, Σ exp(x − max)) of a softmax, merged with one more element or another pair. A −∞ element adds
+// nothing (also when the max is −∞ still, where exp(−∞ − −∞) would be NaN); NaN propagates.
+__device__ __forceinline__ void softmax_add(float& m, float& s, float x) {
+  if (x > m) {
+    s = s * expf(m - x) + 1.f;
+    m = x;
+  } else if (x != -INFINITY) {
+    s += expf(x - m);
+  }
+}
+__device__ __forceinline__ void softmax_merge(float& m, float& s, float m2, float s2) {
+  const float top = fmaxf(m, m2);
+  if (top == -INFINITY) return;
+  s = (m == -INFINITY ? 0.f : s * expf(m - top)) + (m2 == -INFINITY ? 0.f : s2 * expf(m2 - top));
+  m = top;
+}
+
+// A block per row of logits (rows, ld), the first vocab columns in use. Leaves loss_rows[r] = logsumexp(x) − x[t]
+// and, in place of the row, ∂loss_r/∂x = softmax(x) − onehot(t), with the padding columns (vocab ≤ j < ld) zero.
+// A row whose target is ignore_index has loss 0 and gradient 0; a target outside [0, vocab) gives loss NaN.
+template <typename T>
+__global__ void __launch_bounds__(kCeThreads)
+cross_entropy_rows_kernel(T* __restrict__ logits, int64_t ld, int64_t vocab, const int64_t* __restrict__ targets,
+                          int64_t ignore_index, float* __restrict__ loss_rows) {
+  using P = Pack<T>;
+  const int64_t row = blockIdx.x;
+  T* x = logits + row * ld;
+  const int64_t packs = ld / P::kSize;
+  const int64_t target = targets[row];
+  __shared__ float shared_m[kCeThreads / kWarp], shared_s[kCeThreads / kWarp];
+  __shared__ float row_lse, row_target_logit;
+
+  if (target == ignore_index) {
+    P zero;
+    zero.raw = make_uint4(0, 0, 0, 0);
+    for (int64_t p = threadIdx.x; p < packs; p += blockDim.x) reinterpret_cast<uint4*>(x)[p] = zero.raw;
+    if (threadIdx.x == 0) loss_rows[row] = 0.f;
+    return;
+  }
+  const bool in_range = target >= 0 && target < vocab;
+  if (threadIdx.x == 0) row_target_logit = in_range ? load(x, target) : NAN;
+
+  float m = -INFINITY, s = 0.f;
+  for (int64_t p = threadIdx.x; p < packs; p += blockDim.x) {
+    P pack;
+    pack.raw = reinterpret_cast<const uint4*>(x)[p];
+    const int64_t first = p * P::kSize;
+#pragma unroll
+    for (int i = 0; i < P::kSize; ++i)
+      if (first + i < vocab) softmax_add(m, s, pack.get(i));
+  }
+  for (int offset = kWarp / 2; offset > 0; offset /= 2)
+    softmax_merge(m, s, __shfl_xor_sync(0xffffffffu, m, offset), __shfl_xor_sync(0xffffffffu, s, offset));
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  if (lane == 0) {
+    shared_m[warp] = m;
+    shared_s[warp] = s;
+  }
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    float bm = -INFINITY, bs = 0.f;
+    for (int i = 0; i < static_cast<int>(blockDim.x) / kWarp; ++i) softmax_merge(bm, bs, shared_m[i], shared_s[i]);
+    row_lse = bm + logf(bs);
+    loss_rows[row] = row_lse - row_target_logit;
+  }
+  __syncthreads();
+
+  const float lse = row_lse;
+  for (int64_t p = threadIdx.x; p < packs; p += blockDim.x) {
+    P pack;
+    pack.raw = reinterpret_cast<const uint4*>(x)[p];
+    const int64_t first = p * P::kSize;
+#pragma unroll
+    for (int i = 0; i < P::kSize; ++i) {
+      const int64_t j = first + i;
+      pack.set(i, j < vocab ? expf(pack.get(i) - lse) - (j == target ? 1.f : 0.f) : 0.f);
+    }
+    reinterpret_cast<uint4*>(x)[p] = pack.raw;
   }
 }
 
@@ -394,7 +556,8 @@ const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape
   return launched();
 }
 
-const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type, void* stream) {
+const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type, int32_t normalise, float* deviation_sum,
+                         void* stream) {
   if (!known(type)) return "unsupported element type";
   if (count < 0 || count > kMaxUnitMatrices) return "too many matrices for one launch";
   UnitMatrixBatch batch{};
@@ -412,7 +575,59 @@ const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type
   const auto s = static_cast<cudaStream_t>(stream);
   with_type(type, [&](auto tt) {
     using T = typename decltype(tt)::type;
-    project_unit_kernel<T><<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(batch);
+    project_unit_kernel<T><<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(batch, normalise, deviation_sum);
+  });
+  return launched();
+}
+
+const char* scaled_swiglu_forward(const void* uv, int32_t uv_type, const float* scale, void* out, int32_t out_type,
+                                  int64_t rows, int64_t f, void* stream) {
+  if (!known(uv_type) || !known(out_type)) return "unsupported element type";
+  if (rows <= 0 || f <= 0) return nullptr;
+  const int64_t blocks = (rows * f + kGateThreads - 1) / kGateThreads;
+  const auto s = static_cast<cudaStream_t>(stream);
+  with_type(uv_type, [&](auto tuv) {
+    with_type(out_type, [&](auto to) {
+      using TUV = typename decltype(tuv)::type;
+      using TO = typename decltype(to)::type;
+      scaled_swiglu_forward_kernel<TUV, TO><<<static_cast<unsigned>(blocks < 65536 ? blocks : 65536), kGateThreads, 0, s>>>(
+          static_cast<const TUV*>(uv), scale, static_cast<TO*>(out), rows, f);
+    });
+  });
+  return launched();
+}
+
+const char* scaled_swiglu_backward(const void* uv, int32_t uv_type, const float* scale, const void* grad_out,
+                                   int32_t grad_type, void* grad_uv, float* grad_scale_chunks, int64_t rows, int64_t f,
+                                   void* stream) {
+  if (!known(uv_type) || !known(grad_type)) return "unsupported element type";
+  if (rows <= 0 || f <= 0) return nullptr;
+  const dim3 grid(static_cast<unsigned>((f + kGateThreads - 1) / kGateThreads), kGateRowChunks);
+  const auto s = static_cast<cudaStream_t>(stream);
+  with_type(uv_type, [&](auto tuv) {
+    with_type(grad_type, [&](auto tg) {
+      using TUV = typename decltype(tuv)::type;
+      using TG = typename decltype(tg)::type;
+      scaled_swiglu_backward_kernel<TUV, TG><<<grid, kGateThreads, 0, s>>>(
+          static_cast<const TUV*>(uv), scale, static_cast<const TG*>(grad_out), static_cast<TUV*>(grad_uv),
+          grad_scale_chunks, rows, f);
+    });
+  });
+  return launched();
+}
+
+const char* cross_entropy_rows(void* logits, int32_t type, int64_t rows, int64_t ld, int64_t vocab,
+                               const int64_t* targets, int64_t ignore_index, float* loss_rows, void* stream) {
+  if (!known(type)) return "unsupported element type";
+  if (ld % 8 != 0 || vocab > ld || vocab < 1) return "the row stride must be a multiple of 8 and hold the vocabulary";
+  if (reinterpret_cast<uintptr_t>(logits) % 16 != 0) return "the logits must be 16-byte aligned";
+  if (rows <= 0) return nullptr;
+  if (rows > 0x7fffffff) return "too many rows for one launch";
+  const auto s = static_cast<cudaStream_t>(stream);
+  with_type(type, [&](auto tt) {
+    using T = typename decltype(tt)::type;
+    cross_entropy_rows_kernel<T><<<static_cast<unsigned>(rows), kCeThreads, 0, s>>>(static_cast<T*>(logits), ld, vocab,
+                                                                                    targets, ignore_index, loss_rows);
   });
   return launched();
 }

@@ -53,7 +53,29 @@ struct UnitMatrix {
 // The most matrices one launch takes (their descriptions travel as a kernel parameter).
 constexpr int kMaxUnitMatrices = 64;
 
-// Normalises count (≤ kMaxUnitMatrices) matrices of one element type in one launch.
-const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type, void* stream);
+// Normalises count (≤ kMaxUnitMatrices) matrices of one element type in one launch (normalise 1), and/or adds
+// Σ |‖v‖ − 1| over their vectors to *deviation_sum (float32 on the device, when not null; atomically, so the
+// order of the additions varies from launch to launch).
+const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type, int32_t normalise, float* deviation_sum,
+                         void* stream);
+
+// nGPT's MLP gate, row by row over uv (rows, 2F) = [u | v], with s (2F) float32:
+//   out[r, j] = (s_j u_j) · SiLU(s_{F+j} v_j)                        out (rows, F)
+const char* scaled_swiglu_forward(const void* uv, int32_t uv_type, const float* scale, void* out, int32_t out_type,
+                                  int64_t rows, int64_t f, void* stream);
+// Its gradients given g = ∂L/∂out (rows, F), contiguous: grad_uv (rows, 2F, uv's type) and ∂L/∂s summed over
+// each of kScaledSwigluRowChunks chunks of rows, float32 (kScaledSwigluRowChunks, 2F); the caller sums the chunks.
+constexpr int kScaledSwigluRowChunks = 128;
+const char* scaled_swiglu_backward(const void* uv, int32_t uv_type, const float* scale, const void* grad_out,
+                                   int32_t grad_type, void* grad_uv, float* grad_scale_chunks, int64_t rows, int64_t f,
+                                   void* stream);
+
+// Cross entropy of each row of a head's logits, (rows, ld) in place, the first vocab columns in use (ld a multiple
+// of 8, the rows 16-byte aligned, so a GEMM can write them with aligned kernels): loss_rows[r] (float32) =
+// logsumexp(x_r) − x_r[t_r], and x_r is overwritten by ∂loss_r/∂x_r = softmax(x_r) − onehot(t_r) in its own type
+// (zero in the padding columns). Rows with t_r = ignore_index get loss 0 and gradient 0; a target outside
+// [0, vocab) gives loss NaN. Softmax in float32.
+const char* cross_entropy_rows(void* logits, int32_t type, int64_t rows, int64_t ld, int64_t vocab,
+                               const int64_t* targets, int64_t ignore_index, float* loss_rows, void* stream);
 
 }  // namespace dt_fused

@@ -83,9 +83,9 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
         h = Sphere.Update(h, hA, Alpha(_attnAlpha), _config.FusedKernels);
 
         var suv = _suv * Math.Sqrt(c);                                                 // s_uv · √C
-        var uv = _uv.Forward(h) * suv;                                                 // (B, T, 2F)
-        var parts = uv.Chunk(2, dim: -1);                                              // u, v: (B, T, F)
-        var hM = _mlpOut.Forward(parts[0] * parts[1].Silu());                          // (B, T, C)
+        var uv = _uv.Forward(h);                                                       // (B, T, 2F)
+        var gated = Fused.ScaledSwiGlu(uv, suv, _config.FusedKernels);                 // (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v): (B, T, F)
+        var hM = _mlpOut.Forward(gated);                                               // (B, T, C)
         h = Sphere.Update(h, hM, Alpha(_mlpAlpha), _config.FusedKernels);
         return h.MoveToOuterScope();
     }

@@ -111,9 +111,9 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     {
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        var parts = UnitMatrices().Select(m => (m.Weight.Norm(m.Dim) - 1.0).Abs().Sum()).ToArray();
-        if (parts.Length == 0) return Dashboard.Torch.Torch.Zeros([], device: _head.Weight.Device).MoveToOuterScope();
-        var total = Dashboard.Torch.Torch.Stack(parts).Sum() / UnitVectorCount();
+        var matrices = UnitMatrices().ToList();
+        if (matrices.Count == 0) return Dashboard.Torch.Torch.Zeros([], device: _head.Weight.Device).MoveToOuterScope();
+        var total = Fused.UnitDeviationSum(matrices, useKernel: _config.FusedKernels) / UnitVectorCount();
         return total.To(ScalarType.Float32).MoveToOuterScope();
     }
 

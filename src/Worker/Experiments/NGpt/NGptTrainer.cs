@@ -134,6 +134,16 @@ public sealed class NGptTrainer : IDisposable
             }
             surrogate.Backward();
         }
+        else if (_config.FusedKernels)
+        {
+            // The head and the loss as one op: its kernel on a GPU where compiled in, the plain path's ops elsewhere.
+            using (_autocast ? Dashboard.Torch.Torch.Autocast(DeviceType.Cuda, ScalarType.BFloat16) : null)
+            {
+                var (hidden, head) = Model.HiddenAndHead(inputs);                        // (B, T, C), (V, C)
+                loss = Fused.LinearCrossEntropy(hidden.Reshape(-1, _config.Width), head, targets.Reshape(-1)).To(ScalarType.Float32);
+            }
+            loss.Backward();
+        }
         else
         {
             loss = Loss(inputs, targets);
