@@ -71,9 +71,12 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         long b = h.Size(0), t = h.Size(1), c = _config.Width, nh = _config.Heads, d = _config.HeadSize;
 
-        var q = _query.Forward(h).View(b, t, nh, d).Transpose(1, 2);                   // (B, nh, T, d)
-        var k = _key.Forward(h).View(b, t, nh, d).Transpose(1, 2);
-        var v = _value.Forward(h).View(b, t, nh, d).Transpose(1, 2);
+        // W_q, W_k, W_v as one (3C, C) product: h is read (and cast, under autocast) once, one GEMM instead of three.
+        var qkvWeight = Dashboard.Torch.Torch.Cat([_query.Weight, _key.Weight, _value.Weight], dim: 0);   // (3C, C)
+        var qkv = F.Linear(h, qkvWeight);                                              // (B, T, 3C)
+        var q = qkv.Narrow(-1, 0, c).View(b, t, nh, d).Transpose(1, 2);                // (B, nh, T, d)
+        var k = qkv.Narrow(-1, c, c).View(b, t, nh, d).Transpose(1, 2);
+        var v = qkv.Narrow(-1, 2 * c, c).View(b, t, nh, d).Transpose(1, 2);
         var sqk = (_sqk * (SqkInit / _baseScale)).View(1, nh, 1, d);                   // s_qk per head channel
         q = _rotary.ApplyNormalized(q, sqk, _config.FusedKernels);                      // s_qk ⊙ Norm(RoPE(q))
         k = _rotary.ApplyNormalized(k, sqk, _config.FusedKernels);
