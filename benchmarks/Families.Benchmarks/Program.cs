@@ -43,8 +43,9 @@ var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
 var graphRefused = checks.Where(c => c.Path is GpuChecks.GraphPath or GpuChecks.FusedAdamWPath && !c.Passed && c.Failure?.Contains("no _fused_adamw_") != true)
     .Select(c => c.Name).FirstOrDefault();
 var chunkedRefused = checks.Any(c => c.Path == GpuChecks.ChunkedHeadPath && !c.Passed);
-// The fused kernels are on in the nGPT rows (as in a run's config) unless one of their checks failed.
-FamilyBenchmarks.UseFusedKernels = !checks.Any(c => c.Path == GpuChecks.FusedKernelsPath && !c.Passed);
+// The fused kernels are on in the nGPT rows (as in a run's config), less any refused by its own check, unless the
+// training with them differed from the training without.
+FamilyBenchmarks.UseFusedKernels = !checks.Any(c => c.Path == GpuChecks.FusedTrainingPath && !c.Passed);
 var binding = new Dictionary<(string Precision, bool Graph), Throughput?>();
 var plainHead = new Dictionary<string, Throughput?>();   // the graphed step with the chunked head, beside the plain one
 foreach (var precision in precisions)

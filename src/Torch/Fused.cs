@@ -17,6 +17,23 @@ public static class Fused
     /// <summary>Whether the shim was compiled with the fused kernels (logs and benchmarks say which path ran).</summary>
     public static bool IsCompiledIn => s_compiledIn.Value;
 
+    private static readonly HashSet<FusedKernel> s_refused = [];
+
+    /// <summary>
+    /// Stops using one kernel in this process (its operation runs the ATen reference from now on): for a kernel that
+    /// failed its check on this GPU (the families benchmark's GPU checks), so that one bad kernel costs only itself.
+    /// </summary>
+    public static void Refuse(FusedKernel kernel)
+    {
+        lock (s_refused) s_refused.Add(kernel);
+    }
+
+    private static bool Usable(FusedKernel kernel)
+    {
+        if (!IsCompiledIn) return false;
+        lock (s_refused) return !s_refused.Contains(kernel);
+    }
+
     /// <summary>
     /// nGPT's normalised residual update (Loshchilov et al. 2024, eq. 10–11) along the last dimension:
     /// <code>
@@ -47,7 +64,7 @@ public static class Fused
     /// <summary>Whether <see cref="NormalizedResidual"/> runs the fused kernel for these tensors.</summary>
     public static bool KernelTakes(Tensor h, Tensor u, Tensor alpha)
     {
-        if (!IsCompiledIn) return false;
+        if (!Usable(FusedKernel.NormalizedResidual)) return false;
         var device = h.Device;
         if (!device.IsCuda || u.Device != device || alpha.Device != device) return false;
         if (!Takes(h.Dtype) || !Takes(u.Dtype) || !Takes(alpha.Dtype)) return false;
@@ -87,7 +104,7 @@ public static class Fused
     /// <summary>Whether <see cref="RotaryNormalize"/> runs the fused kernel for these tensors.</summary>
     public static bool KernelTakesRotary(Tensor x, Tensor cos, Tensor sin, Tensor scale)
     {
-        if (!IsCompiledIn) return false;
+        if (!Usable(FusedKernel.RotaryNormalize)) return false;
         var device = x.Device;
         if (!device.IsCuda || cos.Device != device || sin.Device != device || scale.Device != device) return false;
         if (!Takes(x.Dtype) || !Takes(scale.Dtype)) return false;
@@ -124,7 +141,7 @@ public static class Fused
     /// <summary>Whether <see cref="ScaledSwiGlu"/> runs the fused kernel for these tensors.</summary>
     public static bool KernelTakesSwiGlu(Tensor uv, Tensor scale)
     {
-        if (!IsCompiledIn || !uv.Device.IsCuda || scale.Device != uv.Device) return false;
+        if (!Usable(FusedKernel.ScaledSwiGlu) || !uv.Device.IsCuda || scale.Device != uv.Device) return false;
         if (!Takes(uv.Dtype) || !Takes(scale.Dtype) || uv.Dim < 1) return false;
         var width = uv.Shape[^1];
         return width >= 2 && width % 2 == 0 && scale.NumEl == width;
@@ -142,7 +159,7 @@ public static class Fused
             if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
             if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
         }
-        if (useKernel && IsCompiledIn && weights.Any(m => m.Weight.Device.IsCuda))
+        if (useKernel && Usable(FusedKernel.UnitMatrices) && weights.Any(m => m.Weight.Device.IsCuda))
         {
             UnitMatricesKernel(weights, deviation: false);
             return;
@@ -174,7 +191,7 @@ public static class Fused
             if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
             if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
         }
-        if (useKernel && IsCompiledIn && weights[0].Weight.Device.IsCuda)
+        if (useKernel && Usable(FusedKernel.UnitMatrices) && weights[0].Weight.Device.IsCuda)
             return UnitMatricesKernel(weights, deviation: true)!;
         return UnitDeviationSumReference(weights);
     }
@@ -222,7 +239,7 @@ public static class Fused
     /// <summary>The GEMMs' type the kernel path would use (CUDA autocast's, else the inputs' common one), or null where it does not run.</summary>
     private static ScalarType? KernelComputeType(Tensor hidden, Tensor weight, Tensor targets)
     {
-        if (!IsCompiledIn) return null;
+        if (!Usable(FusedKernel.LinearCrossEntropy)) return null;
         var device = hidden.Device;
         if (!device.IsCuda || weight.Device != device || targets.Device != device) return null;
         if (hidden.Dim != 2 || weight.Dim != 2 || hidden.Size(1) != weight.Size(1) || hidden.Size(0) == 0 || weight.Size(0) == 0) return null;
@@ -262,4 +279,14 @@ public static class Fused
         using var norm = x.Norm(-1, keepDim: true);
         return x / norm;
     }
+}
+
+/// <summary>The kernels of <see cref="Fused"/>, one per operation (the projection and the deviation share one).</summary>
+public enum FusedKernel
+{
+    NormalizedResidual,
+    RotaryNormalize,
+    ScaledSwiGlu,
+    UnitMatrices,
+    LinearCrossEntropy,
 }
