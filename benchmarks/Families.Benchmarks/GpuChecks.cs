@@ -235,8 +235,9 @@ internal static class GpuChecks
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(5);
-        // q as nGPT has it at the seed's shape: the (B, nh, T, d) view of a (B, T, nh·d) projection; the model's tables.
-        var x = Torch.Randn([16, 128, 8, 48]).To(device).To(dtype).Transpose(1, 2);
+        // k as nGPT has it at the seed's shape: the (B, nh, T, d) view of the middle third of a (B, T, 3·nh·d) q/k/v
+        // projection (read where it lies, with gaps); the model's tables.
+        var x = Torch.Randn([16, 128, 3 * 384]).To(device).To(dtype).Narrow(-1, 384, 384).View(16, 128, 8, 48).Transpose(1, 2);
         var rotary = new RotaryEmbedding(48, 128);
         rotary.To(device);
         var cos = rotary.NamedBuffers().Single(b => b.Name == "cos").Buffer;

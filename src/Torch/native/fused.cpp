@@ -139,6 +139,21 @@ struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
   }
 };
 
+// Whether no two elements of x share memory: with the dimensions sorted by stride, each stride passes the furthest
+// element the smaller ones reach (a sufficient test; a slice of a wider tensor passes, a broadcast does not).
+bool non_overlapping(const at::Tensor& x) {
+  std::vector<std::pair<int64_t, int64_t>> dims;   // (stride, size) of the dimensions longer than one
+  for (int64_t d = 0; d < x.dim(); ++d)
+    if (x.size(d) > 1) dims.emplace_back(x.stride(d), x.size(d));
+  std::sort(dims.begin(), dims.end());
+  int64_t reach = 0;                                // the furthest offset the dimensions so far reach
+  for (const auto& [stride, size] : dims) {
+    if (stride <= reach) return false;
+    reach += stride * (size - 1);
+  }
+  return true;
+}
+
 RotaryShape rotary_shape(const at::Tensor& x) {
   RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}};
   return shape;
@@ -181,8 +196,8 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
     if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
     const int64_t batch = x.size(0), heads = x.size(1), time = x.size(2), dim = x.size(3);
     c10::cuda::CUDAGuard guard(x.device());
-    // x's strides (x is dense: see rotary_normalize), so the kernel writes it as it reads x and the transpose
-    // behind x needs no copy.
+    // x's strides (x does not overlap itself: see rotary_normalize), so the kernel writes it as it reads x and the
+    // transpose or slice behind x needs no copy.
     auto grad_x = at::empty_strided(x.sizes(), x.strides(), x.options());
     auto grad_scale_rows = at::empty({batch, heads, time, dim}, x.options().dtype(at::kFloat));
     check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
@@ -207,8 +222,9 @@ at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at
     throw std::invalid_argument("fused rotary normalize: cos and sin must be (≥ T, d)");
   if (scale.numel() != x.size(1) * x.size(3))
     throw std::invalid_argument("fused rotary normalize: scale must hold H·d elements");
-  // The kernels address x through its strides and write ∂x with the same ones: those must not overlap.
-  return RotaryNormalize::apply(x.is_non_overlapping_and_dense() ? x : x.contiguous(), cos, sin, scale);
+  // The kernels address x through its strides and write ∂x with the same ones: those must not overlap (gaps are
+  // fine: q as a slice of a fused q/k/v projection is read where it lies).
+  return RotaryNormalize::apply(non_overlapping(x) ? x : x.contiguous(), cos, sin, scale);
 }
 
 at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale) {
