@@ -10,6 +10,8 @@ using Dashboard.Torch;
 // against the seed's. --quick: a small shape and few steps (CPU, to prove it runs).
 // --family harmonic: seed 004's field trials per second and Harmonic GPT inference instead (HarmonicBenchmark.cs).
 // --family sympscale (anywhere among the options): seed 003's tables instead (SympScaleBenchmark).
+// The kernels not yet checked on a GPU run here too: the GPU checks below check them, refuse any that fail, and time the rest.
+Fused.AllowUnchecked();
 if (SympScaleBenchmark.Selected(args) is { } rest) { SympScaleBenchmark.Run(rest); return; }
 var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
