@@ -74,7 +74,7 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
             {
                 [MetricKey.Loss] = lossValue,
                 [MetricKey.GradNorm] = gradNorm,
-                [GainProxy] = model.GainProxy(),
+                [GainProxy] = trainer.GainProxyAfterLastStep(),
                 [MetricKey.NanInfEvents] = double.IsFinite(lossValue) && double.IsFinite(gradNorm) ? 0 : 1,
                 [MetricKey.StepsPerSecond] = (step - start + 1) / clock.Elapsed.TotalSeconds,
             };

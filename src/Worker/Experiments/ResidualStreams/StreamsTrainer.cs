@@ -8,8 +8,10 @@ namespace Dashboard.Worker.Experiments.ResidualStreams;
 /// <summary>
 /// A residual-streams model, its AdamW and one training step (forward, cross entropy, backward, the gradient norm,
 /// AdamW) through <see cref="GraphedStep"/>, so that on a GPU the whole step is one replayed CUDA graph. Nothing in the
-/// step is read on the host: it returns the loss, the gradient norm and the residual mixers as they were before the
-/// update, and the executor reads them after the step. The update is applied even when the loss is not finite (as
+/// step is read on the host: it returns the loss, the gradient norm and the residual mixers after the update (the gain
+/// proxy's input; and before it, for a run that stops at a non-finite loss), and the executor reads them after the
+/// step. Computing the mixers inside the step keeps their Sinkhorn iterations in the graph: read eagerly after each
+/// step they were thousands of small launches and a copy per layer. The update is applied even when the loss is not finite (as
 /// on_nan: continue wants); with on_nan: stop the run ends at that step, and what it reports (the loss and the gain
 /// proxy before the update) is what the eager loop that stopped before the update reported.
 /// </summary>
@@ -20,6 +22,7 @@ public sealed class StreamsTrainer : IDisposable
     private readonly List<Tensor> _parameters;
     private readonly GraphedStep _graphs;
     private float[] _last = [];
+    private int _beforeLength;   // how many of _last's values after the loss and the gradient norm are the mixers before the update
 
     public StreamsTrainer(ResidualStreamsConfig config, TrainingDevice target, StepGraphs graphs, Action<string>? log = null)
     {
@@ -52,17 +55,21 @@ public sealed class StreamsTrainer : IDisposable
     }
 
     /// <summary>The gain proxy of the mixers before the last step's update (what a run that stops there reports).</summary>
-    public double GainProxyBeforeLastStep() => StreamsModel.GainProxyOf(_last[2..], _config.Streams);
+    public double GainProxyBeforeLastStep() => StreamsModel.GainProxyOf(_last[2..(2 + _beforeLength)], _config.Streams);
 
-    // [loss, grad norm, H_res,1 … H_res,L flattened], float32 on the device.
+    /// <summary>The gain proxy of the mixers after the last step's update (<see cref="StreamsModel.GainProxy"/> then).</summary>
+    public double GainProxyAfterLastStep() => StreamsModel.GainProxyOf(_last[(2 + _beforeLength)..], _config.Streams);
+
+    // [loss, grad norm, H_res,1 … H_res,L before the update (flattened; only for on_nan: stop), the same after], float32
+    // on the device.
     private Tensor Body(IReadOnlyList<Tensor> batch)
     {
-        Tensor mixings;
+        Tensor before;
         using (Dashboard.Torch.Torch.NoGrad())
         {
             // Only a run that stops at a non-finite loss reports the mixers before the update; the others skip the work.
-            var before = _config.ContinueOnNan ? [] : Model.Mixings().Select(m => m.To(ScalarType.Float32).Reshape(-1)).ToList();
-            mixings = before.Count > 0 ? Dashboard.Torch.Torch.Cat([.. before]) : Dashboard.Torch.Torch.Zeros([0], ScalarType.Float32, _target.Device);
+            before = _config.ContinueOnNan ? Dashboard.Torch.Torch.Zeros([0], ScalarType.Float32, _target.Device) : FlatMixings();
+            _beforeLength = (int)before.NumEl;
         }
         Tensor loss;
         using (_target.Autocast())
@@ -73,7 +80,15 @@ public sealed class StreamsTrainer : IDisposable
         loss.Backward();
         var gradNorm = GradientClipping.ClipGradNormOnDevice(_parameters, double.PositiveInfinity);
         Optimizer.Step();
-        return Dashboard.Torch.Torch.Cat([loss.Detach().To(ScalarType.Float32).Reshape(1), gradNorm.To(ScalarType.Float32).Reshape(1), mixings]);
+        using var noGrad = Dashboard.Torch.Torch.NoGrad();
+        return Dashboard.Torch.Torch.Cat([loss.Detach().To(ScalarType.Float32).Reshape(1), gradNorm.To(ScalarType.Float32).Reshape(1), before, FlatMixings()]);
+    }
+
+    // H_res,1 … H_res,L flattened, float32 (empty for the baseline).
+    private Tensor FlatMixings()
+    {
+        var parts = Model.Mixings().Select(m => m.To(ScalarType.Float32).Reshape(-1)).ToList();
+        return parts.Count > 0 ? Dashboard.Torch.Torch.Cat([.. parts]) : Dashboard.Torch.Torch.Zeros([0], ScalarType.Float32, _target.Device);
     }
 
     public void Dispose()
