@@ -15,6 +15,9 @@ const runs = Number(process.env.RUNS || 1), steps = Number(process.env.STEPS || 
 // Seconds each run waits before its first line, so the page is open and hooked when points start (a loaded machine
 // may take that long to serve it); the start-up of the runs is then not part of what is measured.
 const warmup = Number(process.env.WARMUP || 0);
+// The runs' device: "cpu" (the dashboard's own workers run the command) or "cuda" (live-latency.sh LOADGEN=1: the load
+// generator's stand-ins for remote GPU workers take them and report the same lines without running the command).
+const device = process.env.DEVICE || "cpu";
 // Points drawn later than this are listed with their step (LATE_MS, default 1000), to see where the tail comes from.
 const lateMs = Number(process.env.LATE_MS || 1000);
 const headers = { authorization: `Bearer ${process.env.DASHBOARD_TOKEN}`, "content-type": "application/json" };
@@ -58,7 +61,7 @@ try {
     await sleep(2000);
     const command = `sleep ${warmup}; i=0; while [ $i -lt ${steps} ]; do echo "{\\"step\\": $i, \\"emitted\\": $(date +%s%3N)}"; sleep ${interval}; i=$((i+1)); done`;
     const created = await (await fetch(`${base}/api/experiments`, { method: "POST", headers, body: JSON.stringify({
-        name: `live latency ${runs}`, family: "command", config: { command, total_steps: steps }, sweep: { seeds: runs }, device: "cpu" }) })).json();
+        name: `live latency ${runs}`, family: "command", config: { command, total_steps: steps }, sweep: { seeds: runs }, device }) })).json();
     const runId = created.runs[0].id;
     await send("Page.navigate", { url: `${base}/runs/${runId}` });
     for (let i = 0; i < 100 && (await evaluate("typeof window.dashboardCharts")) !== "object"; i++) await sleep(100);
