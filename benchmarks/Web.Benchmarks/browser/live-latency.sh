@@ -37,6 +37,33 @@ if (( workers > 1 )); then
     done
     sleep 20 # the workers' start-up (JIT) is not what is measured
 fi
+# Where the host's CPU goes during a case: every second, the CPU ticks of the web app, the embedded PostgreSQL (its
+# postmaster and every backend), the dashboard's local worker, the load generator and Chromium, and the machine's
+# total; cpu_split sums what each used from the first sample to the last (a process that started later from zero).
+web_pid=$(pgrep -s "${started[0]}" -f "out/web/Dashboard.Web.dll" | head -1); postmaster=$(head -1 "$pg"); script_sid=$(ps -o sid= $$ | tr -d ' ')
+cpu_sample() { # $1: the load generator's session, or 0
+    while true; do
+        echo "T $(date +%s%N) $(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat)"
+        cat /proc/[0-9]*/stat 2>/dev/null | awk -v web="$web_pid" -v pm="$postmaster" -v gen="$1" -v sid="$script_sid" -v app="${started[0]}" '{
+            comm = $0; sub(/^[0-9]+ \(/, "", comm); sub(/\) [A-Z] .*$/, "", comm)
+            rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
+            part = ""
+            if ($1 == web) part = "web"; else if ($1 == pm || f[2] == pm) part = "postgres"
+            else if (gen != 0 && f[4] == gen) part = "generator"; else if (f[4] == app && comm == "dotnet") part = "local-worker"
+            else if (f[4] == sid && comm ~ /^chrom/) part = "chromium"
+            if (part != "") print "P", $1, part, f[12] + f[13] }'
+        sleep 1
+    done
+}
+cpu_split() { # $1: the samples' file
+    awk -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
+        $1 == "T" { if (!t0) { t0 = $2; m0 = $3 } t1 = $2; m1 = $3; n++ }
+        $1 == "P" { if (!($2 in first)) { first[$2] = n == 1 ? $4 : 0; part[$2] = $3 } last[$2] = $4 }
+        END { for (p in first) used[part[p]] += last[p] - first[p]; wall = (t1 - t0) / 1e9
+              out = sprintf("cpu s over %.0f s of the case (%d cores):", wall, cores)
+              for (k in used) out = out sprintf(" %s %.1f,", k, used[k] / hz)
+              printf "%s the whole machine %.1f (%.0f %%)\n", out, (m1 - m0) / hz, 100 * (m1 - m0) / hz / wall / cores }' "$1"
+}
 device=cpu
 for case in ${CASES:-1:80}; do
     runs=${case%%:*}; steps=${case##*:}
@@ -51,8 +78,12 @@ for case in ${CASES:-1:80}; do
         sleep 3 # the generator's start-up (JIT) is not what is measured
     fi
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    cpu_sample "$( (( loadgen )) && echo "$generator" || echo 0)" >"$data/cpu-$runs-$steps.txt" &
+    sampler=$!
     DASHBOARD_URL="http://127.0.0.1:$port" DASHBOARD_USER=admin DASHBOARD_PASSWORD="$password" DASHBOARD_TOKEN="$token" DEVICE=$device \
         RUNS=$runs STEPS=$steps INTERVAL=${INTERVAL:-0.25} WARMUP=${WARMUP:-0} node --experimental-websocket benchmarks/Web.Benchmarks/browser/live-latency.mjs
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    kill "$sampler"; wait "$sampler" 2>/dev/null || true
+    cpu_split "$data/cpu-$runs-$steps.txt"
     if (( loadgen )); then wait "$generator" || { echo "the load generator failed:"; cat "$log"; }; fi
 done
