@@ -42,6 +42,7 @@ fi
 # total; cpu_split sums what each used from the first sample to the last (a process that started later from zero).
 web_pid=$(pgrep -s "${started[0]}" -f "out/web/Dashboard.Web.dll" | head -1); postmaster=$(head -1 "$pg"); script_sid=$(ps -o sid= $$ | tr -d ' ')
 cpu_sample() { # $1: the load generator's session, or 0
+    set +e +o pipefail # a process that ends while its stat is read fails the read: the next sample has the rest
     while true; do
         echo "T $(date +%s%N) $(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat)"
         cat /proc/[0-9]*/stat 2>/dev/null | awk -v web="$web_pid" -v pm="$postmaster" -v gen="$1" -v sid="$script_sid" -v app="${started[0]}" '{
@@ -83,7 +84,7 @@ for case in ${CASES:-1:80}; do
     DASHBOARD_URL="http://127.0.0.1:$port" DASHBOARD_USER=admin DASHBOARD_PASSWORD="$password" DASHBOARD_TOKEN="$token" DEVICE=$device \
         RUNS=$runs STEPS=$steps INTERVAL=${INTERVAL:-0.25} WARMUP=${WARMUP:-0} node --experimental-websocket benchmarks/Web.Benchmarks/browser/live-latency.mjs
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-    kill "$sampler"; wait "$sampler" 2>/dev/null || true
+    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
     cpu_split "$data/cpu-$runs-$steps.txt"
     if (( loadgen )); then wait "$generator" || { echo "the load generator failed:"; cat "$log"; }; fi
 done
