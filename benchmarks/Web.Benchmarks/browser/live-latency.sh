@@ -44,7 +44,7 @@ web_pid=$(pgrep -s "${started[0]}" -f "out/web/Dashboard.Web.dll" | head -1); po
 cpu_sample() { # $1: the load generator's session, or 0
     set +e +o pipefail # a process that ends while its stat is read fails the read: the next sample has the rest
     while true; do
-        echo "T $(date +%s%N) $(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat)"
+        echo "T $(date +%s%N) $(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat)"
         cat /proc/[0-9]*/stat 2>/dev/null | awk -v web="$web_pid" -v pm="$postmaster" -v gen="$1" -v sid="$script_sid" -v app="${started[0]}" '{
             comm = $0; sub(/^[0-9]+ \(/, "", comm); sub(/\) [A-Z] .*$/, "", comm)
             rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
@@ -58,12 +58,12 @@ cpu_sample() { # $1: the load generator's session, or 0
 }
 cpu_split() { # $1: the samples' file
     awk -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
-        $1 == "T" { if (!t0) { t0 = $2; m0 = $3 } t1 = $2; m1 = $3; n++ }
+        $1 == "T" { if (!t0) { t0 = $2; m0 = $3; s0 = $4 } t1 = $2; m1 = $3; s1 = $4; n++ }
         $1 == "P" { if (!($2 in first)) { first[$2] = n == 1 ? $4 : 0; part[$2] = $3 } last[$2] = $4 }
         END { for (p in first) used[part[p]] += last[p] - first[p]; wall = (t1 - t0) / 1e9
               out = sprintf("cpu s over %.0f s of the case (%d cores):", wall, cores)
               for (k in used) out = out sprintf(" %s %.1f,", k, used[k] / hz)
-              printf "%s the whole machine %.1f (%.0f %%)\n", out, (m1 - m0) / hz, 100 * (m1 - m0) / hz / wall / cores }' "$1"
+              printf "%s the whole machine %.1f (%.0f %%), stolen by the VM host %.1f\n", out, (m1 - m0) / hz, 100 * (m1 - m0) / hz / wall / cores, (s1 - s0) / hz }' "$1"
 }
 device=cpu
 for case in ${CASES:-1:80}; do
