@@ -46,7 +46,7 @@ const hook = `(() => {
     Promise.resolve(drawn).then(() => requestAnimationFrame(() => { const now = Date.now();
       for (const t of (element && element._dashboard ? element._dashboard.traces : [])) for (let i = 0; i < t.y.length; i++) {
         const y = t.y[i]; if (!(y > since) || seen.has(t.name + ":" + t.x[i])) continue;
-        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > ${lateMs} ? [[t.x[i], now - y]] : []); } }));
+        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > ${lateMs} ? [[t.x[i], now - y, y]] : []); } }));
     return drawn; }; };
   wrap("render"); wrap("extend"); return "hooked"; })()`;
 
@@ -86,6 +86,9 @@ try {
     const emitted = await evaluate("(window.__emitted || []).filter(e => e > window.__hubSince)");
     const hub = emitted.map(e => (hubTimes.find(t => t >= e) ?? NaN) - e).filter(Number.isFinite);
     console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms | hub p50 ms | hub p95 ms |\n|---|---|---|---|---|---|---|`);
-    console.error(`points later than ${lateMs} ms [step, ms]:`, JSON.stringify(await evaluate("window.__late || []")));
+    // Each late point with the hub's time for it: a late hub means the point reached the web host late (worker, COPY,
+    // NOTIFY, the machine); a prompt hub means the page's side (its coalescing, query, render, plotly) was slow.
+    const late = (await evaluate("window.__late || []")).map(([step, ms, y]) => [step, ms, (hubTimes.find(t => t >= y) ?? NaN) - y]);
+    console.error(`points later than ${lateMs} ms [step, ms, hub ms]:`, JSON.stringify(late));
     console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} | ${pct(hub, 0.5)} | ${pct(hub, 0.95)} |`);
 } finally { chrome.kill(); }
