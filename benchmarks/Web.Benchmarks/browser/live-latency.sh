@@ -65,12 +65,12 @@ cpu_split() { # $1: the samples' file
               for (k in used) out = out sprintf(" %s %.1f,", k, used[k] / hz)
               printf "%s the whole machine %.1f (%.0f %%), stolen by the VM host %.1f\n", out, (m1 - m0) / hz, 100 * (m1 - m0) / hz / wall / cores, (s1 - s0) / hz }' "$1"
 }
-device=cpu
+device=cpu; n=0
 for case in ${CASES:-1:80}; do
-    runs=${case%%:*}; steps=${case##*:}
+    runs=${case%%:*}; steps=${case##*:}; n=$((n + 1))
     if (( loadgen )); then
         device=cuda
-        log="$data/loadgen-$runs-$steps.log"
+        log="$data/loadgen-$n-$runs-$steps.log"
         ConnectionStrings__Dashboard="$connection" Dashboard__ArtifactsDirectory="$data/artifacts" \
             setsid dotnet out/liveload/Dashboard.LiveLoad.Benchmarks.dll --workers "$runs" --steps "$steps" \
             --interval "${INTERVAL:-0.25}" --warmup "${WARMUP:-0}" >"$log" 2>&1 &
@@ -79,12 +79,12 @@ for case in ${CASES:-1:80}; do
         sleep 3 # the generator's start-up (JIT) is not what is measured
     fi
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    cpu_sample "$( (( loadgen )) && echo "$generator" || echo 0)" >"$data/cpu-$runs-$steps.txt" &
+    cpu_sample "$( (( loadgen )) && echo "$generator" || echo 0)" >"$data/cpu-$n-$runs-$steps.txt" &
     sampler=$!
     DASHBOARD_URL="http://127.0.0.1:$port" DASHBOARD_USER=admin DASHBOARD_PASSWORD="$password" DASHBOARD_TOKEN="$token" DEVICE=$device \
         RUNS=$runs STEPS=$steps INTERVAL=${INTERVAL:-0.25} WARMUP=${WARMUP:-0} node --experimental-websocket benchmarks/Web.Benchmarks/browser/live-latency.mjs
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
     kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
-    cpu_split "$data/cpu-$runs-$steps.txt"
+    cpu_split "$data/cpu-$n-$runs-$steps.txt"
     if (( loadgen )); then wait "$generator" || { echo "the load generator failed:"; cat "$log"; }; fi
 done
