@@ -2,8 +2,7 @@
 # Emission to pixels: starts the dashboard (./scripts/start, fresh data folder, its one local worker) and WORKERS-1
 # more workers on its database, then live-latency.mjs for each CASES entry "runs:steps" (runs queued as one sweep,
 # the first one's page watched); prints the load average and where the CPU went beside each table (the machine may
-# be shared; the VM host's steal too). Stops what
-# it started.
+# be shared; the VM host's steal too). Stops what it started.
 #   WORKERS=20 CASES="1:80 20:80 20:200" INTERVAL=0.25 WARMUP=15 benchmarks/Web.Benchmarks/browser/live-latency.sh
 # LOADGEN=1: the runs are trained "elsewhere": for each case, one LiveLoad.Benchmarks process stands for as many remote
 # GPU workers as the case has runs (the worker's own loop, lease, heartbeat and metric batcher, writing through
