@@ -15,6 +15,9 @@ const runs = Number(process.env.RUNS || 1), steps = Number(process.env.STEPS || 
 // Seconds each run waits before its first line, so the page is open and hooked when points start (a loaded machine
 // may take that long to serve it); the start-up of the runs is then not part of what is measured.
 const warmup = Number(process.env.WARMUP || 0);
+// The runs' device: "cpu" (the dashboard's own workers run the command) or "cuda" (live-latency.sh LOADGEN=1: the load
+// generator's stand-ins for remote GPU workers take them and report the same lines without running the command).
+const device = process.env.DEVICE || "cpu";
 // Points drawn later than this are listed with their step (LATE_MS, default 1000), to see where the tail comes from.
 const lateMs = Number(process.env.LATE_MS || 1000);
 const headers = { authorization: `Bearer ${process.env.DASHBOARD_TOKEN}`, "content-type": "application/json" };
@@ -43,7 +46,7 @@ const hook = `(() => {
     Promise.resolve(drawn).then(() => requestAnimationFrame(() => { const now = Date.now();
       for (const t of (element && element._dashboard ? element._dashboard.traces : [])) for (let i = 0; i < t.y.length; i++) {
         const y = t.y[i]; if (!(y > since) || seen.has(t.name + ":" + t.x[i])) continue;
-        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > ${lateMs} ? [[t.x[i], now - y]] : []); } }));
+        seen.add(t.name + ":" + t.x[i]); window.__latency.push(now - y); (window.__emitted = window.__emitted || []).push(y); window.__late = (window.__late || []).concat(now - y > ${lateMs} ? [[t.x[i], now - y, y]] : []); } }));
     return drawn; }; };
   wrap("render"); wrap("extend"); return "hooked"; })()`;
 
@@ -58,7 +61,7 @@ try {
     await sleep(2000);
     const command = `sleep ${warmup}; i=0; while [ $i -lt ${steps} ]; do echo "{\\"step\\": $i, \\"emitted\\": $(date +%s%3N)}"; sleep ${interval}; i=$((i+1)); done`;
     const created = await (await fetch(`${base}/api/experiments`, { method: "POST", headers, body: JSON.stringify({
-        name: `live latency ${runs}`, family: "command", config: { command, total_steps: steps }, sweep: { seeds: runs }, device: "cpu" }) })).json();
+        name: `live latency ${runs}`, family: "command", config: { command, total_steps: steps }, sweep: { seeds: runs }, device }) })).json();
     const runId = created.runs[0].id;
     await send("Page.navigate", { url: `${base}/runs/${runId}` });
     for (let i = 0; i < 100 && (await evaluate("typeof window.dashboardCharts")) !== "object"; i++) await sleep(100);
@@ -83,6 +86,9 @@ try {
     const emitted = await evaluate("(window.__emitted || []).filter(e => e > window.__hubSince)");
     const hub = emitted.map(e => (hubTimes.find(t => t >= e) ?? NaN) - e).filter(Number.isFinite);
     console.log(`| runs queued | points drawn | p50 ms | p95 ms | max ms | hub p50 ms | hub p95 ms |\n|---|---|---|---|---|---|---|`);
-    console.error(`points later than ${lateMs} ms [step, ms]:`, JSON.stringify(await evaluate("window.__late || []")));
+    // Each late point with the hub's time for it: a late hub means the point reached the web host late (worker, COPY,
+    // NOTIFY, the machine); a prompt hub means the page's side (its coalescing, query, render, plotly) was slow.
+    const late = (await evaluate("window.__late || []")).map(([step, ms, y]) => [step, ms, (hubTimes.find(t => t >= y) ?? NaN) - y]);
+    console.error(`points later than ${lateMs} ms [step, ms, hub ms]:`, JSON.stringify(late));
     console.log(`| ${runs} | ${samples.length} | ${pct(samples, 0.5)} | ${pct(samples, 0.95)} | ${Math.max(...samples)} | ${pct(hub, 0.5)} | ${pct(hub, 0.95)} |`);
 } finally { chrome.kill(); }
