@@ -52,8 +52,9 @@ internal static class FamilyBenchmarks
 
     /// <summary>Tokens per second over <paramref name="steps"/> steps after <see cref="Warmup"/> (which include the capture).</summary>
     public static Throughput NGpt(Device device, Shape shape, bool bf16, bool cudaGraph, int steps, bool chunkedHead = false,
-        bool? fusedKernels = null)
+        bool? fusedKernels = null, bool tf32 = false)
     {
+        using var matmuls = tf32 ? Torch.AllowMatmulTf32() : null;   // precision: tf32 (float32 storage, TF32 matmuls)
         Torch.ManualSeed(0);
         var config = NGptConfigFor(shape, bf16, fusedKernels);
         if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);

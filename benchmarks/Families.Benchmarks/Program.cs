@@ -153,6 +153,14 @@ foreach (var precision in precisions)
         $"{ratio} | {bestRatio} | {Number((graph ?? eager)?.PeakMemoryMb)} | {notes} |");
 }
 Console.WriteLine();
+if (device.IsCuda && graphRefused is null)
+{
+    // precision: tf32, a run's opt-in (PyTorch's default, and the fp32 rows above, keep TF32 off).
+    var tf32 = FamilyBenchmarks.NGpt(device, shape, bf16: false, cudaGraph: true, steps, tf32: true);
+    Console.WriteLine($"fp32 with TensorFloat-32 matmuls (precision: tf32), binding CUDA graph: {Number(tf32.TokensPerSecond)} tokens/s, " +
+        $"final loss {Number(tf32.FinalLoss, "F4")}{(tf32.Note.Length > 0 ? "; " + tf32.Note : "")}");
+    Console.WriteLine();
+}
 FusedKernelsBenchmark.Run(device, shape, steps, checks, precisions, graphRefused is not null);
 Console.WriteLine("Residual-streams demo (seed 002, demo_mhc.yaml: seed architecture, 24-layer mHC, d_model 128, 4 streams, seq 64, batch 32, 50 steps), wall time of the whole run through its executor");
 Console.WriteLine();

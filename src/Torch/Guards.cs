@@ -61,3 +61,22 @@ internal sealed class AutocastGuard : IDisposable
         NativeMethods.Check(NativeMethods.dt_autocast_set((int)_device, _previousEnabled, _previousDtype));
     }
 }
+
+internal sealed class MatmulTf32Guard : IDisposable
+{
+    private readonly int _previous;
+    private bool _done;
+
+    internal MatmulTf32Guard(bool enabled)
+    {
+        NativeMethods.Check(NativeMethods.dt_matmul_tf32_get(out _previous));
+        NativeMethods.Check(NativeMethods.dt_matmul_tf32_set(enabled ? 1 : 0));
+    }
+
+    public void Dispose()
+    {
+        if (_done) return;
+        _done = true;
+        NativeMethods.Check(NativeMethods.dt_matmul_tf32_set(_previous));
+    }
+}

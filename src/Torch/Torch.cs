@@ -51,4 +51,17 @@ public static partial class Torch
 
     /// <summary>Intra-op CPU threads.</summary>
     public static void SetNumThreads(int threads) => NativeMethods.Check(NativeMethods.dt_set_num_threads(threads));
+
+    /// <summary>Whether float32 matmuls on CUDA may use TensorFloat-32 (PyTorch's torch.backends.cuda.matmul.allow_tf32; off by default).</summary>
+    public static bool MatmulTf32
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.dt_matmul_tf32_get(out var enabled));
+            return enabled != 0;
+        }
+    }
+
+    /// <summary>Lets float32 matmuls on CUDA use TensorFloat-32 (or not) until disposed, then restores the previous setting (process-wide).</summary>
+    public static IDisposable AllowMatmulTf32(bool enabled = true) => new MatmulTf32Guard(enabled);
 }

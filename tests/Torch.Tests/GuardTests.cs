@@ -16,6 +16,19 @@ public class GuardTests
     }
 
     [Fact]
+    public void Tf32_matmuls_are_off_by_default_allowed_in_a_scope_and_restored()
+    {
+        Torch.MatmulTf32.Should().BeFalse("PyTorch's default");
+        using (Torch.AllowMatmulTf32())
+        {
+            Torch.MatmulTf32.Should().BeTrue();
+            using (Torch.AllowMatmulTf32(false)) Torch.MatmulTf32.Should().BeFalse();
+            Torch.MatmulTf32.Should().BeTrue();
+        }
+        Torch.MatmulTf32.Should().BeFalse();
+    }
+
+    [Fact]
     public void Inference_mode_and_no_grad_nest_and_restore()
     {
         using var scope = Torch.NewDisposeScope();

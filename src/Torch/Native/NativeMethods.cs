@@ -85,6 +85,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_cuda_side_stream_end(IntPtr guard);
 
     [LibraryImport(Library)] internal static partial int dt_set_num_threads(int n);
+    [LibraryImport(Library)] internal static partial int dt_matmul_tf32_get(out int enabled);
+    [LibraryImport(Library)] internal static partial int dt_matmul_tf32_set(int enabled);
 
     [LibraryImport(Library)] internal static partial int dt_has_fused_kernels();
     [LibraryImport(Library)] internal static partial int dt_fused_normalized_residual(IntPtr h, IntPtr u, IntPtr alpha, out IntPtr result);

@@ -776,6 +776,14 @@ int dt_set_num_threads(int32_t n) {
   return guarded([&] { at::set_num_threads(n); });
 }
 
+int dt_matmul_tf32_get(int32_t* enabled) {
+  return guarded([&] { *enabled = at::globalContext().allowTF32CuBLAS() ? 1 : 0; });
+}
+
+int dt_matmul_tf32_set(int32_t enabled) {
+  return guarded([&] { at::globalContext().setAllowTF32CuBLAS(enabled != 0); });
+}
+
 // ---------------------------------------------------------------- fused kernels
 
 int dt_has_fused_kernels(void) {

@@ -143,6 +143,9 @@ DT_API int dt_cuda_side_stream_begin(int32_t device_index, void** guard);
 DT_API int dt_cuda_side_stream_end(void* guard);
 
 DT_API int dt_set_num_threads(int32_t n);
+// Whether float32 matmuls on CUDA may use TensorFloat-32 (torch.backends.cuda.matmul.allow_tf32; off by default).
+DT_API int dt_matmul_tf32_get(int32_t* enabled);
+DT_API int dt_matmul_tf32_set(int32_t enabled);
 
 // Fused CUDA kernels (fused_kernels.cu), compiled in only where build.sh found nvcc and a CUDA libtorch
 // (DT_WITH_FUSED_KERNELS); elsewhere the calls below fail with "compiled without fused kernels", and callers use

@@ -61,8 +61,7 @@ public sealed class NGptExecutor(string? corpusDirectory = null, string? tokenCa
         }
 
         var target = TrainingDevice.For(context.Device, config.Precision);
-        if (config.Precision == "bfloat16" && !target.Bf16Autocast)
-            context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
+        using var precision = target.Enter(context.Log);
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
 
         using var trainer = new NGptTrainer(config, target.Device, target.Bf16Autocast, config.CudaGraph ? StepGraphs.Cuda : StepGraphs.Off,

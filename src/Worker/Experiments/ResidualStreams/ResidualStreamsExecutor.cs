@@ -30,8 +30,7 @@ public sealed class ResidualStreamsExecutor : IRunExecutor
     {
         var config = ResidualStreamsConfig.From(context.Config);
         var target = TrainingDevice.For(context.Device, config.Precision);
-        if (config.Precision == "bfloat16" && !target.Bf16Autocast)
-            context.Log.Write(RunLogStreams.Worker, "bfloat16 asked for on the CPU: training in float32.");
+        using var precision = target.Enter(context.Log);
         Dashboard.Torch.Torch.ManualSeed(unchecked((ulong)config.Seed));
 
         using var trainer = new StreamsTrainer(config, target, config.CudaGraph ? StepGraphs.Cuda : StepGraphs.Off,
