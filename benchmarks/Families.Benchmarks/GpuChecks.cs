@@ -48,7 +48,7 @@ internal static class GpuChecks
                 () => FusedProjection(device, ScalarType.Float32))),
             (FusedKernel.Projection, Check("fused projection onto the sphere = ATen reference (bf16)", FusedKernelsPath, 1e-2,
                 () => FusedProjection(device, ScalarType.BFloat16))),
-            (FusedKernel.UnitDeviation, Check("fused weight-norm deviation = ATen reference (nGPT's 50 matrices, fp32)", FusedKernelsPath, 1e-5,
+            (FusedKernel.UnitDeviation, Check("fused weight-norm deviation = ATen reference (nGPT's 50 matrices, fp32; the kernel sums ~17,500 partial sums atomically in fp32)", FusedKernelsPath, 1e-4,
                 () => FusedDeviation(device))),
             (FusedKernel.ScaledSwiGlu, Check("fused scaled SwiGLU = ATen reference, fp32 (values, ∂uv, ∂s)", FusedKernelsPath, 1e-5,
                 () => FusedSwiGlu(device, ScalarType.Float32))),
