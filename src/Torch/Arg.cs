@@ -28,6 +28,14 @@ public readonly struct Arg
     public static implicit operator Arg(int v) => new(ArgKind.Int, i: v);
     public static implicit operator Arg(double v) => new(ArgKind.Double, d: v);
     public static implicit operator Arg(bool v) => new(ArgKind.Bool, i: v ? 1 : 0);
+
+    /// <summary>
+    /// A Scalar argument given as a double: a whole number goes as an integer, so that integral tensors take it as
+    /// torch's `t.add_(u, alpha=2)` and `t.add_(2)` do (libtorch refuses a floating alpha for them and cannot write a
+    /// float result into them); the shim's fast paths (dt_add, dt_sub, dt_add_scalar) do the same.
+    /// </summary>
+    public static Arg Number(double v) =>
+        double.IsFinite(v) && v == Math.Truncate(v) && Math.Abs(v) < 9.2e18 ? new(ArgKind.Int, i: (long)v) : new(ArgKind.Double, d: v);
     public static implicit operator Arg(long[] v) => new(ArgKind.IntList, r: v);
     public static implicit operator Arg(double[] v) => new(ArgKind.DoubleList, r: v);
     public static implicit operator Arg(Tensor[] v) => new(ArgKind.TensorList, r: v);

@@ -5,9 +5,9 @@ namespace Dashboard.Torch;
 // use them under Torch.NoGrad() for parameter updates.
 public sealed partial class Tensor
 {
-    public Tensor Add_(Tensor other, double alpha = 1.0) { Ops.AddInPlace.CallInPlace(this, other, alpha); return this; }
-    public Tensor Add_(double value) { Ops.AddScalarInPlace.CallInPlace(this, value); return this; }
-    public Tensor Sub_(Tensor other, double alpha = 1.0) { Ops.SubInPlace.CallInPlace(this, other, alpha); return this; }
+    public Tensor Add_(Tensor other, double alpha = 1.0) { Ops.AddInPlace.CallInPlace(this, other, Arg.Number(alpha)); return this; }
+    public Tensor Add_(double value) { Ops.AddScalarInPlace.CallInPlace(this, Arg.Number(value)); return this; }
+    public Tensor Sub_(Tensor other, double alpha = 1.0) { Ops.SubInPlace.CallInPlace(this, other, Arg.Number(alpha)); return this; }
     public Tensor Mul_(Tensor other) { Ops.MulInPlace.CallInPlace(this, other); return this; }
     public Tensor Mul_(double value) { Ops.MulScalarInPlace.CallInPlace(this, value); return this; }
     public Tensor Div_(double value) { Ops.DivScalarInPlace.CallInPlace(this, value); return this; }

@@ -27,6 +27,7 @@
 #endif
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -73,6 +74,16 @@ inline dt_tensor wrap_copy(const at::Tensor& t) {
   auto* p = new at::Tensor(t);
   g_live.fetch_add(1, std::memory_order_relaxed);
   return p;
+}
+
+// The C# side passes alpha and scalar operands as doubles. libtorch refuses a floating alpha for integral
+// tensors and promotes an integral tensor plus a floating scalar to float; so a whole number goes over as an
+// integer, which is what torch's `a + b`, `a.add(b, alpha=2)` and `a + 2` do. That changes nothing for a floating
+// tensor (a whole double converts to the same value either way) and costs no type promotion on this hot path.
+// A fractional value stays a double: libtorch refuses it as an integral tensor's alpha, and as a scalar it promotes.
+inline at::Scalar arithmetic_scalar(double v) {
+  if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.2e18) return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
 }
 
 c10::Device make_device(int32_t type, int32_t index) {
@@ -399,10 +410,10 @@ int dt_op_call(dt_op op, const dt_arg* args, int32_t nargs, dt_tensor* outs, int
 // ---------------------------------------------------------------- fast paths
 
 int dt_add(dt_tensor a, dt_tensor b, double alpha, dt_tensor* out) {
-  return guarded([&] { *out = wrap(at::add(T(a), T(b), alpha)); });
+  return guarded([&] { *out = wrap(at::add(T(a), T(b), arithmetic_scalar(alpha))); });
 }
 int dt_sub(dt_tensor a, dt_tensor b, double alpha, dt_tensor* out) {
-  return guarded([&] { *out = wrap(at::sub(T(a), T(b), alpha)); });
+  return guarded([&] { *out = wrap(at::sub(T(a), T(b), arithmetic_scalar(alpha))); });
 }
 int dt_mul(dt_tensor a, dt_tensor b, dt_tensor* out) {
   return guarded([&] { *out = wrap(at::mul(T(a), T(b))); });
@@ -414,7 +425,7 @@ int dt_matmul(dt_tensor a, dt_tensor b, dt_tensor* out) {
   return guarded([&] { *out = wrap(at::matmul(T(a), T(b))); });
 }
 int dt_add_scalar(dt_tensor a, double b, dt_tensor* out) {
-  return guarded([&] { *out = wrap(at::add(T(a), b)); });
+  return guarded([&] { *out = wrap(at::add(T(a), arithmetic_scalar(b))); });
 }
 int dt_mul_scalar(dt_tensor a, double b, dt_tensor* out) {
   return guarded([&] { *out = wrap(at::mul(T(a), b)); });

@@ -75,5 +75,29 @@ public sealed class SeedChartPayloadTests
         var payload = JsonSerializer.SerializeToNode(model.Payload())!;
         payload["runIds"]!.AsArray().Select(n => n!.GetValue<long>()).Should().Equal(1, 2);
         payload["dimensions"]![0]!["ticktext"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("hc", "mhc");
+        (payload["colorMin"]!.GetValue<double>(), payload["colorMax"]!.GetValue<double>()).Should().Be((0.2, 0.5));
+    }
+
+    [Fact]
+    public void Parallel_coordinates_of_runs_that_all_end_on_one_value_colour_around_that_value()
+    {
+        RunResult Run(long id, int depth, double loss) =>
+            new(id, new JsonObject { ["depth"] = depth }, 0, RunState.Succeeded, new Dictionary<string, double> { ["loss"] = loss });
+        (double, double) Sent(ParallelCoordinatesModel model)
+        {
+            var payload = JsonSerializer.SerializeToNode(model.Payload())!;
+            return (payload["colorMin"]!.GetValue<double>(), payload["colorMax"]!.GetValue<double>());
+        }
+
+        var equal = ParallelCoordinatesModel.Of([Run(1, 12, 0.75), Run(2, 24, 0.75), Run(3, 48, 0.75)], ["depth"], ["loss"], "loss", false);
+        var (min, max) = Sent(equal);
+        min.Should().BeApproximately(0.7425, 1e-12);
+        max.Should().BeApproximately(0.7575, 1e-12);
+
+        Sent(ParallelCoordinatesModel.Of([Run(1, 12, -200), Run(2, 24, -200)], ["depth"], ["loss"], "loss", false)).Should().Be((-202, -198));
+        Sent(ParallelCoordinatesModel.Of([Run(1, 12, 0), Run(2, 24, 0)], ["depth"], ["loss"], "loss", false)).Should().Be((-1, 1));
+        var (low, high) = Sent(ParallelCoordinatesModel.Of([Run(1, 12, 3)], ["depth"], ["loss"], "loss", false));   // one run alone
+        low.Should().BeApproximately(2.97, 1e-12);
+        high.Should().BeApproximately(3.03, 1e-12);
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Dashboard.Infrastructure.Accounts;
 
 namespace Dashboard.Infrastructure.Database.Embedded;
 
@@ -43,8 +43,8 @@ internal sealed record ClusterAccount(string Name, uint? Uid, uint? Gid)
     public void Own(string path)
     {
         if (!DropsRoot) return;
-        if (lchown(path, Uid!.Value, Gid!.Value) != 0)
-            throw new EmbeddedPostgresException($"Could not hand '{path}' to OS account '{Name}' (errno {Marshal.GetLastPInvokeError()}).");
+        if (!FolderAccess.TryHandOver(path, Uid!.Value, Gid!.Value, out var errno))
+            throw new EmbeddedPostgresException($"Could not hand '{path}' to OS account '{Name}' (errno {errno}).");
     }
 
     /// <summary>
@@ -57,16 +57,10 @@ internal sealed record ClusterAccount(string Name, uint? Uid, uint? Gid)
         var result = await OsCommand.RunAsync(this, "test", ["-w", folder, "-a", "-x", folder], timeout, ct);
         if (result.ExitCode == 0) return;
 
-        var blocking = Ancestors(folder).FirstOrDefault(d => !OperatingSystem.IsWindows() && (File.GetUnixFileMode(d) & UnixFileMode.OtherExecute) == 0);
+        var blocking = FolderAccess.BlockingAncestor(folder);
         var why = blocking is null ? "" : $": '{blocking}' is not traversable by others (chmod o+x it, or choose another folder)";
         throw new EmbeddedPostgresException(
             $"The OS account '{Name}' that runs PostgreSQL cannot reach the data folder '{folder}'{why}.");
-    }
-
-    static IEnumerable<string> Ancestors(string path)
-    {
-        for (var dir = Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
-            yield return dir;
     }
 
     static async Task<uint?> IdAsync(string flag, string user, CancellationToken ct)
@@ -75,7 +69,4 @@ internal sealed record ClusterAccount(string Name, uint? Uid, uint? Gid)
         var result = await OsCommand.RunAsync(self, "id", [flag, user], TimeSpan.FromSeconds(10), ct);
         return result.ExitCode == 0 && uint.TryParse(result.Output.Trim(), out var id) ? id : null;
     }
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int lchown(string path, uint owner, uint group);
 }

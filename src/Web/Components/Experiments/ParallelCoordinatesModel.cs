@@ -43,6 +43,22 @@ public sealed record ParallelCoordinatesModel(IReadOnlyList<long> RunIds, IReadO
             drawn.Select(r => r.FinalMetrics[colorKey]).ToArray(), colorKey, !higherIsBetter, finished.Count - drawn.Count);
     }
 
+    /// <summary>
+    /// The colour scale's ends: the colour values' minimum and maximum; when every line has the same value, that value
+    /// ± 1 % of it (± 1 at zero), so the bar reads around the value instead of plotly's −0.4…0.4 for cmin = cmax.
+    /// </summary>
+    public (double Min, double Max) ColorRange
+    {
+        get
+        {
+            if (Color.Length == 0) return (0, 1);
+            double min = Color.Min(), max = Color.Max();
+            if (min < max) return (min, max);
+            var span = min == 0 ? 1 : Math.Abs(min) * 0.01;
+            return (min - span, min + span);
+        }
+    }
+
     /// <summary>What charts.js's parcoords takes (small: a few numbers per run and axis, so plain JSON).</summary>
     public object Payload() => new
     {
@@ -50,6 +66,8 @@ public sealed record ParallelCoordinatesModel(IReadOnlyList<long> RunIds, IReadO
         color = Color,
         colorTitle = ColorTitle,
         reverseScale = ReverseScale,
+        colorMin = ColorRange.Min,
+        colorMax = ColorRange.Max,
         dimensions = Dimensions.Select(d => new { label = d.Label, values = d.Values, tickvals = d.TickValues, ticktext = d.TickText }),
     };
 }

@@ -209,7 +209,9 @@ window.dashboardCharts = (() => {
         });
         const data = [{
             type: "parcoords", dimensions,
-            line: { color: model.color, colorscale: "Viridis", reversescale: model.reverseScale, showscale: true,
+            // The range comes from .NET: equal values get one around them (plotly's own is -0.4…0.4 then).
+            line: { color: model.color, cmin: model.colorMin, cmax: model.colorMax, colorscale: "Viridis",
+                    reversescale: model.reverseScale, showscale: true,
                     colorbar: { title: { text: model.colorTitle } } },
         }];
         const layout = { margin: { l: 60, r: 80, t: 40, b: 24 }, paper_bgcolor: "rgba(0,0,0,0)",

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Dashboard.Infrastructure.Accounts;
 
 namespace Dashboard.Worker.Execution.Commands;
 
@@ -51,8 +51,8 @@ public sealed record RunAccount(string Name, uint Uid, uint Gid, string Home)
     /// <summary>Hands a folder the worker made to this account, so its command can write there.</summary>
     public void Own(string path)
     {
-        if (lchown(path, Uid, Gid) != 0)
-            throw new IOException($"Could not hand '{path}' to the run account '{Name}' (errno {Marshal.GetLastPInvokeError()}).");
+        if (!FolderAccess.TryHandOver(path, Uid, Gid, out var errno))
+            throw new IOException($"Could not hand '{path}' to the run account '{Name}' (errno {errno}).");
     }
 
     /// <summary>
@@ -62,15 +62,9 @@ public sealed record RunAccount(string Name, uint Uid, uint Gid, string Home)
     public string? CannotWrite(string folder)
     {
         if (Run("setpriv", [.. SwitchArguments(), "test", "-w", folder, "-a", "-x", folder]) is not null) return null;
-        var blocking = Ancestors(folder).FirstOrDefault(d => !OperatingSystem.IsWindows() && (File.GetUnixFileMode(d) & UnixFileMode.OtherExecute) == 0);
+        var blocking = FolderAccess.BlockingAncestor(folder);
         return $"the run account '{Name}' cannot write the output folder '{folder}'" +
                (blocking is null ? "." : $": '{blocking}' is not traversable by others (chmod o+x it, or move the artifacts folder).");
-    }
-
-    private static IEnumerable<string> Ancestors(string path)
-    {
-        for (var dir = Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
-            yield return dir;
     }
 
     /// <summary>The setpriv arguments that run a program as this account (setpriv execs in place: no extra process, no PAM session).</summary>
@@ -86,7 +80,4 @@ public sealed record RunAccount(string Name, uint Uid, uint Gid, string Home)
         process.WaitForExit();
         return process.ExitCode == 0 ? output : null;
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int lchown(string path, uint owner, uint group);
 }
