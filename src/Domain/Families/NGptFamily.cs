@@ -71,7 +71,7 @@ public sealed class NGptFamily : ExperimentFamily
             Choices: ["float32", "tf32", "bfloat16"]),
         new("cuda_graph", ConfigFieldType.Boolean, true, "On CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails)."),
         new("fused_kernels", ConfigFieldType.Boolean, true,
-            "On CUDA, use the worker's fused kernels for nGPT's residual update, rotary q/k normalisation and weight projection where they were compiled in (same results to rounding; off: the composed ATen ops)."),
+            "On CUDA, use the worker's fused kernels where they were compiled in and have passed their GPU check: nGPT's residual update, weight projection, rotary q/k normalisation, scaled SwiGLU, weight-norm deviation and the head with its cross entropy (same results to rounding; off: the composed ATen ops)."),
         new("checkpoint_every", ConfigFieldType.Integer, 100, "Save a checkpoint every N steps (0: never); a requeued run resumes from it.", Min: 0),
         new("seed", ConfigFieldType.Integer, 0, "Seed for weights and batches."),
     ];

@@ -13,9 +13,10 @@ public sealed record NGptConfig(
     public string Tokenizer { get; init; } = "bytes";
 
     /// <summary>
-    /// Whether the nGPT blocks' residual update, rotary q/k normalisation and the projection onto the sphere use the shim's fused CUDA kernels
-    /// where they are compiled in and the model is on CUDA (<see cref="Dashboard.Torch.Fused"/>); their ATen references
-    /// otherwise. Changes speed, not results (beyond rounding).
+    /// Whether nGPT's fused operations (residual update, projection onto the sphere, rotary q/k normalisation, scaled SwiGLU,
+    /// weight-norm deviation, head + cross entropy) use the shim's CUDA kernels where they are compiled in, checked on a
+    /// GPU and the model is on CUDA (<see cref="Dashboard.Torch.Fused"/>); their ATen references otherwise. Changes
+    /// speed, not results (beyond rounding).
     /// </summary>
     public bool FusedKernels { get; init; } = true;
 
