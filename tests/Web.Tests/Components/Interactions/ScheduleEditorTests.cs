@@ -101,7 +101,9 @@ public sealed class ScheduleEditorTests(DashboardApp app) : IClassFixture<Dashbo
         page.FindAll("[data-testid=field-error]").Should().BeEmpty("nothing was touched yet");
 
         page.Find("[data-testid=config-field-total_steps] input").Input("0");
-        page.Find("[data-testid=config-field-total_steps] [data-testid=field-error]").TextContent.Should().Contain("at least 1");
+        // The field validates as the form re-renders, which a loaded machine may finish after Input returns.
+        page.WaitForAssertion(() => page.Find("[data-testid=config-field-total_steps] [data-testid=field-error]").TextContent.Should().Contain("at least 1"),
+            TimeSpan.FromSeconds(10));
         await page.Find("[data-testid=schedule-save]").ClickAsync(new());
         page.Find("[data-testid=schedule-submit-error]").TextContent.Should().Contain("Not saved");
         (await store.FindAsync(id))!.Definition.Experiment["config"]!["total_steps"]!.GetValue<long>().Should().Be(50);
