@@ -75,8 +75,8 @@ public sealed class HarmonicFamily : ExperimentFamily
             "on CUDA replayed from a CUDA graph where the model allows (not the mixture of experts); the summary's inference_path says which.", Min: 0, Max: 10_000),
         new("precision", ConfigFieldType.Choice, "float32", "GPT on CUDA: float32, float32 with TensorFloat-32 matmuls (tf32: faster, 10-bit products, off in PyTorch by default), or bfloat16 autocast; CPU runs use float32.",
             Choices: ["float32", "tf32", "bfloat16"]),
-        new("cuda_graph", ConfigFieldType.Boolean, false,
-            "GPT: on CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails, as harmonic-moe's does). Off by default until this family's graphed step has passed its GPU check (benchmarks/Families.Benchmarks GraphChecks)."),
+        new("cuda_graph", ConfigFieldType.Boolean, true,
+            "GPT: on CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails, as harmonic-moe's does: it reads expert counts on the host; the graphed step passed its GPU check on an H100, 2026-12-07)."),
         new("checkpoint_every", ConfigFieldType.Integer, 500, "GPT: save a checkpoint every N steps (0: never); a requeued run resumes from it.", Min: 0),
         new("seed", ConfigFieldType.Integer, 0, "Seed for initial conditions and noise (field), weights and batches (gpt)."),
     ];

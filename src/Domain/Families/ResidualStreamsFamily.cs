@@ -52,8 +52,8 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
             Choices: NanPolicies),
         new("precision", ConfigFieldType.Choice, "float32", "On CUDA: float32, float32 with TensorFloat-32 matmuls (tf32: faster, 10-bit products, off in PyTorch by default), or bfloat16 autocast; CPU runs use float32.",
             Choices: ["float32", "tf32", "bfloat16"]),
-        new("cuda_graph", ConfigFieldType.Boolean, false,
-            "On CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails). Off by default until this family's graphed step has passed its GPU check (benchmarks/Families.Benchmarks GraphChecks)."),
+        new("cuda_graph", ConfigFieldType.Boolean, true,
+            "On CUDA, capture the whole training step in a CUDA graph and replay it (eager if capture fails; the graphed step passed its GPU check on an H100, 2026-12-07)."),
         new("checkpoint_every", ConfigFieldType.Integer, 25, "Save a checkpoint every N steps (0: never); a requeued run resumes from it.", Min: 0),
         new("seed", ConfigFieldType.Integer, 0, "Seed for weights and data."),
     ];

@@ -69,7 +69,7 @@ public sealed record HarmonicConfig
             WaveFraction = D("wave_fraction"), WaveSelection = S("wave_selection"), WaveThreshold = D("wave_threshold"), Window = I("window"),
             Experts = I("experts"), ValEvery = L("val_every"), ValBatches = I("val_batches"), BenchmarkIterations = I("benchmark_iterations"),
             Precision = S("precision"), CheckpointEvery = L("checkpoint_every"),
-            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? false,
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
         };
     }
 }

@@ -38,7 +38,7 @@ public sealed record ResidualStreamsConfig(
             FeedForward = I("d_ff") is > 0 and var ff ? ff : 4 * I("width"),
             WeightDecay = D("weight_decay"),
             ContinueOnNan = S("on_nan") == "continue",
-            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? false,
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
         };
     }
 }
