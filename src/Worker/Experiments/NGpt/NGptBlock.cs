@@ -73,10 +73,11 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
 
         // W_q, W_k, W_v as one (3C, C) product: h is read (and cast, under autocast) once, one GEMM instead of three.
         var qkvWeight = Dashboard.Torch.Torch.Cat([_query.Weight, _key.Weight, _value.Weight], dim: 0);   // (3C, C)
-        var qkv = F.Linear(h, qkvWeight);                                              // (B, T, 3C)
-        var q = qkv.Narrow(-1, 0, c).View(b, t, nh, d).Transpose(1, 2);                // (B, nh, T, d)
-        var k = qkv.Narrow(-1, c, c).View(b, t, nh, d).Transpose(1, 2);
-        var v = qkv.Narrow(-1, 2 * c, c).View(b, t, nh, d).Transpose(1, 2);
+        // Chunk, not three narrows: its backward is one cat of the three gradients, not three zero-filled copies summed.
+        var qkv = F.Linear(h, qkvWeight).Chunk(3, dim: -1);                            // 3 × (B, T, C)
+        var q = qkv[0].View(b, t, nh, d).Transpose(1, 2);                              // (B, nh, T, d)
+        var k = qkv[1].View(b, t, nh, d).Transpose(1, 2);
+        var v = qkv[2].View(b, t, nh, d).Transpose(1, 2);
         var sqk = (_sqk * (SqkInit / _baseScale)).View(1, nh, 1, d);                   // s_qk per head channel
         q = _rotary.ApplyNormalized(q, sqk, _config.FusedKernels);                      // s_qk ⊙ Norm(RoPE(q))
         k = _rotary.ApplyNormalized(k, sqk, _config.FusedKernels);
