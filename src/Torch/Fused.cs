@@ -169,11 +169,7 @@ public static class Fused
     /// </summary>
     public static void ProjectToSphere(IReadOnlyList<(Tensor Weight, int Dim)> weights, bool useKernel = true)
     {
-        foreach (var (w, dim) in weights)
-        {
-            if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
-            if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
-        }
+        CheckUnitMatrices(weights);
         if (useKernel && Usable(FusedKernel.Projection) && weights.Any(m => m.Weight.Device.IsCuda))
         {
             UnitMatricesKernel(weights, deviation: false);
@@ -201,11 +197,7 @@ public static class Fused
     public static Tensor UnitDeviationSum(IReadOnlyList<(Tensor Weight, int Dim)> weights, bool useKernel = true)
     {
         if (weights.Count == 0) throw new ArgumentException("no weights", nameof(weights));
-        foreach (var (w, dim) in weights)
-        {
-            if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
-            if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
-        }
+        CheckUnitMatrices(weights);
         if (useKernel && Usable(FusedKernel.UnitDeviation) && weights[0].Weight.Device.IsCuda)
             return UnitMatricesKernel(weights, deviation: true)!;
         return UnitDeviationSumReference(weights);
@@ -285,6 +277,15 @@ public static class Fused
         }
         GC.KeepAlive(weights);
         return result;
+    }
+
+    private static void CheckUnitMatrices(IReadOnlyList<(Tensor Weight, int Dim)> weights)
+    {
+        foreach (var (w, dim) in weights)
+        {
+            if (w.Dim != 2) throw new ArgumentException($"every weight must be a matrix; got {w}", nameof(weights));
+            if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(weights), dim, "dim must be 0, 1 or -1.");
+        }
     }
 
     private static bool Takes(ScalarType dtype) => dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;
