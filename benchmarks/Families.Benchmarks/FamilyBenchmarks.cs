@@ -76,10 +76,11 @@ internal static class FamilyBenchmarks
     }
 
     /// <summary>
-    /// Seconds for the residual-streams "demo" preset through its executor (model build, 50 steps, metrics), as a worker
-    /// runs it: on CUDA the step is captured in a CUDA graph after 3 warm-up steps (cuda_graph), unless told otherwise.
+    /// The residual-streams "demo" preset through its executor (model build, 50 steps, metrics), as a worker runs it:
+    /// on CUDA the step is captured in a CUDA graph after 3 warm-up steps (cuda_graph), unless told otherwise. Returns
+    /// the whole run's seconds and where they went, from the time each step's progress was reported.
     /// </summary>
-    public static double MhcDemoSeconds(Device device, int? steps, bool cudaGraph = true)
+    public static MhcDemoTiming MhcDemo(Device device, int? steps, bool cudaGraph = true)
     {
         var family = new ResidualStreamsFamily();
         var config = family.WithDefaults((JsonObject)family.Presets.Single(p => p.Name == "demo").Config.DeepClone());
@@ -89,22 +90,45 @@ internal static class FamilyBenchmarks
         var folder = Directory.CreateTempSubdirectory("mhc-demo-");
         try
         {
+            var clock = new Stopwatch();
+            var progress = new StepTimes(clock);
             var context = new RunContext
             {
                 RunId = 0, Family = family.Name, Config = config, RunFolder = folder,
-                Metrics = new DiscardingSink(), Log = new DiscardingLog(), Progress = new DiscardingProgress(),
+                Metrics = new DiscardingSink(), Log = new DiscardingLog(), Progress = progress,
                 Device = device.IsCuda ? new WorkerDevice(DeviceKind.Cuda, device.Index) : WorkerDevice.Cpu,
             };
-            var clock = Stopwatch.StartNew();
+            clock.Start();
             var outcome = new ResidualStreamsExecutor().ExecuteAsync(context, CancellationToken.None).GetAwaiter().GetResult();
             var seconds = clock.Elapsed.TotalSeconds;
             if (outcome.Kind != RunOutcomeKind.Succeeded) throw new InvalidOperationException($"the demo run ended {outcome.Kind}: {outcome.Reason}");
-            return seconds;
+            return MhcDemoTiming.From(seconds, progress.Seconds, GraphedStep.DefaultWarmupSteps);
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The demo run's wall time and where it went (seconds): to the end of the first step (the model's build included),
+    /// the other eager warm-up steps, the step that is captured (recorded, instantiated and run), the replayed steps'
+    /// mean, and what follows the last step. NaN where the run had too few steps.
+    /// </summary>
+    public sealed record MhcDemoTiming(double Seconds, double FirstStep, double OtherWarmupSteps, double CapturedStep, double ReplayedStepMean, double AfterLastStep)
+    {
+        public static MhcDemoTiming From(double seconds, IReadOnlyList<double> stepEnds, int warmupSteps)
+        {
+            if (stepEnds.Count < warmupSteps + 2) return new(seconds, stepEnds.FirstOrDefault(double.NaN), double.NaN, double.NaN, double.NaN, double.NaN);
+            return new(seconds, stepEnds[0], stepEnds[warmupSteps - 1] - stepEnds[0], stepEnds[warmupSteps] - stepEnds[warmupSteps - 1],
+                (stepEnds[^1] - stepEnds[warmupSteps]) / (stepEnds.Count - warmupSteps - 1), seconds - stepEnds[^1]);
+        }
+    }
+
+    private sealed class StepTimes(Stopwatch clock) : IRunProgress
+    {
+        public List<double> Seconds { get; } = [];
+        public void ReportProgress(long step, long? totalSteps) => Seconds.Add(clock.Elapsed.TotalSeconds);
     }
 
     private sealed class DiscardingSink : IMetricSink
@@ -115,11 +139,6 @@ internal static class FamilyBenchmarks
     private sealed class DiscardingLog : IRunLog
     {
         public void Write(string stream, string line) { }
-    }
-
-    private sealed class DiscardingProgress : IRunProgress
-    {
-        public void ReportProgress(long step, long? totalSteps) { }
     }
 
     /// <summary>Runs a reference script that prints one JSON object, and parses it.</summary>

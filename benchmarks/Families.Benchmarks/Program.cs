@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dashboard.Families.Benchmarks;
 using Dashboard.Torch;
+using Dashboard.Worker.Experiments.Training;
 
 // Usage: Dashboard.Families.Benchmarks [--device cpu|cuda] [--python PATH] [--reference reference.py] [--quick] [--steps N] [--family hhml]
 // Prints markdown tables: nGPT training throughput through the binding (eager and CUDA graph) and, with --python,
@@ -77,19 +78,34 @@ foreach (var precision in precisions)
     }
 }
 
-double? mhcSeconds = null;
+FamilyBenchmarks.MhcDemoTiming? mhc = null;
 var mhcSteps = options.Quick ? 5 : 50;
 try
 {
     // The demo runs as a worker runs it: its step captured in a CUDA graph, unless that path failed its check.
     var residualGraph = !checks.Any(c => c.Path == GraphChecks.ResidualStreamsPath && !c.Passed);
     if (!residualGraph) Console.Error.WriteLine("  mHC demo: the residual-streams graph check failed, timing it eagerly");
-    mhcSeconds = FamilyBenchmarks.MhcDemoSeconds(device, options.Quick ? mhcSteps : null, residualGraph);
-    Console.Error.WriteLine($"  mHC demo ({mhcSteps} steps): {mhcSeconds:F2} s");
+    mhc = FamilyBenchmarks.MhcDemo(device, options.Quick ? mhcSteps : null, residualGraph);
+    Console.Error.WriteLine($"  mHC demo ({mhcSteps} steps): {mhc.Seconds:F2} s");
 }
 catch (Exception e) when (e is TorchException or InvalidOperationException)
 {
     Console.Error.WriteLine($"  mHC demo: failed: {e.Message}");
+}
+// The same demo run in PyTorch on the same device (the seed's model and loop), after the binding's rows.
+JsonObject? mhcReference = null;
+if (options.Python is not null && (device.IsCuda || !options.Quick))   // minutes on a CPU: not in a --quick run
+{
+    try
+    {
+        var script = Path.Combine(Path.GetDirectoryName(options.Reference ?? Path.Combine(AppContext.BaseDirectory, "reference.py"))!, "mhc_reference.py");
+        mhcReference = FamilyBenchmarks.RunPython(options.Python, script,
+            ["--device", options.Device, "--json", "--steps", mhcSteps.ToString(CultureInfo.InvariantCulture)]);
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"  mHC demo in PyTorch: failed: {e.Message}");
+    }
 }
 
 JsonObject? reference = null;
@@ -157,16 +173,32 @@ if (device.IsCuda && graphRefused is null)
 {
     // precision: tf32, a run's opt-in (PyTorch's default, and the fp32 rows above, keep TF32 off).
     var tf32 = FamilyBenchmarks.NGpt(device, shape, bf16: false, cudaGraph: true, steps, tf32: true);
+    var compiledTf32 = Reference("tf32", "compile");
     Console.WriteLine($"fp32 with TensorFloat-32 matmuls (precision: tf32), binding CUDA graph: {Number(tf32.TokensPerSecond)} tokens/s, " +
-        $"final loss {Number(tf32.FinalLoss, "F4")}{(tf32.Note.Length > 0 ? "; " + tf32.Note : "")}");
+        $"final loss {Number(tf32.FinalLoss, "F4")}{(tf32.Note.Length > 0 ? "; " + tf32.Note : "")}; torch.compile with TF32 matmuls " +
+        $"(torch.backends.cuda.matmul.allow_tf32): {Number(compiledTf32)} tokens/s, final loss {Number(Reference("tf32", "compile", "losses"), "F4")}" +
+        (compiledTf32 is { } c && double.IsFinite(tf32.TokensPerSecond) ? $"; binding / torch.compile {(tf32.TokensPerSecond / c).ToString("F2", CultureInfo.InvariantCulture)}×" : ""));
     Console.WriteLine();
 }
 FusedKernelsBenchmark.Run(device, shape, steps, checks, precisions, graphRefused is not null);
 Console.WriteLine("Residual-streams demo (seed 002, demo_mhc.yaml: seed architecture, 24-layer mHC, d_model 128, 4 streams, seq 64, batch 32, 50 steps), wall time of the whole run through its executor");
 Console.WriteLine();
-Console.WriteLine("| Run | Binding (s) | Seed, PyTorch (s) | Seed / binding |");
-Console.WriteLine("|---|---:|---:|---:|");
+double? MhcReference(string mode, string key = "seconds") => mhcReference?["modes"]?[mode]?[key]?.GetValue<double>();
+Console.WriteLine("| Run | Binding (s) | PyTorch eager (s) | torch.compile (s; compiling) | Seed, PyTorch (s) | Seed / binding | Best PyTorch / binding |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 const double SeedSeconds = 17.1;
 var full = mhcSteps == 50;
-Console.WriteLine($"| mHC demo, {mhcSteps} steps | {Number(mhcSeconds, "F2")} | {(full ? "17.1" : "– (seed ran 50)")} | " +
-    $"{(full && mhcSeconds is { } s ? (SeedSeconds / s).ToString("F1", CultureInfo.InvariantCulture) + "×" : "–")} |");
+var bestPyTorch = new[] { MhcReference("eager"), MhcReference("compile") }.Where(v => v is not null).Min();
+Console.WriteLine($"| mHC demo, {mhcSteps} steps | {Number(mhc?.Seconds, "F2")} | {Number(MhcReference("eager"), "F2")} | " +
+    $"{Number(MhcReference("compile"), "F2")}{(MhcReference("compile", "compile_seconds") is { } compiling ? $"; {compiling:F1}" : "")} | " +
+    $"{(full ? "17.1" : "– (seed ran 50)")} | " +
+    $"{(full && mhc is { } m1 ? (SeedSeconds / m1.Seconds).ToString("F1", CultureInfo.InvariantCulture) + "×" : "–")} | " +
+    $"{(bestPyTorch is { } fastest && mhc is { } m2 ? (fastest / m2.Seconds).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–")} |");
+if (mhc is { } timing)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Where the binding's demo run went: to the end of step 1 (model build included) {timing.FirstStep:F3} s, eager warm-up " +
+        $"steps 2–{GraphedStep.DefaultWarmupSteps} {timing.OtherWarmupSteps:F3} s, the captured step {timing.CapturedStep:F3} s, each replayed step " +
+        $"{timing.ReplayedStepMean * 1000:F2} ms, after the last step {timing.AfterLastStep:F3} s.");
+}
+

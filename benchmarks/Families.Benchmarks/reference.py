@@ -225,7 +225,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--steps", type=int)
     parser.add_argument("--modes", help="comma-separated paths (default: all that the device has)")
-    parser.add_argument("--precisions", help="comma-separated: fp32,bf16 (default: both on CUDA)")
+    parser.add_argument("--precisions", help="comma-separated: fp32,bf16,tf32 (default: all three on CUDA, tf32 compiled only)")
     parser.add_argument("--profile", action="store_true",
                         help="the timed steps inside a profiled range, for ncu --profile-from-start off (one mode, one precision)")
     args = parser.parse_args()
@@ -236,17 +236,23 @@ def main():
     if args.modes:
         modes = [m for m in args.modes.split(",") if m in modes]
     results, losses, compile_seconds = {}, {}, {}
-    precisions = ["fp32", "bf16"] if device.type == "cuda" else ["fp32"]
+    # tf32: float32 storage with TensorFloat-32 matmuls, PyTorch's opt-in (torch.backends.cuda.matmul.allow_tf32), the
+    # counterpart of the binding's `precision: tf32`; torch.compile only (the row its ratio is taken against).
+    precisions = ["fp32", "bf16", "tf32"] if device.type == "cuda" else ["fp32"]
     if args.precisions:
         precisions = [p for p in args.precisions.split(",") if p in precisions]
     for precision in precisions:
         row, loss_row, compile_row = {}, {}, {}
         results[precision], losses[precision], compile_seconds[precision] = row, loss_row, compile_row
+        torch.backends.cuda.matmul.allow_tf32 = precision == "tf32"
         for mode in modes:
+            if precision == "tf32" and mode != "compile":
+                continue
             try:
                 row[mode], loss_row[mode], compile_row[mode] = throughput(device, shape, precision == "bf16", mode, steps, args.profile)
             except Exception as e:  # one failing path (a compiler without a C toolchain, say) must not cost the table
                 print(f"{precision} {mode} failed: {e}", file=sys.stderr)
+        torch.backends.cuda.matmul.allow_tf32 = False
 
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else (platform.processor() or "cpu")
     if args.json:

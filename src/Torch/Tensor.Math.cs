@@ -69,6 +69,7 @@ public sealed partial class Tensor
     public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => Pair(Ops.MaxDim.CallMany(this, (long)dim, keepDim));
     public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => Pair(Ops.MinDim.CallMany(this, (long)dim, keepDim));
     public Tensor Amax(int dim, bool keepDim = false) => Ops.Amax.Call(this, new long[] { dim }, keepDim);
+    public Tensor Amax(long[] dims, bool keepDim = false) => Ops.Amax.Call(this, dims, keepDim);
     public Tensor Argmax(int dim, bool keepDim = false) => Ops.Argmax.Call(this, (long)dim, keepDim);
     public Tensor Argmin(int dim, bool keepDim = false) => Ops.Argmin.Call(this, (long)dim, keepDim);
     public Tensor LogSumExp(int dim, bool keepDim = false) => Ops.LogSumExp.Call(this, new long[] { dim }, keepDim);

@@ -41,14 +41,35 @@ public sealed class HyperConnection : Module<Tensor, Tensor>
     /// <summary>The n×n residual mixing this layer applies (a new tensor).</summary>
     public Tensor Mixing() => _constrained ? Sinkhorn.Project(_mixing, _sinkhornIterations) : _mixing.View(_mixing.Shape); // a new handle on the parameter, so callers may dispose what they get
 
+    /// <summary>
+    /// The mixings of several layers (all HC or all mHC) as one (L, n, n) stack, the same values as each one's
+    /// <see cref="Mixing"/>: the Sinkhorn iterations run once for all of them.
+    /// </summary>
+    public static Tensor Mixings(IReadOnlyList<HyperConnection> layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(layers.Count);
+        var first = layers[0];
+        if (layers.Any(l => l._constrained != first._constrained || l._sinkhornIterations != first._sinkhornIterations))
+            throw new ArgumentException("the layers of one stack must all be HC or all mHC", nameof(layers));
+        var logits = Dashboard.Torch.Torch.Stack(layers.Select(l => l._mixing).ToArray());   // (L, n, n)
+        if (!first._constrained) return logits;
+        using (logits) return Sinkhorn.Project(logits, first._sinkhornIterations);
+    }
+
     public override Tensor Forward(Tensor streams)                       // (B, T, n, C)
+    {
+        using var h = Mixing();
+        return Forward(streams, h);
+    }
+
+    /// <summary>The layer with its mixing <paramref name="h"/> (n × n) computed by the caller.</summary>
+    public Tensor Forward(Tensor streams, Tensor h)                      // (B, T, n, C)
     {
         var n = _pre.Size(0);
         using var pre = _pre.View(1, 1, n, 1);
         using var weighted = streams * pre;
         using var input = weighted.Sum(2);                               // (B, T, C)
         using var output = _block.Forward(input);                        // (B, T, C)
-        using var h = Mixing();
         using var mixed = h.MatMul(streams);                             // (n, n) @ (B, T, n, C) -> (B, T, n, C)
         using var post = _post.View(1, 1, n, 1);
         using var spread = output.Unsqueeze(2);                          // (B, T, 1, C)

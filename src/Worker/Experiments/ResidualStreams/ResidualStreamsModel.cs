@@ -51,12 +51,15 @@ public sealed class ResidualStreamsModel : StreamsModel
             using var one = x.Unsqueeze(2);                                 // (B, T, 1, C)
             var streams = one.Expand(x.Size(0), x.Size(1), _config.Streams, _config.Width);   // (B, T, n, C)
             x.Dispose();
-            foreach (var layer in _layers)
+            using var mixings = HyperConnection.Mixings(_layers);           // (L, n, n)
+            var h = mixings.Unbind();
+            for (var i = 0; i < _layers.Count; i++)
             {
-                var next = layer.Forward(streams);
+                var next = _layers[i].Forward(streams, h[i]);
                 streams.Dispose();
                 streams = next;
             }
+            foreach (var layerMixing in h) layerMixing.Dispose();
             x = streams.Sum(2);                                             // (B, T, C)
             streams.Dispose();
         }
@@ -73,5 +76,5 @@ public sealed class ResidualStreamsModel : StreamsModel
     /// </summary>
     public override double GainProxy() => LogMaxEntry(Mixings(), _config.Streams);
 
-    public override IEnumerable<Tensor> Mixings() => _layers.Select(l => l.Mixing());
+    public override Tensor? Mixings() => _layers.Count == 0 ? null : HyperConnection.Mixings(_layers);
 }

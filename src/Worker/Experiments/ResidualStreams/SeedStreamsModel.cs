@@ -54,7 +54,11 @@ public sealed class SeedStreamsModel : StreamsModel
         else
         {
             var streams = x.Unsqueeze(2).Expand(b, t, _config.Streams, _config.Width);   // (B, T, S, C)
-            foreach (var layer in _layers) streams = layer.Forward(streams);
+            var pre = StreamMixer.Matrices(_layers.Select(l => l.Pre).ToList()).Unbind();    // L × (S, S)
+            var post = StreamMixer.Matrices(_layers.Select(l => l.Post).ToList()).Unbind();
+            var residual = StreamMixer.Matrices(_layers.Select(l => l.Residual).ToList()).Unbind();
+            for (var i = 0; i < _layers.Count; i++)
+                streams = _layers[i].Forward(streams, new SeedHyperConnection.Mixers(pre[i], post[i], residual[i]));
             x = streams.Mean(2);                                            // (B, T, C)
         }
         return _head.Forward(_norm.Forward(x)).MoveToOuterScope();          // (B, T, vocab)
@@ -62,5 +66,6 @@ public sealed class SeedStreamsModel : StreamsModel
 
     public override double GainProxy() => LogMaxEntry(Mixings(), _config.Streams);
 
-    public override IEnumerable<Tensor> Mixings() => _layers.Select(l => l.ResidualMixing());
+    public override Tensor? Mixings() =>
+        _layers.Count == 0 ? null : StreamMixer.Matrices(_layers.Select(l => l.Residual).ToList());
 }

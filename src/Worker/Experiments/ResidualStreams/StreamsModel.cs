@@ -17,35 +17,26 @@ public abstract class StreamsModel : Module<Tensor, Tensor>
     /// </summary>
     public abstract double GainProxy();
 
-    /// <summary>The residual mixers H_res,1 … H_res,L (S × S each) as the forward pass uses them; none for the baseline.</summary>
-    public abstract IEnumerable<Tensor> Mixings();
+    /// <summary>The residual mixers H_res,1 … H_res,L as the forward pass uses them, one (L, S, S) stack; null for the baseline.</summary>
+    public abstract Tensor? Mixings();
 
     /// <summary>
-    /// The gain proxy of mixers read earlier (the rows of <see cref="Mixings"/>, flattened layer after layer), for a
-    /// value taken on the device inside a step and read on the host after it.
+    /// The gain proxy of mixers read earlier (<see cref="Mixings"/> flattened), for a value taken on the device inside
+    /// a step and read on the host after it.
     /// </summary>
-    public static double GainProxyOf(float[] flattened, int streams) => LogMaxEntry(Unflatten(flattened, streams), streams);
+    public static double GainProxyOf(float[] flattened, int streams) =>
+        flattened.Length == 0 ? 0.0 : LogMaxEntry(Tensor.From(flattened, [flattened.Length / (streams * streams), streams, streams]), streams);
 
-    private static IEnumerable<Tensor> Unflatten(float[] flattened, int streams)
+    /// <summary>log10 max |H_L ⋯ H_1| of an (L, S, S) stack, in float64 on the CPU (0 for none); disposes <paramref name="mixings"/>.</summary>
+    protected static double LogMaxEntry(Tensor? mixings, int streams)
     {
-        var size = streams * streams;
-        for (var offset = 0; offset + size <= flattened.Length; offset += size)
-            yield return Tensor.From(new ReadOnlySpan<float>(flattened, offset, size), [streams, streams]);
-    }
-
-    /// <summary>log10 max |H_L ⋯ H_1|, in float64 on the CPU; each <paramref name="mixings"/> tensor is disposed here.</summary>
-    protected static double LogMaxEntry(IEnumerable<Tensor> mixings, int streams)
-    {
+        if (mixings is null) return 0.0;
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        using var stack = mixings;
         var product = Dashboard.Torch.Torch.Eye(streams, ScalarType.Float64);
-        var any = false;
-        foreach (var mixing in mixings)
-        {
-            any = true;
-            var h = mixing.Cpu().To(ScalarType.Float64);
+        foreach (var h in stack.Detach().Cpu().To(ScalarType.Float64).Unbind())
             product = h.MatMul(product);
-        }
-        return any ? Math.Log10(product.Abs().Max().ToDouble()) : 0.0;
+        return Math.Log10(product.Abs().Max().ToDouble());
     }
 }

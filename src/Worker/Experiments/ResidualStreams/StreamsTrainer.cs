@@ -87,8 +87,10 @@ public sealed class StreamsTrainer : IDisposable
     // H_res,1 … H_res,L flattened, float32 (empty for the baseline).
     private Tensor FlatMixings()
     {
-        var parts = Model.Mixings().Select(m => m.To(ScalarType.Float32).Reshape(-1)).ToList();
-        return parts.Count > 0 ? Dashboard.Torch.Torch.Cat([.. parts]) : Dashboard.Torch.Torch.Zeros([0], ScalarType.Float32, _target.Device);
+        using var mixings = Model.Mixings();
+        return mixings is null
+            ? Dashboard.Torch.Torch.Zeros([0], ScalarType.Float32, _target.Device)
+            : mixings.To(ScalarType.Float32).Reshape(-1);
     }
 
     public void Dispose()
