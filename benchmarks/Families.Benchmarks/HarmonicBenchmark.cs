@@ -15,8 +15,9 @@ using Torch = Dashboard.Torch.Torch;
 /// <summary>
 /// Seed 004's two benchmarks through the binding: field trials per second for the seed's configs (all trials of a
 /// config in one batch, eigh included, as the seed's runtime), and Harmonic GPT inference at the write-up's shape
-/// (batch 4 × 256, forward only) against the standard GPT and, with --python, PyTorch eager and torch.compile of the
-/// standard GPT (harmonic_reference.py) on the same device.
+/// (batch 4 × 256, forward only) against the standard GPT and, with --python, PyTorch eager, CUDA graph and
+/// torch.compile of all three models (harmonic_reference.py, the port in harmonic_gpt.py) on the same device, with
+/// the binding's weights and token ids (<see cref="HarmonicPort"/>: a port that computes another function is refused).
 /// </summary>
 internal static class HarmonicBenchmark
 {
@@ -51,12 +52,14 @@ internal static class HarmonicBenchmark
 
         var iterations = options.Steps ?? (options.Quick ? 3 : 50);
         var gptRows = new Dictionary<(string Model, bool Graph), InferenceRow?>();
+        // The binding's weights, ids and logits per model, for the PyTorch port to load, check and time.
+        var portFolder = options.Python is null ? null : Directory.CreateTempSubdirectory("harmonic-port-");
         foreach (var model in HarmonicFamily.Models)
             foreach (var graph in new[] { false, true })
             {
                 try
                 {
-                    var row = Inference(device, model, options.Quick, iterations, graph);
+                    var row = Inference(device, model, options.Quick, iterations, graph, graph ? null : portFolder?.FullName);
                     gptRows[(model, graph)] = row;
                     Console.Error.WriteLine($"  {model} ({row.Result.Path}): {row.Result.TokensPerSecond:F0} tokens/s" +
                         (row.Result.Note is null ? "" : $" — {row.Result.Note}"));
@@ -71,8 +74,16 @@ internal static class HarmonicBenchmark
         if (options.Python is not null)
         {
             var script = Path.Combine(Path.GetDirectoryName(options.Reference ?? Path.Combine(AppContext.BaseDirectory, "reference.py"))!, "harmonic_reference.py");
-            reference = FamilyBenchmarks.RunPython(options.Python, script,
-                ["--device", options.Device, "--json", "--iterations", iterations.ToString(CultureInfo.InvariantCulture), .. options.Quick ? new[] { "--quick" } : []]);
+            try
+            {
+                reference = FamilyBenchmarks.RunPython(options.Python, script,
+                    ["--device", options.Device, "--json", "--iterations", iterations.ToString(CultureInfo.InvariantCulture),
+                     "--weights", portFolder!.FullName, .. options.Quick ? new[] { "--quick" } : []]);
+            }
+            finally
+            {
+                portFolder!.Delete(recursive: true);
+            }
         }
 
         Console.WriteLine($"Device: {(device.IsCuda ? reference?["device_name"]?.GetValue<string>() ?? "cuda" : FamilyBenchmarks.CpuName())} ({device}); " +
@@ -85,33 +96,68 @@ internal static class HarmonicBenchmark
         foreach (var row in fieldRows) Console.WriteLine(row);
         Console.WriteLine();
         Console.WriteLine($"Harmonic GPT inference, batch {InferenceBenchmark.Batch} × {(options.Quick ? 48 : InferenceBenchmark.Tokens)}, forward only, " +
-            $"fp32, {iterations} timed passes after 5 warm-up; binding eager, and replayed from a CUDA graph where the forward can be captured");
+            $"fp32, {iterations} timed passes after 5 warm-up; binding eager, and replayed from a CUDA graph where the forward can be captured" +
+            (reference is null ? "" : "; PyTorch: the same models (harmonic_gpt.py) with the binding's weights, on the same token ids"));
         Console.WriteLine();
-        Console.WriteLine("| Model | Parameters | Binding eager ms | Binding eager tokens/s | Binding graph ms | Binding graph tokens/s | " +
-            "Best vs standard's best (binding) | PyTorch eager tokens/s | PyTorch CUDA graph tokens/s | torch.compile tokens/s | Seed tokens/s (as reported) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| Model | Parameters (binding) | Parameters (PyTorch port) | Port − binding, max abs logit (eager; graph, compile) | Binding eager ms | Binding eager tokens/s | " +
+            "Binding graph ms | Binding graph tokens/s | Best vs standard's best (binding) | PyTorch eager tokens/s | PyTorch CUDA graph tokens/s | " +
+            "torch.compile tokens/s | Binding best / torch.compile | Seed tokens/s (as reported) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         InferenceRow? Graphed(string model) => gptRows.GetValueOrDefault((model, true)) is { Result.Path: "cuda-graph" } g ? g : null;
         double? Best(string model) => new[] { gptRows.GetValueOrDefault((model, false)), Graphed(model) }
             .Where(r => r is not null).Select(r => (double?)r!.Result.TokensPerSecond).Max();
         var standard = Best("standard");
+        var notes = new List<string>();
         foreach (var model in HarmonicFamily.Models)
         {
             var eager = gptRows.GetValueOrDefault((model, false));
             var graphed = Graphed(model);
-            string Ref(string mode) => reference?["results"]?[model]?[mode]?.GetValue<double>() is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
+            var parameters = (eager ?? graphed)?.Parameters;
+            var refusal = reference is null ? null : HarmonicPort.Refusal(reference, model, parameters);
+            if (refusal is not null) notes.Add($"PyTorch {model} refused, the port computes another function: {refusal}.");
+            string? PathRefusal(string mode) => reference is null ? null : HarmonicPort.PathRefusal(reference, model, mode);
+            double? Reference(string mode) => refusal is null && PathRefusal(mode) is null ? reference?["results"]?[model]?[mode]?.GetValue<double>() : null;
+            string Ref(string mode)
+            {
+                if (reference is null) return "–";
+                if (refusal is not null) return "refused";
+                if (PathRefusal(mode) is { } why)
+                {
+                    notes.Add($"PyTorch {model}, {mode} refused: {why}.");
+                    return "refused";
+                }
+                if (Reference(mode) is { } v) return v.ToString("N0", CultureInfo.InvariantCulture);
+                if (reference["errors"]?[model]?[mode] is { } error)
+                {
+                    notes.Add($"PyTorch {model}, {mode}: {error.GetValue<string>()}");
+                    return "failed";
+                }
+                return "–";
+            }
             string Ms(InferenceRow? r) => r is null ? "–" : $"{r.Result.MeanMs:F3} ± {r.Result.SdMs:F3}";
             string Rate(InferenceRow? r) => r is null ? "–" : r.Result.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture);
-            var ratio = Best(model) is { } b && standard is { } s && s > 0 ? (b / s).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
-            var parameters = eager ?? graphed;
-            Console.WriteLine($"| {model} | {(parameters is null ? "–" : parameters.Parameters.ToString("N0", CultureInfo.InvariantCulture))} | " +
-                $"{Ms(eager)} | {Rate(eager)} | {Ms(graphed)} | {Rate(graphed)} | {ratio} | " +
-                $"{Ref("eager")} | {Ref("graph")} | {Ref("compile")} | {HarmonicSeedFigures.Gpt[model].TokensPerSecond:N0} |");
+            string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? (x / y).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
+            var portParameters = reference?["parameters"]?[model]?.GetValue<long>();
+            Console.WriteLine($"| {model} | {(parameters is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "–")} | " +
+                $"{(portParameters is { } q ? q.ToString("N0", CultureInfo.InvariantCulture) + (q == parameters ? "" : " ✗") : "–")} | " +
+                $"{HarmonicPort.CheckCell(reference, model)} | {Ms(eager)} | {Rate(eager)} | {Ms(graphed)} | {Rate(graphed)} | {Ratio(Best(model), standard)} | " +
+                $"{Ref("eager")} | {Ref("graph")} | {Ref("compile")} | {Ratio(Best(model), Reference("compile"))} | " +
+                $"{HarmonicSeedFigures.Gpt[model].TokensPerSecond:N0} |");
         }
         foreach (var note in gptRows.Values.Select(r => r?.Result.Note).OfType<string>().Distinct())
             Console.WriteLine($"\nNot graphed: {note}.");
-        if (reference?["compile_seconds"] is { } compile)
-            Console.WriteLine($"\ntorch.compile (mode default) compilation: {compile.GetValue<double>():F1} s, not in the tokens/s.");
-
+        foreach (var note in notes.Distinct()) Console.WriteLine($"\n{note}");
+        if (reference?["compile_seconds"] is JsonObject { Count: > 0 } compile)
+        {
+            string Built(string model) => reference["compile_built"]?[model] is JsonObject b
+                ? $" ({b["graphs"]} graphs, {b["graph_breaks"]} graph breaks)" : "";
+            Console.WriteLine("\ntorch.compile (mode default) compilation, not in the tokens/s: " +
+                string.Join(", ", compile.Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F1} s{Built(kv.Key)}")) + ".");
+        }
+        if (reference?["compile_skipped"]?.GetValue<string>() is { } skipped) Console.WriteLine($"\ntorch.compile not timed: {skipped}.");
+        if (reference is not null)
+            Console.WriteLine($"\nPort check: each PyTorch model was built from the binding's config, loaded the binding's weights by name (strict), " +
+                $"and computed the logits of the timed ids (eager, and the CUDA graph's and torch.compile's where timed); each accepted within {HarmonicPort.Tolerance:G} × max(1, max |logit|).");
         Console.WriteLine();
         Console.WriteLine($"Harmonic GPT training throughput (the run's trainer, write-up shape, batch 4, AdamW with the warm-up cosine " +
                           $"schedule, clipping, dropout 0.2), tokens/s after {GraphedStep.DefaultWarmupSteps} warm-up steps and the capture, {iterations} timed");
@@ -175,7 +221,8 @@ internal static class HarmonicBenchmark
 
     private sealed record InferenceRow(InferenceBenchmark.Result Result, long Parameters);
 
-    private static InferenceRow Inference(Device device, string model, bool quick, int iterations, bool graph)
+    /// <summary>One inference row; with <paramref name="portFolder"/>, also the model's file for the PyTorch port.</summary>
+    private static InferenceRow Inference(Device device, string model, bool quick, int iterations, bool graph, string? portFolder)
     {
         Torch.ManualSeed(0);
         // The write-up's shape: nanoGPT shakespeare-char, 4 × 256, 4 heads, block 256, vocabulary 65.
@@ -184,7 +231,11 @@ internal static class HarmonicBenchmark
             : new HarmonicConfig { Variant = "gpt", Model = model, Vocab = 65, BenchmarkIterations = iterations };
         using var gpt = new HarmonicGpt(config);
         gpt.To(device);
+        // Drawn on the host after the seeded model, so that both rows of a model, and PyTorch, time the same ids.
+        using var ids = Torch.RandInt(0, config.Vocab, [InferenceBenchmark.Batch, Math.Min(InferenceBenchmark.Tokens, config.Context)]);
+        using var onDevice = ids.To(device);
+        if (portFolder is not null) HarmonicPort.Write(Path.Combine(portFolder, $"{model}.safetensors"), gpt, config, ids, onDevice);
         var target = new Dashboard.Worker.Experiments.Training.TrainingDevice(device, false);
-        return new InferenceRow(InferenceBenchmark.Run(gpt, config, target, graph), gpt.NonEmbeddingCount);
+        return new InferenceRow(InferenceBenchmark.Run(gpt, config, target, graph, onDevice), gpt.NonEmbeddingCount);
     }
 }

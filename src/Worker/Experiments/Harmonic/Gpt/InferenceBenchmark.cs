@@ -20,14 +20,18 @@ public static class InferenceBenchmark
 
     public sealed record Result(double MeanMs, double SdMs, double TokensPerSecond, string Path, string? Note);
 
-    public static Result Run(HarmonicGpt model, HarmonicConfig config, TrainingDevice target, bool graph = true)
+    /// <param name="tokenIds">
+    /// The (<see cref="Batch"/>, T) token ids to time, on the model's device; random when null. A comparison passes its
+    /// own, so that another implementation can time the same ids (the mixture of experts' cost depends on its routing).
+    /// </param>
+    public static Result Run(HarmonicGpt model, HarmonicConfig config, TrainingDevice target, bool graph = true, Tensor? tokenIds = null)
     {
-        var tokens = Math.Min(Tokens, config.Context);
+        var tokens = tokenIds?.Size(1) ?? Math.Min(Tokens, config.Context);
         model.Eval();
         try
         {
             using var noGrad = Torch.InferenceMode();
-            using var ids = Torch.RandInt(0, config.Vocab, [Batch, tokens], device: target.Device);
+            using var ids = tokenIds?.NewReference() ?? Torch.RandInt(0, config.Vocab, [Batch, tokens], device: target.Device);
             void EagerPass()
             {
                 using var scope = Torch.NewDisposeScope();
@@ -54,7 +58,7 @@ public static class InferenceBenchmark
             }
             var mean = times.Average();
             var sd = times.Length > 1 ? Math.Sqrt(times.Sum(t => (t - mean) * (t - mean)) / (times.Length - 1)) : 0;
-            return new Result(mean, sd, Batch * tokens / (mean / 1000), captured is null ? "eager" : "cuda-graph", note);
+            return new Result(mean, sd, ids.NumEl / (mean / 1000), captured is null ? "eager" : "cuda-graph", note);
         }
         finally
         {
