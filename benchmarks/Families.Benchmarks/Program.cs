@@ -22,10 +22,11 @@ if (options.Family == "hhml")
     HhmlBenchmark.Run(device, options.Quick, options.Steps);
     return;
 }
-if (options.Family is "ngpt-profile" or "ngpt-profile-graph")
+if (options.Family is "ngpt-profile" or "ngpt-profile-graph" or "ngpt-profile-fp32" or "ngpt-profile-graph-fp32")
 {
-    // --family ngpt-profile[-graph]: a few nGPT steps (eager or graphed) inside a profiled range, for ncu (KernelProfile.cs, kernel_profile.py).
-    KernelProfile.Run(device, options.Steps ?? 3, graph: options.Family == "ngpt-profile-graph");
+    // --family ngpt-profile[-graph][-fp32]: a few nGPT steps (eager or graphed; bf16 autocast or fp32) inside a profiled
+    // range, for ncu (KernelProfile.cs, kernel_profile.py).
+    KernelProfile.Run(device, options.Steps ?? 3, graph: options.Family.Contains("-graph"), bf16: !options.Family.EndsWith("-fp32"));
     return;
 }
 if (options.Family == "harmonic")

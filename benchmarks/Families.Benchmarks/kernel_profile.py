@@ -74,16 +74,18 @@ def main():
     parser.add_argument("--paths", default="binding,PyTorch eager,torch.compile",
                         help="comma-separated: binding, binding graph (the replayed CUDA graph), PyTorch eager, torch.compile")
     parser.add_argument("--top", type=int, default=8, help="largest kernels listed per path")
+    parser.add_argument("--precision", default="bf16", choices=["bf16", "fp32"], help="bf16 autocast (default) or fp32, TF32 off")
     args = parser.parse_args()
     folder = args.keep or tempfile.mkdtemp(prefix="kernel-profile-")
     os.makedirs(folder, exist_ok=True)
     steps = str(args.steps)
+    suffix = "-fp32" if args.precision == "fp32" else ""
     paths = {
-        "binding": [args.binding, "--device", "cuda", "--family", "ngpt-profile", "--steps", steps],
-        "binding graph": [args.binding, "--device", "cuda", "--family", "ngpt-profile-graph", "--steps", steps],
-        "PyTorch eager": [args.python, args.reference, "--device", "cuda", "--modes", "eager", "--precisions", "bf16",
+        "binding": [args.binding, "--device", "cuda", "--family", "ngpt-profile" + suffix, "--steps", steps],
+        "binding graph": [args.binding, "--device", "cuda", "--family", "ngpt-profile-graph" + suffix, "--steps", steps],
+        "PyTorch eager": [args.python, args.reference, "--device", "cuda", "--modes", "eager", "--precisions", args.precision,
                           "--steps", steps, "--profile"],
-        "torch.compile": [args.python, args.reference, "--device", "cuda", "--modes", "compile", "--precisions", "bf16",
+        "torch.compile": [args.python, args.reference, "--device", "cuda", "--modes", "compile", "--precisions", args.precision,
                           "--steps", steps, "--profile"],
     }
     wanted = [p.strip() for p in args.paths.split(",")]
@@ -107,7 +109,7 @@ def main():
             entry[0] += 1
             entry[1] += ns
     n = args.steps
-    print(f"nGPT step, seed 001 shape, bf16, projection every step: GPU time per step by kernel class "
+    print(f"nGPT step, seed 001 shape, {args.precision}, projection every step: GPU time per step by kernel class "
           f"(ncu gpu__time_duration, each kernel timed alone; {n} steps averaged)\n")
     print("| Kernel class | " + " | ".join(f"{label} kernels | {label} µs" for label in labels) + " |")
     print("|---|" + "---:|---:|" * len(labels))

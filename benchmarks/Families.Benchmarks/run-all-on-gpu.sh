@@ -22,7 +22,8 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
     echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
 }
 # Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), harmonic, hhml, sympscale, profile (ncu
-# kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels),
+# kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
+# (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
 # compile-max (default: ngpt harmonic hhml; a lease's command runs ten minutes at most).
 for part in ${PARTS:-ngpt harmonic hhml}; do
     case "$part" in
@@ -43,6 +44,12 @@ for part in ${PARTS:-ngpt harmonic hhml}; do
                 --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/profile-graph" \
                 --paths "binding graph" --steps 2 --top 40 > "$out/profile-graph.md" 2> "$out/profile-graph.log"
             echo "exit $?"; cat "$out/profile-graph.md"; tail -5 "$out/profile-graph.log" ;;
+        profile-fp32)
+            echo "=== kernel profile (ncu), fp32 (TF32 off): the binding's graphed step and torch.compile's"
+            timeout 300 "$python" "$repo/benchmarks/Families.Benchmarks/kernel_profile.py" --binding "$app/Dashboard.Families.Benchmarks" \
+                --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/profile-fp32" \
+                --paths "binding graph,torch.compile" --precision fp32 --steps 2 --top 25 > "$out/profile-fp32.md" 2> "$out/profile-fp32.log"
+            echo "exit $?"; cat "$out/profile-fp32.md"; tail -5 "$out/profile-fp32.log" ;;
         compile-max)
             echo "=== torch.compile max-autotune-no-cudagraphs (bf16)"
             timeout 300 "$python" "$repo/benchmarks/Families.Benchmarks/reference.py" --device cuda --json --modes compile-max \
