@@ -47,9 +47,10 @@ public sealed class SoftplusMlp : Module
     /// <summary>
     /// σ = uᵀWv for the top singular pair (u, v) of W, the pair held constant. It is σ_max(W) up to rounding, and
     /// autograd gives ∂σ/∂W = u vᵀ, exactly the gradient of σ_max (what autograd through the SVD gives, for a simple
-    /// top singular value): the spectral norm of the source's full SVD, with no SVD inside the step.
+    /// top singular value): the spectral norm of the source's full SVD, with no SVD inside the step. Written as
+    /// two 2-D matrix products ((1, m)·W, then ·(n, 1)), the kind of kernel the rest of the step's products use.
     /// </summary>
-    public static Tensor TopSingularValue(Tensor w, Tensor u, Tensor v) => u.MatMul(w).MatMul(v);
+    public static Tensor TopSingularValue(Tensor w, Tensor u, Tensor v) => u.Unsqueeze(0).MatMul(w).MatMul(v.Unsqueeze(1)).Reshape();
 
     /// <summary>
     /// The weights one training step uses (normalised once, shared by every force evaluation of the rollout);
