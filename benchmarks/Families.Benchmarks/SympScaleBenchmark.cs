@@ -145,7 +145,8 @@ internal static class SympScaleBenchmark
                 if (device.IsCuda) Cuda.Synchronize(device.Index);
                 var perSecond = steps / clock.Elapsed.TotalSeconds;
                 clock.Restart();
-                RolloutEvaluation.Evaluate(net, test, system, mean, std, config);
+                // Evaluation does not depend on the step's path: timed once, with the eager trainer.
+                if (graphs == StepGraphs.Off) RolloutEvaluation.Evaluate(net, test, system, mean, std, config);
                 var note = graphs == StepGraphs.Cuda && !trainer.UsesCudaGraph ? $"graph fell back to eager: {trainer.GraphFailure}" : "";
                 return (perSecond, clock.Elapsed.TotalSeconds, net.ParameterCount(), note);
             }
