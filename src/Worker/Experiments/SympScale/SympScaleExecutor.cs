@@ -145,8 +145,14 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
     /// <summary>
     /// The k-step rollout loss (spec §5): (1/k)Σᵢ[mean((q̂ᵢ − qᵢ)²) + mean((p̂ᵢ − pᵢ)²)] for the Hamiltonian models,
     /// the mean over all coordinates for the free-form ones. Hamiltonian rollouts are projected (straight-through).
+    /// The model's singular vectors are those of its present weights (<see cref="Models.WorldModel.TopSingularVectors"/>).
     /// </summary>
-    public static Tensor Loss(Models.WorldModel model, Tensor window, PhaseSystem system, Tensor mean, Tensor std, SympScaleConfig config)
+    public static Tensor Loss(Models.WorldModel model, Tensor window, PhaseSystem system, Tensor mean, Tensor std, SympScaleConfig config) =>
+        Loss(model, window, system, mean, std, config, model.TopSingularVectors());
+
+    /// <summary>The loss with the given singular vectors: a training step's inputs (null: σ_max directly, the tests' reference).</summary>
+    public static Tensor Loss(Models.WorldModel model, Tensor window, PhaseSystem system, Tensor mean, Tensor std, SympScaleConfig config,
+        IReadOnlyList<Tensor>? singularVectors)
     {
         var k = (int)window.Size(1) - 1;
         var z0 = window.Select(1, 0);
@@ -158,7 +164,7 @@ public sealed class SympScaleExecutor(string? dataDirectory = null) : IRunExecut
             var c0 = system.Invariant(mean + std * z0);
             projection = new NewtonProjection(system, mean, std, c0, config.ProjectionIterations, config.ProjectionTolerance, checkTolerance: false);
         }
-        var squared = (model.Rollout(z0, k, projection) - truth).Square();   // (B, k, D)
+        var squared = (model.Rollout(z0, k, projection, singularVectors) - truth).Square();   // (B, k, D)
         if (!config.HasHamiltonian) return squared.Mean();
         var q = config.Dim / 2;
         return squared.Narrow(2, 0, q).Mean() + squared.Narrow(2, q, q).Mean();

@@ -9,6 +9,7 @@ namespace Dashboard.Worker.Experiments.SympScale;
 /// A SympScale model's optimizer (Adam: AdamW without weight decay) and one training step (the k-step rollout loss,
 /// backward, global-norm clipping, Adam) through <see cref="GraphedStep"/>, so that on a GPU the whole rollout and
 /// its backward pass replay as one CUDA graph. The leapfrog warm-up phase is a variant of the step with its own graph.
+/// The spectral norm's SVD runs before the step, outside the graph (see <see cref="Step"/>).
 /// The update is applied even when the loss is not finite; the run then ends at that step, reporting the same loss as
 /// the eager loop that stopped before the update.
 /// </summary>
@@ -51,16 +52,22 @@ public sealed class SympScaleTrainer : IDisposable
     {
         var leapfrog = step < WarmupSteps;
         if (_model is Models.SympModel symp) symp.Leapfrog = leapfrog;
-        var values = _graphs.Step([window], Body, leapfrog && _model is Models.SympModel ? "leapfrog warm-up" : null).ToArray<double>();
+        using var scope = Dashboard.Torch.Torch.NewDisposeScope();
+        // The spectral norm's SVD reads its error info on the host, which a CUDA graph cannot hold: it runs here, before
+        // the step, on the present weights, and the step gets the top singular vectors as inputs (copied into its
+        // static tensors before each replay). Eager or graphed, the step computes the same thing.
+        Tensor[] inputs = [window, .. _model.TopSingularVectors()];
+        var values = _graphs.Step(inputs, Body, leapfrog && _model is Models.SympModel ? "leapfrog warm-up" : null).ToArray<double>();
         return (values[0], values[1]);
     }
 
     /// <summary>Steps of the leapfrog warm-up phase (warmup_fraction of the run).</summary>
     public long WarmupSteps => (long)Math.Round(_config.WarmupFraction * _config.Steps);
 
-    private Tensor Body(IReadOnlyList<Tensor> batch)
+    /// <summary>The step over its static inputs: the window, then the model's singular vectors.</summary>
+    private Tensor Body(IReadOnlyList<Tensor> inputs)
     {
-        var loss = SympScaleExecutor.Loss(_model, batch[0], _system, _mean, _std, _config);
+        var loss = SympScaleExecutor.Loss(_model, inputs[0], _system, _mean, _std, _config, inputs.Skip(1).ToArray());
         loss.Backward();
         var gradNorm = GradientClipping.ClipGradNormOnDevice(_parameters, _config.GradClip > 0 ? _config.GradClip : double.PositiveInfinity);
         Optimizer.Step();

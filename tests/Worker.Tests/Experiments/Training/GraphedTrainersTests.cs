@@ -181,6 +181,7 @@ public sealed class GraphedTrainersTests
     [InlineData("symp", 0.0)]
     [InlineData("symp", 0.5)]   // the leapfrog warm-up phase is a variant of the step with its own capture
     [InlineData("gru", 0.0)]
+    [InlineData("rk4", 0.0)]
     [InlineData("freeform", 0.0)]
     public void The_sympscale_trainer_is_captured_and_trains_as_eagerly_in_float64(string model, double warmupFraction)
     {

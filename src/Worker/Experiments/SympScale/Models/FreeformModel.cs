@@ -32,7 +32,7 @@ public sealed class FreeformModel : WorldModel
         return _out.Forward(h);
     }
 
-    public override Tensor Rollout(Tensor z0, int steps, StateProjection? projection)
+    public override Tensor Rollout(Tensor z0, int steps, StateProjection? projection, IReadOnlyList<Tensor>? singularVectors)
     {
         var actions = Dashboard.Torch.Torch.Zeros([z0.Size(0), _actionDim], z0.Dtype, z0.Device);
         var h = StepSize;

@@ -39,7 +39,7 @@ public sealed class GruModel : WorldModel
         return n + z * (h - n);
     }
 
-    public override Tensor Rollout(Tensor z0, int steps, StateProjection? projection)
+    public override Tensor Rollout(Tensor z0, int steps, StateProjection? projection, IReadOnlyList<Tensor>? singularVectors)
     {
         var batch = z0.Size(0);
         var actions = Dashboard.Torch.Torch.Zeros([batch, _actionDim], z0.Dtype, z0.Device);

@@ -22,14 +22,27 @@ public sealed class HamiltonianNet : Module
         _phi = RegisterModule("phi", new SoftplusMlp(qDim + actionDim, hidden));
     }
 
-    /// <summary>M = LLᵀ and the potentials' weights for one step; every force evaluation of the step shares them.</summary>
-    public Field Prepare(bool spectralNorm)
+    /// <summary>The top singular pairs of V's weights, then Φ's (<see cref="SoftplusMlp.TopSingularVectors"/>): computed eagerly, before a step.</summary>
+    public Tensor[] TopSingularVectors() => [.. _v.TopSingularVectors(), .. _phi.TopSingularVectors()];
+
+    /// <summary>
+    /// M = LLᵀ and the potentials' weights for one step; every force evaluation of the step shares them. With the spectral
+    /// norm, <paramref name="singularVectors"/> are <see cref="TopSingularVectors"/> of the present weights (null: σ_max
+    /// directly, see <see cref="SoftplusMlp.Prepare"/>).
+    /// </summary>
+    public Field Prepare(bool spectralNorm, IReadOnlyList<Tensor>? singularVectors)
     {
+        const int each = SoftplusMlp.SingularVectorCount;
+        if (spectralNorm && singularVectors is { Count: not 2 * each })
+            throw new ArgumentException($"{2 * each} singular vectors expected, got {singularVectors.Count}", nameof(singularVectors));
         var flat = FlatTrilIndices(_lFlat.Device);
         var raw = Dashboard.Torch.Torch.Zeros([_q * _q], _lFlat.Dtype, _lFlat.Device).Scatter(0, flat, _lFlat).Reshape(_q, _q);
         var eye = Dashboard.Torch.Torch.Eye(_q, _lFlat.Dtype, _lFlat.Device);
         var l = raw * (1.0 - eye) + eye * (raw.Softplus() + 0.1);
-        return new Field(l.MatMul(l.MT), _v.Prepare(spectralNorm, _q), _phi.Prepare(spectralNorm, _q));
+        var (v, phi) = spectralNorm && singularVectors is not null
+            ? (singularVectors.Take(each).ToArray(), singularVectors.Skip(each).ToArray())
+            : (null, null);
+        return new Field(l.MatMul(l.MT), _v.Prepare(spectralNorm, _q, v), _phi.Prepare(spectralNorm, _q, phi));
     }
 
     private Tensor? _flatTril;

@@ -28,9 +28,11 @@ public sealed class SympModel : WorldModel
     /// <summary>Integrate with leapfrog instead of Yoshida-4 (the write-up's warm-up; set by the trainer).</summary>
     public bool Leapfrog { get; set; }
 
-    public override Tensor Rollout(Tensor z0, int steps, StateProjection? projection)
+    public override Tensor[] TopSingularVectors() => SpectralNorm ? _h.TopSingularVectors() : [];
+
+    public override Tensor Rollout(Tensor z0, int steps, StateProjection? projection, IReadOnlyList<Tensor>? singularVectors)
     {
-        var field = _h.Prepare(SpectralNorm);
+        var field = Field(singularVectors);
         var states = new Tensor[steps];
         var z = z0;
         for (var t = 0; t < steps; t++)
@@ -47,9 +49,11 @@ public sealed class SympModel : WorldModel
         return Dashboard.Torch.Torch.Stack(states, 1);   // (B, steps, D)
     }
 
-    public override Tensor LearnedEnergy(Tensor z) =>
-        _h.Prepare(SpectralNorm).Energy(z.Narrow(1, 0, _q), z.Narrow(1, _q, _q));
+    public override Tensor LearnedEnergy(Tensor z) => Field().Energy(z.Narrow(1, 0, _q), z.Narrow(1, _q, _q));
 
-    /// <summary>The prepared Hamiltonian (for tests: one step's conservation of its own H).</summary>
-    public HamiltonianNet.Field Field() => _h.Prepare(SpectralNorm);
+    /// <summary>The prepared Hamiltonian with the singular vectors of the present weights.</summary>
+    public HamiltonianNet.Field Field() => Field(TopSingularVectors());
+
+    /// <summary>The prepared Hamiltonian with the given singular vectors (null: σ_max directly).</summary>
+    public HamiltonianNet.Field Field(IReadOnlyList<Tensor>? singularVectors) => _h.Prepare(SpectralNorm, singularVectors);
 }
