@@ -569,6 +569,13 @@ def main():
                         row["compile_seconds"] = r["compile_seconds"]
                 except Exception as e:  # one failing path (a compiler without a C toolchain, say) must not cost the table
                     row[path + "_error"] = str(e).splitlines()[0] if str(e) else type(e).__name__
+                    failed = True
+                else:
+                    failed = False
+                if failed:  # out of the except block, the traceback and the trainer its frames hold are gone
+                    if path == "compile":
+                        import torch._dynamo as dynamo
+                        dynamo.reset()
                     gc.collect()
                     if device.type == "cuda":
                         torch.cuda.empty_cache()
