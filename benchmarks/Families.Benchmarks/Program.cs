@@ -18,8 +18,8 @@ var options = BenchmarkOptions.Parse(args);
 var device = Device.Parse(options.Device);
 if (options.Family == "hhml")
 {
-    // --family hhml: seed 000's benchmark alone (HhmlBenchmark.cs); --steps sets its timed cycles.
-    HhmlBenchmark.Run(device, options.Quick, options.Steps);
+    // --family hhml: seed 000's benchmark alone (HhmlBenchmark.cs); --steps sets its timed cycles; --python adds hhml_reference.py's rows.
+    HhmlBenchmark.Run(options, device);
     return;
 }
 if (options.Family is "ngpt-profile" or "ngpt-profile-graph" or "ngpt-profile-fp32" or "ngpt-profile-graph-fp32")

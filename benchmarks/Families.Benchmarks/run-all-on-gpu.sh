@@ -30,7 +30,7 @@ for part in ${PARTS:-ngpt harmonic hhml}; do
         ngpt) run 360 ngpt --reference-modes eager,graph,compile ;;
         ngpt-binding) run 300 ngpt-binding --no-reference --steps 50 ;;
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
-        hhml) run 210 hhml --family hhml ;;
+        hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         sympscale) run 240 sympscale --family sympscale ;;
         profile)
             echo "=== kernel profile (ncu): binding, PyTorch eager, torch.compile"
