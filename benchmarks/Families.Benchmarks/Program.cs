@@ -180,6 +180,18 @@ if (device.IsCuda && graphRefused is null)
         $"(torch.backends.cuda.matmul.allow_tf32): {Number(compiledTf32)} tokens/s, final loss {Number(Reference("tf32", "compile", "losses"), "F4")}" +
         (compiledTf32 is { } c && double.IsFinite(tf32.TokensPerSecond) ? $"; binding / torch.compile {(tf32.TokensPerSecond / c).ToString("F2", CultureInfo.InvariantCulture)}×" : ""));
     Console.WriteLine();
+    try
+    {
+        var floor = GemmFloor.Measure(device, shape, FamilyBenchmarks.NGptConfigFor(shape, bf16: false).Hidden);
+        GemmFloor.Print(floor, shape, precision => precision == "tf32"
+            ? (tf32.TokensPerSecond, compiledTf32)
+            : (binding.GetValueOrDefault((precision, true))?.TokensPerSecond, Reference(precision, "compile")));
+    }
+    catch (TorchException e)
+    {
+        Console.WriteLine($"GEMM floor: failed: {e.Message.Split('\n')[0]}");
+        Console.WriteLine();
+    }
 }
 FusedKernelsBenchmark.Run(device, shape, steps, checks, precisions, graphRefused is not null);
 Console.WriteLine("Residual-streams demo (seed 002, demo_mhc.yaml: seed architecture, 24-layer mHC, d_model 128, 4 streams, seq 64, batch 32, 50 steps), wall time of the whole run through its executor");
