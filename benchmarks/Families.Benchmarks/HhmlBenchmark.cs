@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dashboard.Domain.Families;
 using Dashboard.Torch;
 using Dashboard.Torch.Checkpoints;
+using Dashboard.Torch.NN;
 using Dashboard.Worker.Experiments.Hhml;
 
 namespace Dashboard.Families.Benchmarks;
@@ -46,7 +47,7 @@ internal static class HhmlBenchmark
     /// <summary>One config and mode through the binding: its figures, or why it failed.</summary>
     private sealed record CycleRow(
         Scale Scale, string Mode, long Parameters, long Edges, double SecondsPerCycle, double QualitySeconds, double? PeakMiB,
-        long EstimateMiB, double Reward, double Density, string? Failure = null);
+        long EstimateMiB, double Reward, double Density, string? Failure = null, bool FlatLstm = false);
 
     public static void Run(BenchmarkOptions options, Device device)
     {
@@ -75,6 +76,20 @@ internal static class HhmlBenchmark
             var capped = graph.CandidateCounts.Count(c => c > config.MaxNeighbours);
             Console.WriteLine($"| {s.Name} | {geometry.Nodes:N0} | {config.NeighbourRadius} / {config.MaxNeighbours} | {geometrySeconds:F3} | " +
                 $"{graphSeconds:F3} | {graph.Edges:N0} | {capped:N0} |");
+        }
+
+        if (device.IsCuda)
+        {
+            // The agent's LSTM keeps its weights in cuDNN's flat buffer (Module.To): checked before it is timed.
+            Console.WriteLine();
+            var checks = LstmChecks.Run(device);
+            GpuChecks.Print(checks);
+            if (checks.Any(c => !c.Passed))
+            {
+                LSTM.RefuseFlattening();
+                Console.WriteLine("The LSTM's flat weights failed a check: the rows below run with separate weights (cuDNN copies them on every call).");
+                Console.WriteLine();
+            }
         }
 
         var rows = new List<CycleRow>();
@@ -111,6 +126,13 @@ internal static class HhmlBenchmark
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         var notes = new List<string>();
         foreach (var row in rows) Console.WriteLine(TableRow(row, reference?["results"]?[row.Scale.Key]?[row.Mode] as JsonObject, notes));
+        if (device.IsCuda)
+        {
+            var apart = rows.Where(r => r.Failure is null && !r.FlatLstm).Select(r => $"{r.Scale.Name} {r.Mode}").ToList();
+            notes.Add(apart.Count == 0
+                ? "LSTM weights: in cuDNN's one flat buffer in every row (LSTM.FlattenParameters)."
+                : $"LSTM weights apart (cuDNN copies them on every call) in: {string.Join(", ", apart)}.");
+        }
         Console.WriteLine();
         if (referenceFailure is not null) notes.Add($"PyTorch reference: {referenceFailure}");
         if (reference?["compile_skipped"]?.GetValue<string>() is { } skipped) notes.Add($"torch.compile: not timed ({skipped}).");
@@ -142,7 +164,8 @@ internal static class HhmlBenchmark
         if (device.IsCuda) Cuda.ResetPeakMemoryStats(device.Index);
         var build = Stopwatch.StartNew();
         using var trainer = new HhmlTrainer(config, device);
-        Console.Error.WriteLine($"  {s.Name} {mode}: built in {build.Elapsed.TotalSeconds:F1} s ({trainer.Agent.ParameterCount():N0} parameters)");
+        Console.Error.WriteLine($"  {s.Name} {mode}: built in {build.Elapsed.TotalSeconds:F1} s ({trainer.Agent.ParameterCount():N0} parameters; " +
+            $"LSTM weights {(trainer.Agent.LstmWeightsAreFlat ? "in cuDNN's one flat buffer" : "apart")})");
         HhmlCycle? last = null;
         for (var n = 1; n <= warmup; n++) last = trainer.Step(n);
         Sync(device);
@@ -165,7 +188,7 @@ internal static class HhmlBenchmark
             $"median {median.ToString("F4", CultureInfo.InvariantCulture)} s");
         if (checkpoint) Checkpoints(trainer);
         return new CycleRow(s, mode, trainer.Agent.ParameterCount(), trainer.Strips.Graph.Edges, median, qualitySeconds, peak,
-            config.Scale.Memory().Total / (1 << 20), last!.Reward.Total, last.Metrics.Density);
+            config.Scale.Memory().Total / (1 << 20), last!.Reward.Total, last.Metrics.Density, FlatLstm: trainer.Agent.LstmWeightsAreFlat);
     }
 
     /// <summary>

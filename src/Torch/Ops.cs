@@ -164,4 +164,7 @@ internal static class Ops
     internal static readonly Op Gru = new("aten::gru", "input");
     internal static readonly Op LstmCell = new("aten::lstm_cell");
     internal static readonly Op GruCell = new("aten::gru_cell");
+    // cuDNN's RNN weight buffer (RecurrentWeights.Flatten); the first has a kernel only in CUDA builds with cuDNN.
+    internal static readonly Op CudnnRnnFlattenWeight = new("aten::_cudnn_rnn_flatten_weight");
+    internal static readonly Op CudnnIsAcceptable = new("aten::cudnn_is_acceptable");
 }

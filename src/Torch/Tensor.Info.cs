@@ -48,10 +48,30 @@ public sealed partial class Tensor
     /// <summary>True when both handles refer to the same tensor object.</summary>
     public bool IsSameAs(Tensor other) => NativeMethods.dt_tensor_same(Handle, other.Handle) != 0;
 
+    /// <summary>
+    /// Where the elements live (metadata only, nothing is read): the storage this tensor views and the address of its
+    /// first element. Views of one buffer share its <see cref="TensorStorage.Address"/>.
+    /// </summary>
+    public TensorStorage Storage
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.dt_tensor_storage(Handle, out var address, out var bytes, out var data));
+            return new TensorStorage(address, bytes, data);
+        }
+    }
+
     public override string ToString()
     {
         if (IsDisposed) return "Tensor(disposed)";
         var (dtype, _, device, rg) = Info();
         return $"Tensor([{string.Join(", ", Shape)}], {dtype}, {device}{(rg ? ", requires_grad" : "")})";
     }
+}
+
+/// <summary>A tensor's storage (base address and size in bytes) and the address of the tensor's first element in it.</summary>
+public readonly record struct TensorStorage(ulong Address, long Bytes, ulong DataAddress)
+{
+    /// <summary>Byte offset of the tensor's first element from the storage's base.</summary>
+    public long Offset => (long)(DataAddress - Address);
 }

@@ -109,7 +109,24 @@ public abstract class Module : IDisposable
             using var moved = t.To(device, target);
             t.SetData(moved);
         }
+        foreach (var module in SelfAndDescendants()) module.OnParametersMoved();
         return this;
+    }
+
+    /// <summary>
+    /// Called on this module and every sub-module after <see cref="To(Device, ScalarType?)"/> has moved the parameters
+    /// (PyTorch's <c>_apply</c>): where a module lays its parameters out for the device (<see cref="LSTM.FlattenParameters"/>).
+    /// </summary>
+    protected virtual void OnParametersMoved()
+    {
+    }
+
+    private IEnumerable<Module> SelfAndDescendants()
+    {
+        yield return this;
+        foreach (var (_, child) in _children)
+            foreach (var module in child.SelfAndDescendants())
+                yield return module;
     }
 
     public Module To(ScalarType dtype) => To(Parameters().FirstOrDefault()?.Device ?? Device.Cpu, dtype);

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "dashtorch";
 
     /// <summary>Must equal DT_ABI_VERSION in dashtorch.h; checked when the library is loaded.</summary>
-    internal const int AbiVersion = 6;
+    internal const int AbiVersion = 7;
 
     [LibraryImport(Library)] internal static partial IntPtr dt_last_error();
     [LibraryImport(Library)] internal static partial int dt_abi_version();
@@ -31,6 +31,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_tensor_copy_(IntPtr dst, IntPtr src);
     [LibraryImport(Library)] internal static partial int dt_tensor_set_data(IntPtr dst, IntPtr src);
     [LibraryImport(Library)] internal static partial int dt_tensor_same(IntPtr a, IntPtr b);
+    [LibraryImport(Library)] internal static partial int dt_tensor_storage(IntPtr t, out ulong storageAddress, out long storageBytes, out ulong dataAddress);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int dt_op_resolve(string name, string overload, out IntPtr op);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int dt_op_exists(string name, string overload);

@@ -345,6 +345,20 @@ int dt_tensor_same(dt_tensor a, dt_tensor b) {
   return T(a).unsafeGetTensorImpl() == T(b).unsafeGetTensorImpl() ? 1 : 0;
 }
 
+int dt_tensor_storage(dt_tensor t, uint64_t* storage_address, int64_t* storage_bytes, uint64_t* data_address) {
+  return guarded([&] {
+    const auto& x = T(t);
+    if (!x.has_storage()) throw std::invalid_argument("tensor has no storage");
+    const auto& storage = x.storage();
+    // The data pointer is computed, not read with data_ptr(): that differs between libtorch 1.x and 2.x (const and
+    // mutable accessors), and an empty storage may have a null base.
+    auto base = reinterpret_cast<uint64_t>(storage.data_ptr().get());
+    *storage_address = base;
+    *storage_bytes = static_cast<int64_t>(storage.nbytes());
+    *data_address = base + static_cast<uint64_t>(x.storage_offset()) * static_cast<uint64_t>(x.element_size());
+  });
+}
+
 // ---------------------------------------------------------------- generic operator call
 
 int dt_op_resolve(const char* name, const char* overload, dt_op* out) {

@@ -18,7 +18,7 @@ extern "C" {
 #define DT_API __attribute__((visibility("default")))
 
 // Bumped whenever a signature changes, so the C# side can refuse a stale library.
-#define DT_ABI_VERSION 6
+#define DT_ABI_VERSION 7
 
 typedef void* dt_tensor;
 typedef void* dt_op;
@@ -76,6 +76,9 @@ DT_API int dt_tensor_to(dt_tensor t, int32_t device_type, int32_t device_index, 
 DT_API int dt_tensor_copy_(dt_tensor dst, dt_tensor src);
 DT_API int dt_tensor_set_data(dt_tensor dst, dt_tensor src);  // param.data = src
 DT_API int dt_tensor_same(dt_tensor a, dt_tensor b);            // same TensorImpl
+// Where the elements live: the storage's base address and size in bytes, and the address of the tensor's first
+// element (base + storage_offset · element size). Tensors that share a storage have the same base.
+DT_API int dt_tensor_storage(dt_tensor t, uint64_t* storage_address, int64_t* storage_bytes, uint64_t* data_address);
 
 // Generic operator call through the dispatcher
 DT_API int dt_op_resolve(const char* name, const char* overload, dt_op* out);

@@ -69,6 +69,12 @@ public sealed class HhmlAgent : Module
     public static long CountParameters(HhmlScale scale) =>
         ParameterShapes(scale).Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
 
+    /// <summary>
+    /// Whether the LSTM's weights are in cuDNN's one flat buffer (Module.To puts them there on CUDA): otherwise cuDNN
+    /// copies them (4.35 GB at h200-scaled) into a fresh buffer on every forward, held until the backward.
+    /// </summary>
+    public bool LstmWeightsAreFlat => _lstm.WeightsAreFlat;
+
     /// <summary>The LSTM and the value head: the only parameters the loss −value·R reaches.</summary>
     public IEnumerable<Tensor> TrainedParameters() => _lstm.Parameters().Concat(_valueHead.Parameters());
 

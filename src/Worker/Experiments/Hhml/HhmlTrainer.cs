@@ -30,7 +30,7 @@ public sealed class HhmlTrainer : IDisposable
         try
         {
             agent = new HhmlAgent(config.Scale);
-            agent.To(device);
+            agent.To(device);   // on CUDA this also puts the LSTM's weights into cuDNN's one flat buffer (LSTM.FlattenParameters)
         }
         catch
         {
