@@ -54,7 +54,8 @@ public sealed class ConfigFieldsFormTests
             if (field.Type == ConfigFieldType.Choice)
                 foreach (var choice in field.Choices!) block.Should().Contain($"<option value=\"{choice}\"");
             else if (field.Type == ConfigFieldType.Boolean)
-                block.Contains(" checked", StringComparison.Ordinal).Should().Be(ConfigValue.Boolean(field.Default) == true, $"{field.Name}'s checkbox shows its default");
+                Regex.Match(block, "<input[^>]*type=\"checkbox\"[^>]*>").Value.Contains(" checked", StringComparison.Ordinal)
+                    .Should().Be(ConfigValue.Boolean(field.Default) == true, $"{field.Name}'s checkbox shows its default");   // the tag, not the description's words
             else if (field.Default is not null)
                 block.Should().Contain($"value=\"{FieldText.ToText(field.Default)}\"");
         }
