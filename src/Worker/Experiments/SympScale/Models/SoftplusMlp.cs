@@ -40,6 +40,13 @@ public sealed class SoftplusMlp : Module
 
     private static Tensor[] TopPair(Tensor w)
     {
+        if (w.Size(0) == 1)
+        {
+            // One row (w₃): its SVD in closed form, u = 1, σ = ‖w‖, v = w / ‖w‖; no solver, no wait for the device.
+            using var row = w.Select(0, 0);
+            using var norm = row.Norm().ClampMin(1e-300);
+            return [Dashboard.Torch.Torch.Ones([1], w.Dtype, w.Device), row / norm];
+        }
         var (u, _, vh) = Linalg.Svd(w);
         return [u.Select(1, 0), vh.Select(0, 0)];
     }
