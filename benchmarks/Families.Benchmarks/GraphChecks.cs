@@ -147,8 +147,13 @@ internal static class GraphChecks
         }
         var graphed = Train(StepGraphs.Cuda);
         var copy = (graphed.Values, graphed.Parameters.Clone());   // each comparison disposes what it is given
-        var toRehearsal = Compare(Train(StepGraphs.Rehearsal), graphed);
-        var toDefinition = Compare(Definition(), copy);
+        var rehearsed = Train(StepGraphs.Rehearsal);
+        var definition = Definition();
+        static string Head(double[] values) => string.Join(", ", values.Take(8).Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)));
+        Console.Error.WriteLine($"  sympscale {model}: (loss, grad norm) of the first steps: graphed {Head(graphed.Values)}; rehearsed {Head(rehearsed.Values)}; " +
+            $"matrix-norm step {Head(definition.Values)}");
+        var toRehearsal = Compare(rehearsed, graphed);
+        var toDefinition = Compare(definition, copy);
         Console.Error.WriteLine($"  sympscale {model}: graph vs rehearsal {toRehearsal:0.###e+0}, graph vs the matrix-norm step {toDefinition:0.###e+0}");
         return Math.Max(toRehearsal, toDefinition);
     }

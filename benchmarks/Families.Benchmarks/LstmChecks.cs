@@ -21,8 +21,8 @@ internal static class LstmChecks
     [
         GpuChecks.Check("LSTM flat cuDNN weights = separate weights (2 layers, H 32, fp32: output, state, gradients, parameters after 3 Adam steps; " +
             "still one buffer after the steps and a checkpoint round trip)", FlatPath, 1e-5, () => FlatEqualsSeparate(device)),
-        GpuChecks.Check("LSTM flat cuDNN weights: a training forward copies no weights (its peak extra memory / the weights' bytes; " +
-            "separate weights must show ≥ 1, cuDNN's copy)", FlatPath, 0.25, () => ForwardCopies(device)),
+        GpuChecks.Check("LSTM flat cuDNN weights: a training forward copies no weights (|1 − (separate weights' peak extra memory − flat " +
+            "weights') / the weights' bytes|: separate weights allocate cuDNN's copy of them, flat ones do not)", FlatPath, 0.25, () => ForwardCopies(device)),
     ];
 
     private static double FlatEqualsSeparate(Device device)
@@ -86,8 +86,8 @@ internal static class LstmChecks
     }
 
     /// <summary>
-    /// The peak memory one training forward adds, over the weights' bytes: cuDNN allocates a buffer of the weights' size
-    /// and copies them in on every call unless they are flat already. Input (1, 1, 1024) so that workspace, reserve and
+    /// The peak memory one training forward adds, over the weights' bytes, separate weights against flat ones: cuDNN
+    /// allocates a buffer of the weights' size and copies them in on every call unless they are flat already. Input (1, 1, 1024) so that workspace, reserve and
     /// output are small beside 2 × 4 × 1024 × 2048 weights (67 MB).
     /// </summary>
     private static double ForwardCopies(Device device)
@@ -115,11 +115,12 @@ internal static class LstmChecks
                 return (Cuda.MemoryStats(device.Index).PeakAllocatedBytes - before) / weightBytes;
             }
         }
+        // Both forwards also allocate what is not weights (on an H100, 2026-12-07, the flat one's extra came to 1.25× the
+        // weights' bytes): the copy is the difference between them.
         var separateExtra = Extra(separate);
-        if (separateExtra < 1)
-            throw new InvalidOperationException($"separate weights' forward added only {separateExtra:F2}× the weights' bytes: " +
-                "the measurement does not see cuDNN's copy, so it proves nothing");
-        return Extra(flat);
+        var flatExtra = Extra(flat);
+        Console.Error.WriteLine($"  LSTM forward's peak extra memory / weights' bytes: separate {separateExtra:F3}, flat {flatExtra:F3}");
+        return Math.Abs(1 - (separateExtra - flatExtra));
     }
 
     /// <summary>Gives each weight its own storage again: what Module.To left before flattening existed.</summary>

@@ -21,7 +21,8 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
     timeout "$limit" "$app/Dashboard.Families.Benchmarks" --device cuda "${reference[@]}" "$@" > "$out/$name.md" 2> "$out/$name.log"
     echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
 }
-# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), harmonic, hhml, sympscale, profile (ncu
+# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), harmonic, hhml, sympscale, sympscale-training
+# (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
 # (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
 # compile-max (default: ngpt harmonic hhml; a lease's command runs ten minutes at most).
@@ -32,6 +33,7 @@ for part in ${PARTS:-ngpt harmonic hhml}; do
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         sympscale) run 240 sympscale --family sympscale ;;
+        sympscale-training) run 150 sympscale-training --no-reference --family sympscale --only training ;;   # graph checks + binding rows
         profile)
             echo "=== kernel profile (ncu): binding, PyTorch eager, torch.compile"
             timeout 420 "$python" "$repo/benchmarks/Families.Benchmarks/kernel_profile.py" --binding "$app/Dashboard.Families.Benchmarks" \
