@@ -139,7 +139,7 @@ internal static class LstmChecks
     {
         if (!lstm.WeightsAreFlat) throw new InvalidOperationException($"{when}: the LSTM's weights do not share one buffer");
         var spans = lstm.Parameters()
-            .Select(p => (Storage: p.Storage, Bytes: p.NumEl * p.Dtype.ElementSize(), Contiguous: IsContiguous(p)))
+            .Select(p => (Storage: p.Storage, Bytes: p.NumEl * p.Dtype.ElementSize(), Contiguous: p.IsContiguous))
             .OrderBy(s => s.Storage.Offset).ToList();
         long end = 0;
         foreach (var (storage, bytes, contiguous) in spans)
@@ -149,19 +149,6 @@ internal static class LstmChecks
             end = storage.Offset + bytes;
         }
         if (end > spans[0].Storage.Bytes) throw new InvalidOperationException($"{when}: a weight reaches past the buffer's {spans[0].Storage.Bytes} bytes");
-    }
-
-    private static bool IsContiguous(Tensor t)
-    {
-        var shape = t.Shape;
-        var strides = t.Strides;
-        long expected = 1;
-        for (var i = shape.Length - 1; i >= 0; i--)
-        {
-            if (shape[i] != 1 && strides[i] != expected) return false;
-            expected *= shape[i];
-        }
-        return true;
     }
 
     private static Tensor Flat(LSTM lstm) => Torch.Cat(lstm.Parameters().Select(p => p.Detach().Reshape(-1)).ToArray());

@@ -38,6 +38,23 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>Whether the elements lie in row-major order with no gaps (dimensions of size 1 may have any stride).</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            var shape = Shape;
+            var strides = Strides;
+            long expected = 1;
+            for (var i = shape.Length - 1; i >= 0; i--)
+            {
+                if (shape[i] != 1 && strides[i] != expected) return false;
+                expected *= shape[i];
+            }
+            return true;
+        }
+    }
+
     /// <summary>Size of one dimension; negative dimensions count from the end.</summary>
     public long Size(int dim)
     {

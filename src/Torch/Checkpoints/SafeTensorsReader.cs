@@ -101,7 +101,7 @@ public sealed class SafeTensorsReader : IDisposable
         var perChunk = Math.Max(1, _buffer.Length / size);
         using var scope = Torch.NewDisposeScope();
         using var noGrad = Torch.NoGrad();
-        if (!IsContiguous(target))
+        if (!target.IsContiguous)
             throw new ArgumentException($"{name}: the target must be contiguous to be read into in place");
         var flat = target.Reshape(-1);   // a view of the target's own storage
         _file.Position = _dataStart + entry.Start;
@@ -113,19 +113,6 @@ public sealed class SafeTensorsReader : IDisposable
             _file.ReadExactly(bytes);
             flat.Narrow(0, start, n).CopyFrom(Tensor.FromBytes(bytes, entry.Dtype, [n]));
         }
-    }
-
-    private static bool IsContiguous(Tensor t)
-    {
-        var shape = t.Shape;
-        var strides = t.Strides;
-        long expected = 1;
-        for (var i = shape.Length - 1; i >= 0; i--)
-        {
-            if (shape[i] != 1 && strides[i] != expected) return false;
-            expected *= shape[i];
-        }
-        return true;
     }
 
     private Entry Find(string name) =>
