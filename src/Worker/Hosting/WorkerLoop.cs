@@ -71,7 +71,9 @@ public sealed class WorkerLoop(
                 try
                 {
                     await queue.RescueExpiredLeasesAsync(shutdown);
-                    claimed = await queue.ClaimAsync(WorkerId, device, shutdown);
+                    // Not cancelled midway: a claim the database committed while the worker was told to stop must still
+                    // reach the attempt, which hands the run back; cut off, it stayed 'running' until its lease expired.
+                    claimed = await queue.ClaimAsync(WorkerId, device, CancellationToken.None);
                     if (claimed is null) await registry.HeartbeatAsync(WorkerId, shutdown);
                     if (delay > TimeSpan.FromMilliseconds(200)) log("The database is back; taking runs again.");
                     delay = TimeSpan.FromMilliseconds(200);
