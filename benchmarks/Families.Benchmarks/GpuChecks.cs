@@ -74,6 +74,8 @@ internal static class GpuChecks
                 () => AdamWPaths(device, new AdamWOptions(true, false), new AdamWOptions(false, false))),
             Check("fused AdamW (_fused_adamw_) = multi-tensor capturable AdamW", FusedAdamWPath, 1e-5,
                 () => AdamWPaths(device, new AdamWOptions(true, true), new AdamWOptions(true, false))),
+            Check("fused AdamW = multi-tensor capturable AdamW, float64 parameters (SympScale's; the kernel reads its step counts as float32)",
+                FusedAdamWPath, 1e-12, () => AdamWPaths(device, new AdamWOptions(true, true), new AdamWOptions(true, false), ScalarType.Float64)),
             Check("bf16 autocast matmul = fp32 matmul (bf16 operands)", "autocast", 1e-2, () => Autocast(device)),
             Check("fused attention (scaled_dot_product_attention) = composed attention", "attention", 1e-4, () => Attention(device)),
             Check("rms_norm op = composed x·rsqrt(mean x² + ε)·w", "rms-norm", 1e-5, () => RmsNorm(device)),
@@ -152,13 +154,13 @@ internal static class GpuChecks
 
     private sealed record AdamWOptions(bool Capturable, bool Fused);
 
-    private static double AdamWPaths(Device device, AdamWOptions fast, AdamWOptions reference)
+    private static double AdamWPaths(Device device, AdamWOptions fast, AdamWOptions reference, ScalarType dtype = ScalarType.Float32)
     {
         Tensor Run(AdamWOptions options)
         {
             Torch.ManualSeed(2);
             using var scope = Torch.NewDisposeScope();
-            var parameters = new[] { Torch.Randn([64, 48]), Torch.Randn([48]), Torch.Randn([7, 3, 5]) }
+            var parameters = new[] { Torch.Randn([64, 48], dtype), Torch.Randn([48], dtype), Torch.Randn([7, 3, 5], dtype) }
                 .Select(p => p.To(device).DetachFromDisposeScope().RequiresGrad_()).ToArray();
             try
             {

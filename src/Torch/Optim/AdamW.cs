@@ -147,8 +147,8 @@ public sealed class AdamW : Optimizer
         step.Add_(1.0);
         double lr = group.LearningRate, wd = group.WeightDecay;
         var lrTensor = group.LearningRateTensor;
-        if (Fused && items.All(it => it.Param.Device.IsCuda && it.Param.Dtype == items[0].Param.Dtype)
-            && (lrTensor is null || FusedAdamW.TensorLrExists))
+        if (UsesFusedKernel(items[0].Param) && items.All(it => it.Param.Device.IsCuda && it.Param.Dtype == items[0].Param.Dtype)
+            && (lrTensor is null || (FusedAdamW.TensorLrExists && lrTensor.Dtype == ScalarType.Float32)))
         {
             // The kernel reads each parameter's step tensor; the group shares one, so it is listed once per parameter.
             FusedAdamW.Call(items.Select(it => it.Param).ToArray(), items.Select(it => it.Grad).ToArray(),
@@ -197,11 +197,19 @@ public sealed class AdamW : Optimizer
         else foreach (var t in tensors) t.Div_(divisor);
     }
 
-    /// <summary>The group's step count on the parameters' device (float64 for float64 parameters, else float32, as PyTorch).</summary>
+    /// <summary>Whether a capturable group of parameters like <paramref name="like"/> goes through the fused kernel.</summary>
+    private bool UsesFusedKernel(Tensor like) => Fused && like.Device.IsCuda;
+
+    /// <summary>
+    /// The group's step count on the parameters' device: float32 for the fused kernel, which reads every step count as a
+    /// float32 whatever the parameters' type (a float64 count read so was 0, and its bias correction divided by zero:
+    /// NaN from the first step of every float64 graphed run on an H100, 2026-12-07); otherwise float64 for float64
+    /// parameters, else float32, as PyTorch's capturable AdamW.
+    /// </summary>
     private Tensor GroupStep(int groupIndex, Tensor like)
     {
         if (_groupSteps.TryGetValue(groupIndex, out var step)) return step;
-        var dtype = like.Dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var dtype = like.Dtype == ScalarType.Float64 && !UsesFusedKernel(like) ? ScalarType.Float64 : ScalarType.Float32;
         using (var scope = Torch.NewDisposeScope()) step = Own(Torch.Zeros([], dtype, like.Device));
         _groupSteps[groupIndex] = step;
         return step;
