@@ -24,6 +24,7 @@ public sealed class WorkerLoop(
     RunAttemptOptions? attemptOptions = null)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(5);   // how long a claim in flight may finish after the stop
 
     public long WorkerId { get; private set; }
 
@@ -61,6 +62,10 @@ public sealed class WorkerLoop(
         using var wake = new SemaphoreSlim(0);
         using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var listener = ListenAsync(wake, stopListening.Token);
+        // A claim the database committed as the worker was told to stop must still reach its attempt, which hands the
+        // run back (cut off, the run stayed 'running' until its lease expired); a claim stuck in an outage is given up.
+        using var claimsEnd = new CancellationTokenSource();
+        using var onShutdown = shutdown.Register(() => claimsEnd.CancelAfter(ClaimGrace));
         var done = 0;
         try
         {
@@ -71,9 +76,7 @@ public sealed class WorkerLoop(
                 try
                 {
                     await queue.RescueExpiredLeasesAsync(shutdown);
-                    // Not cancelled midway: a claim the database committed while the worker was told to stop must still
-                    // reach the attempt, which hands the run back; cut off, it stayed 'running' until its lease expired.
-                    claimed = await queue.ClaimAsync(WorkerId, device, CancellationToken.None);
+                    claimed = await queue.ClaimAsync(WorkerId, device, claimsEnd.Token);
                     if (claimed is null) await registry.HeartbeatAsync(WorkerId, shutdown);
                     if (delay > TimeSpan.FromMilliseconds(200)) log("The database is back; taking runs again.");
                     delay = TimeSpan.FromMilliseconds(200);
