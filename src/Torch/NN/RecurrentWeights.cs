@@ -9,7 +9,6 @@ internal static class RecurrentWeights
 {
     /// <summary>cuDNN's RNN modes (cudnnRNNMode_t), as aten::_cudnn_rnn_flatten_weight takes them.</summary>
     internal const long CudnnLstm = 2;
-    internal const long CudnnGru = 3;
 
     // Both are in every libtorch's schema registry (a CPU build has no kernel for the first; it is never called there).
     private static readonly Lazy<bool> s_canFlatten = new(() =>
