@@ -80,8 +80,9 @@ window.dashboardCharts = (() => {
             title: l.title ? { text: l.title, font: { size: 14 } } : undefined,
             margin: { l: 56, r: 16, t: (l.title ? 36 : 12) + (legend ? 22 : 0), b: 44 },
             xaxis: { title: { text: l.xTitle || "" }, type: l.logX ? "log" : (l.xType || "linear"), gridcolor: "#eef0f4", zeroline: false },
+            // automargin: a metric that moves in its 7th digit (mHC's gain proxy) has long tick labels, clipped otherwise.
             yaxis: { title: { text: l.yTitle || "" }, type: l.logY ? "log" : "linear", gridcolor: "#eef0f4", zeroline: false,
-                     hoverformat: ".6~g" },
+                     hoverformat: ".6~g", automargin: true },
             // Above the plot, so long run names never collide with the x axis title.
             showlegend: legend, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { size: 11 } },
             paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
