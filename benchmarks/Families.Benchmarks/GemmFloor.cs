@@ -59,6 +59,86 @@ internal static class GemmFloor
         return rows;
     }
 
+    /// <summary>One product of the step timed alone: which layer, which of its three products, at what rate.</summary>
+    public sealed record Product(string Layer, string Role, long M, long N, long K, int PerStep, double MillisecondsEach)
+    {
+        public double TflopPerSecond => 2.0 * M * N * K / MillisecondsEach / 1e9;
+    }
+
+    /// <summary>
+    /// Each distinct product of the step alone (20 back-to-back calls each), so the table shows which of them runs far
+    /// from the card's rate; the head's ∂x (K = the vocabulary, a 2,048 × 384 result) also as split-K batched products
+    /// of 4 and 8 slices summed, to see whether cuBLAS's own choice for that shape leaves time on the table.
+    /// </summary>
+    public static IReadOnlyList<Product> MeasureEach(Device device, Shape shape, int hidden, ScalarType dtype, bool tf32)
+    {
+        long n = shape.Batch * shape.Context, c = shape.Width;
+        var vocab = (shape.Vocab + 7) / 8 * 8;
+        var layers = new (string Name, long K, long O, int Count)[]
+        {
+            ("q/k/v", c, 3 * c, shape.Layers), ("attention out", c, c, shape.Layers), ("SwiGLU u/v", c, 2L * hidden, shape.Layers),
+            ("SwiGLU down", hidden, c, shape.Layers), ("head", c, vocab, 1),
+        };
+        using var scope = Torch.NewDisposeScope();
+        using var allow = Torch.AllowMatmulTf32(tf32);
+        var products = new List<Product>();
+        double Time(Action product)
+        {
+            using var inner = Torch.NewDisposeScope();
+            for (var i = 0; i < 3; i++) product();
+            if (device.IsCuda) Cuda.Synchronize(device.Index);
+            const int repeats = 20;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < repeats; i++) product();
+            if (device.IsCuda) Cuda.Synchronize(device.Index);
+            return clock.Elapsed.TotalMilliseconds / repeats;
+        }
+        foreach (var (name, k, o, count) in layers)
+        {
+            var x = Torch.Randn([n, k], dtype, device);
+            var w = Torch.Randn([o, k], dtype, device);
+            var dy = Torch.Randn([n, o], dtype, device);
+            products.Add(new Product(name, "forward x Wᵀ", n, o, k, count, Time(() => _ = x.MatMul(w.Transpose(0, 1)))));
+            products.Add(new Product(name, "∂x = ∂y W", n, k, o, count, Time(() => _ = dy.MatMul(w))));
+            products.Add(new Product(name, "∂W = ∂yᵀ x", o, k, n, count, Time(() => _ = dy.Transpose(0, 1).MatMul(x))));
+            if (name != "head") continue;
+            // The head with its weight as stored (V = the vocabulary, odd) and the logits in rows of the padded width
+            // (ldc = V′): no padded copy of the weight needed, if cuBLAS keeps its aligned kernels for an odd N.
+            long v = shape.Vocab;
+            var weight = Torch.Randn([v, k], dtype, device);
+            var logits = Torch.Empty([n, o], dtype, device);
+            var logitsUsed = logits.Narrow(1, 0, v);
+            var mmOut = new Op("aten::mm", "out");
+            products.Add(new Product(name, "forward x Wᵀ into rows of V′ (W unpadded)", n, v, k, count,
+                Time(() => mmOut.CallInPlace(x, weight.Transpose(0, 1), logitsUsed))));
+            var dyUsed = dy.Narrow(1, 0, v);
+            products.Add(new Product(name, "∂x = ∂y W, ∂y rows of V′, W unpadded", n, k, v, count, Time(() => _ = dyUsed.MatMul(weight))));
+            products.Add(new Product(name, "∂W = ∂yᵀ x, ∂y rows of V′, W unpadded", v, k, n, count, Time(() => _ = dyUsed.Transpose(0, 1).MatMul(x))));
+            foreach (var slices in new[] { 4, 8 })
+            {
+                var width = o / slices;   // the padded vocabulary divides by 8
+                products.Add(new Product(name, $"∂x as {slices} batched slices of K, summed", n, k, o, count, Time(() =>
+                {
+                    using var partial = dy.View(n, slices, width).Permute(1, 0, 2).Bmm(w.View(slices, width, k));   // (slices, N, K)
+                    _ = partial.Sum(0);
+                })));
+            }
+        }
+        return products;
+    }
+
+    public static void PrintEach(string precision, IReadOnlyList<Product> products)
+    {
+        Console.WriteLine($"The nGPT step's products one by one, {precision} (each alone, 20 calls; M × N × K of the product as cuBLAS sees it)");
+        Console.WriteLine();
+        Console.WriteLine("| Layer | Product | M × N × K | Per step | ms each | TFLOP/s | ms per step |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|");
+        foreach (var p in products)
+            Console.WriteLine($"| {p.Layer} | {p.Role} | {p.M} × {p.N} × {p.K} | {p.PerStep} | {p.MillisecondsEach:F3} | {p.TflopPerSecond:F1} | " +
+                $"{(p.Role.Contains("slices") ? "–" : (p.PerStep * p.MillisecondsEach).ToString("F2", CultureInfo.InvariantCulture))} |");
+        Console.WriteLine();
+    }
+
     /// <summary>Prints the floor beside the measured step (binding graph, torch.compile) of each precision.</summary>
     public static void Print(IReadOnlyList<Row> rows, Shape shape, Func<string, (double? Binding, double? Compile)> measured)
     {

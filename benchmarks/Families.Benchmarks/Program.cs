@@ -29,6 +29,15 @@ if (options.Family is "ngpt-profile" or "ngpt-profile-graph" or "ngpt-profile-fp
     KernelProfile.Run(device, options.Steps ?? 3, graph: options.Family.Contains("-graph"), bf16: !options.Family.EndsWith("-fp32"));
     return;
 }
+if (options.Family == "gemm")
+{
+    // --family gemm: the nGPT step's products one by one (GemmFloor.cs), fp32 and bf16; seconds.
+    var gemmShape = device.IsCuda ? Shape.Seed : Shape.Quick;
+    var hidden = FamilyBenchmarks.NGptConfigFor(gemmShape, bf16: false).Hidden;
+    GemmFloor.PrintEach("fp32 (TF32 off)", GemmFloor.MeasureEach(device, gemmShape, hidden, ScalarType.Float32, tf32: false));
+    if (device.IsCuda) GemmFloor.PrintEach("bf16", GemmFloor.MeasureEach(device, gemmShape, hidden, ScalarType.BFloat16, tf32: false));
+    return;
+}
 if (options.Family == "harmonic")
 {
     // seed 004 alone (HarmonicBenchmark.cs).

@@ -34,8 +34,9 @@ public static class Fused
     /// opts in with <see cref="AllowUnchecked"/>, as the families benchmark does to check and time them. A kernel leaves
     /// this set in the commit that records its passed check.
     /// </summary>
-    /// Every kernel passed on an H100 on 2026-12-07 (docs/benchmarks.md), so the set is empty now.
-    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>();
+    /// Every kernel passed on an H100 on 2026-12-07 (docs/benchmarks.md); the head + cross entropy changed since (a
+    /// float32 weight used where it lies, the ∂W scale on the hidden states) and waits for its check again.
+    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel> { FusedKernel.LinearCrossEntropy };
 
     private static volatile bool s_allowUnchecked;
 

@@ -264,8 +264,8 @@ public class FusedTests
     public void Kernels_not_yet_checked_on_a_gpu_are_named()
     {
         // A kernel enters the workers' default path in the commit that records its passed GPU check: every kernel
-        // passed on a lent H100 (2026-12-07), so none is held back.
-        Fused.NotYetCheckedOnGpu.Should().BeEmpty();
+        // passed on a lent H100 (2026-12-07); the head + cross entropy changed since and is held back until it passes again.
+        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.LinearCrossEntropy]);
         Enum.GetValues<FusedKernel>().Should().HaveCount(6, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
     }
 }

@@ -297,10 +297,23 @@ struct LinearCrossEntropy : public torch::autograd::Function<LinearCrossEntropy>
     const int64_t padded = (vocab + 7) / 8 * 8;
     c10::cuda::CUDAGuard guard(hidden.device());
     const auto h = hidden.to(type).contiguous();                                   // (N, C)
-    auto w = at::empty({padded, width}, weight.options().dtype(type));             // (V′, C), V′ = V rounded up to 8
-    w.narrow(0, 0, vocab).copy_(weight);
-    if (padded > vocab) w.narrow(0, vocab, padded - vocab).zero_();
-    auto logits = at::mm(h, w.t());                                                // (N, V′), then ∂loss_r/∂logits
+    // A weight already in the compute type (float32 runs) is used where it lies: the GEMM writes the logits' first V
+    // columns of rows V′ wide (ldc = V′), which keeps cuBLAS's aligned kernels without a padded copy of the weight
+    // (77 MB read and written at GPT-2's vocabulary). Otherwise (autocast) the cast copy is padded with zero rows.
+    const bool as_stored = weight.scalar_type() == type && weight.is_contiguous();
+    at::Tensor w, logits;
+    if (as_stored) {
+      w = weight;                                                                  // (V, C)
+      logits = at::empty({rows, padded}, hidden.options().dtype(type));            // (N, V′), V′ = V rounded up to 8
+      auto used = logits.narrow(1, 0, vocab);
+      at::mm_out(used, h, w.t());                                                  // the padding columns stay unset
+    } else {
+      w = at::empty({padded, width}, weight.options().dtype(type));                // (V′, C), zero rows past V
+      w.narrow(0, 0, vocab).copy_(weight);
+      if (padded > vocab) w.narrow(0, vocab, padded - vocab).zero_();
+      logits = at::mm(h, w.t());                                                   // (N, V′)
+    }
+    // From here on logits holds ∂loss_r/∂logits, zero in the padding columns.
     const auto t = targets.reshape({-1}).to(at::kLong).contiguous();
     auto loss_rows = at::empty({rows}, hidden.options().dtype(at::kFloat));
     check(cross_entropy_rows(logits.data_ptr(), element_type(type), rows, padded, vocab, t.data_ptr<int64_t>(),
@@ -309,6 +322,7 @@ struct LinearCrossEntropy : public torch::autograd::Function<LinearCrossEntropy>
     const auto counted = t.ne(ignore_index).sum().to(at::kFloat);                  // rows in the mean
     ctx->save_for_backward({h, w, logits, counted});
     ctx->saved_data["vocab"] = vocab;
+    ctx->saved_data["as_stored"] = as_stored;
     ctx->saved_data["hidden_type"] = static_cast<int64_t>(hidden.scalar_type());
     ctx->saved_data["weight_type"] = static_cast<int64_t>(weight.scalar_type());
     return loss_rows.sum() / counted;
@@ -322,9 +336,14 @@ struct LinearCrossEntropy : public torch::autograd::Function<LinearCrossEntropy>
     const auto &h = saved[0], &w = saved[1], &g = saved[2], &counted = saved[3];
     const int64_t vocab = ctx->saved_data["vocab"].toInt();
     c10::cuda::CUDAGuard guard(h.device());
+    const bool as_stored = ctx->saved_data["as_stored"].toBool();
+    const auto gu = as_stored ? g.narrow(1, 0, vocab) : g;                         // (N, V) or (N, V′) against w
     const auto scale = grads[0].to(at::kFloat) / counted;
-    auto grad_h = (at::mm(g, w).to(at::kFloat) * scale).to(static_cast<c10::ScalarType>(ctx->saved_data["hidden_type"].toInt()));
-    auto grad_w = (at::mm(g.t(), h).narrow(0, 0, vocab).to(at::kFloat) * scale)
+    auto grad_h = (at::mm(gu, w).to(at::kFloat) * scale).to(static_cast<c10::ScalarType>(ctx->saved_data["hidden_type"].toInt()));
+    // ∂W = gᵀ (h · scale): the scale on the (N, C) operand, not a pass over the (V, C) product (77 MB each way in
+    // float32 at GPT-2's vocabulary); exact where the scale is a power of two (1/N, N a power of two, nothing ignored).
+    const auto h_scaled = (h.to(at::kFloat) * scale).to(h.scalar_type());
+    auto grad_w = at::mm(gu.t(), h_scaled).narrow(0, 0, vocab)
                       .to(static_cast<c10::ScalarType>(ctx->saved_data["weight_type"].toInt()));
     return {grad_h, grad_w, at::Tensor(), at::Tensor(), at::Tensor()};
   }
