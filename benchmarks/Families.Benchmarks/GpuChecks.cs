@@ -50,6 +50,8 @@ internal static class GpuChecks
                 () => FusedProjection(device, ScalarType.BFloat16))),
             (FusedKernel.UnitDeviation, Check("fused weight-norm deviation = ATen reference (nGPT's 50 matrices, fp32; the kernel sums ~17,500 partial sums atomically in fp32)", FusedKernelsPath, 1e-4,
                 () => FusedDeviation(device))),
+            (FusedKernel.Projection, Check("fused projection measuring its deviation in the same launch = ATen measure, then project, in float64 (deviation and weights)",
+                FusedKernelsPath, 1e-4, () => FusedProjectionMeasuringDeviation(device))),
             (FusedKernel.ScaledSwiGlu, Check("fused scaled SwiGLU = ATen reference, fp32 (values, ∂uv, ∂s)", FusedKernelsPath, 1e-5,
                 () => FusedSwiGlu(device, ScalarType.Float32))),
             (FusedKernel.ScaledSwiGlu, Check("fused scaled SwiGLU = ATen reference, bf16 uv as under autocast", FusedKernelsPath, 1e-2,
@@ -316,6 +318,21 @@ internal static class GpuChecks
         var weights = NGptUnitMatrices(device, ScalarType.Float32);
         var exact = weights.Select(w => (w.Weight.To(ScalarType.Float64), w.Dim)).ToList();
         return RelativeError(Fused.UnitDeviationSum(weights), Fused.UnitDeviationSumReference(exact));
+    }
+
+    /// <summary>The projection that measures its deviation in the same launch = the reference's measure, then project (fp32 against float64).</summary>
+    private static double FusedProjectionMeasuringDeviation(Device device)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(6);
+        var weights = NGptUnitMatrices(device, ScalarType.Float32);
+        var exact = weights.Select(w => (Weight: w.Weight.To(ScalarType.Float64), w.Dim)).ToList();
+        var deviation = Fused.ProjectToSphereMeasuringDeviation(weights);
+        var expected = Fused.UnitDeviationSumReference(exact);
+        Fused.ProjectToSphereReference(exact);
+        return new[] { RelativeError(deviation, expected) }
+            .Concat(weights.Zip(exact, (w, e) => RelativeError(w.Weight, e.Weight))).Max();
     }
 
     private static double FusedLinearCrossEntropy(Device device, bool autocast)

@@ -192,6 +192,22 @@ public class FusedTests
         rows.ToArray<double>()[0].Should().Be(2, "measuring moves nothing");
     }
 
+    [Fact]
+    public void A_projection_measuring_deviation_reports_the_norms_it_divided_out()
+    {
+        using var scope = Torch.NewDisposeScope();
+        // The same weights as above: deviation 1 + 0.5 + 0 over the rows, 2 + 0 over the columns, measured before projecting.
+        var rows = Tensor.From(new double[] { 2, 0, 0, 0.3, 0.4, 0, 0, 0.6, 0.8 }, [3, 3]);
+        var columns = Tensor.From(new double[] { 3, 0, 0, 1 }, [2, 2]);
+
+        var sum = Fused.ProjectToSphereMeasuringDeviation([(rows, 1), (columns, 0)]);
+
+        sum.Dtype.Should().Be(ScalarType.Float32);
+        sum.ToDouble().Should().BeApproximately(3.5, 1e-6);
+        rows.ToArray<double>().Should().Equal([1, 0, 0, 0.6, 0.8, 0, 0, 0.6, 0.8]);
+        columns.ToArray<double>().Should().Equal([1, 0, 0, 1]);
+    }
+
     /// <summary>Mean cross entropy of h·Wᵀ in plain doubles, rows with target −100 left out.</summary>
     private static double CrossEntropyByHand(double[] h, double[] w, long[] targets, int c)
     {

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "dashtorch";
 
     /// <summary>Must equal DT_ABI_VERSION in dashtorch.h; checked when the library is loaded.</summary>
-    internal const int AbiVersion = 7;
+    internal const int AbiVersion = 8;
 
     [LibraryImport(Library)] internal static partial IntPtr dt_last_error();
     [LibraryImport(Library)] internal static partial int dt_abi_version();
@@ -94,7 +94,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_project_unit(IntPtr* weights, int* dims, int count);
     [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, out IntPtr result);
-    [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, int normalise, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);
 
     /// <summary>Throws the native error of the calling thread when a status is nonzero.</summary>

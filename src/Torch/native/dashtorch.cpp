@@ -865,13 +865,14 @@ int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t
   });
 }
 
-int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, dt_tensor* out) {
+int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,
+                                dt_tensor* out) {
   return guarded([&] {
 #ifdef DT_WITH_FUSED_KERNELS
     const auto [ws, ds] = unit_matrices(weights, dims, count);
-    *out = wrap(dt_fused::unit_deviation_sum(ws, ds));
+    *out = wrap(dt_fused::unit_deviation_sum(ws, ds, normalise != 0));
 #else
-    (void)weights; (void)dims; (void)count; (void)out;
+    (void)weights; (void)dims; (void)count; (void)normalise; (void)out;
     no_fused_kernels();
 #endif
   });

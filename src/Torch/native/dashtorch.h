@@ -18,7 +18,7 @@ extern "C" {
 #define DT_API __attribute__((visibility("default")))
 
 // Bumped whenever a signature changes, so the C# side can refuse a stale library.
-#define DT_ABI_VERSION 7
+#define DT_ABI_VERSION 8
 
 typedef void* dt_tensor;
 typedef void* dt_op;
@@ -165,7 +165,9 @@ DT_API int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, 
 // (s_u * u) * SiLU(s_v * v) for uv = [u | v] (..., 2F), scale (2F): nGPT's MLP gate; differentiable.
 DT_API int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, dt_tensor* out);
 // Sum over those weights' vectors of | |v| - 1 | (what a projection would move), a float32 scalar; no host sync.
-DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, dt_tensor* out);
+// normalise 1: the same launch also projects them (each vector divided by the norm it measured).
+DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,
+                                       dt_tensor* out);
 // Mean cross entropy of hidden (N, C) . weight (V, C)^T against targets (N), rows with ignore_index left out; the
 // GEMMs in compute_dtype (a ScalarType code: float32, bfloat16, float16), softmax in float32, the logits padded to a
 // multiple of 8 columns and turned into their gradient in place. Differentiable in hidden and weight.

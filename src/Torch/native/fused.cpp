@@ -355,11 +355,11 @@ void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int6
   project_unit_launches(weights, dims, /*normalise=*/true, nullptr);
 }
 
-at::Tensor unit_deviation_sum(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims) {
+at::Tensor unit_deviation_sum(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims, bool normalise) {
   if (weights.empty()) throw std::invalid_argument("fused unit deviation: no weights");
   at::NoGradGuard no_grad;
   auto total = at::zeros({}, weights[0].options().dtype(at::kFloat).requires_grad(false));
-  project_unit_launches(weights, dims, /*normalise=*/false, &total);
+  project_unit_launches(weights, dims, normalise, &total);
   return total;
 }
 

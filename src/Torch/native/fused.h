@@ -23,8 +23,9 @@ at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale);
 void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims);
 
 // Σ |‖v‖ − 1| over every vector of those matrices along their dims (what a projection would move), a float32
-// scalar on the first weight's device; no host synchronisation (capturable).
-at::Tensor unit_deviation_sum(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims);
+// scalar on the first weight's device; no host synchronisation (capturable). normalise: the same launch then
+// divides each vector by the norm it measured (a projection that reports what it moved).
+at::Tensor unit_deviation_sum(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims, bool normalise);
 
 // Mean cross entropy of hidden · weightᵀ against targets, rows with target ignore_index left out: hidden (N, C),
 // weight (V, C) on one CUDA device, targets N integers; the GEMMs in compute (float32, bfloat16, float16: the

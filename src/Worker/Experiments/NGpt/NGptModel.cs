@@ -107,13 +107,22 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     /// the model's device: how far the optimizer has moved the weights off the sphere since the last projection.
     /// No host synchronisation, so it can be part of a captured CUDA graph. Zero-dimensional zero for GPT.
     /// </summary>
-    public Tensor WeightNormDeviation()
+    public Tensor WeightNormDeviation() => MeanDeviation(matrices => Fused.UnitDeviationSum(matrices, useKernel: _config.FusedKernels));
+
+    /// <summary>
+    /// <see cref="WeightNormDeviation"/>, then <see cref="Project"/>: one pass over the matrices with the kernel, which
+    /// measures each vector's norm once for both (the trainer's step when it projects after every step).
+    /// </summary>
+    public Tensor ProjectMeasuringDeviation() =>
+        MeanDeviation(matrices => Fused.ProjectToSphereMeasuringDeviation(matrices, useKernel: _config.FusedKernels));
+
+    private Tensor MeanDeviation(Func<IReadOnlyList<(Tensor Weight, int Dim)>, Tensor> deviationSum)
     {
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
         var matrices = UnitMatrices().ToList();
         if (matrices.Count == 0) return Dashboard.Torch.Torch.Zeros([], device: _head.Weight.Device).MoveToOuterScope();
-        var total = Fused.UnitDeviationSum(matrices, useKernel: _config.FusedKernels) / UnitVectorCount();
+        var total = deviationSum(matrices) / UnitVectorCount();
         return total.To(ScalarType.Float32).MoveToOuterScope();
     }
 

@@ -13,8 +13,9 @@ namespace Dashboard.Worker.Experiments.NGpt;
 /// <para>
 /// The step runs through <see cref="GraphedStep"/>: with <see cref="StepGraphs.Cuda"/> on a GPU it is captured once
 /// in a CUDA graph after the warm-up and replayed (one launch for every kernel of forward, backward and optimizer;
-/// AdamW keeps its step count on the device), and the projection is a second graph. If capture fails the trainer
-/// says why in <see cref="GraphFailure"/> and goes on eagerly.
+/// AdamW keeps its step count on the device); a projection after every step is part of that graph (measured and
+/// projected in one pass), a sparser one is a second graph. If capture fails the trainer says why in
+/// <see cref="GraphFailure"/> and goes on eagerly.
 /// </para>
 /// </summary>
 public sealed class NGptTrainer : IDisposable
@@ -81,10 +82,16 @@ public sealed class NGptTrainer : IDisposable
         _metrics = _graphs.Step([inputs, targets], StepBody);
         if (_config.ProjectsAfter(step))
         {
-            _graphs.Region(ProjectionRegion, Model.Project);
+            if (!ProjectsInStep) _graphs.Region(ProjectionRegion, Model.Project);
             Projections++;
         }
     }
+
+    /// <summary>
+    /// Whether the step itself ends with the projection (nGPT projecting after every step): measured and projected in
+    /// one pass over the matrices, and no second graph to launch. Otherwise the projection runs on its steps after it.
+    /// </summary>
+    private bool ProjectsInStep => _config.Normalized && _config.ProjectionEvery == 1;
 
     /// <summary>The last step's train loss and (nGPT) weight-norm deviation; waits for the device.</summary>
     public (double Loss, double? WeightNormDeviation) Metrics()
@@ -151,9 +158,9 @@ public sealed class NGptTrainer : IDisposable
         }
         Optimizer.Step();
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
-        return _config.Normalized
-            ? Dashboard.Torch.Torch.Stack([loss.Detach(), Model.WeightNormDeviation()])
-            : loss.Detach().Reshape(1);
+        if (!_config.Normalized) return loss.Detach().Reshape(1);
+        var deviation = ProjectsInStep ? Model.ProjectMeasuringDeviation() : Model.WeightNormDeviation();
+        return Dashboard.Torch.Torch.Stack([loss.Detach(), deviation]);
     }
 
     public void Dispose()
