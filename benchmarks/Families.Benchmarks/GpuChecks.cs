@@ -40,10 +40,20 @@ internal static class GpuChecks
                 () => FusedResidual(device, ScalarType.Float32, ScalarType.BFloat16, 1))),
             (FusedKernel.NormalizedResidual, Check("fused normalized residual = ATen reference, bf16 (values and gradients)", FusedKernelsPath, 1e-2,
                 () => FusedResidual(device, ScalarType.BFloat16, ScalarType.BFloat16, 384))),
+            (FusedKernel.NormalizedResidual, Check("fused normalized residual, α = |k·stored| in the kernel (k = 2.5, stored α of both signs and 0) = ATen reference, fp32 (values, ∂h, ∂u, ∂stored α)", FusedKernelsPath, 1e-5,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 384, AlphaAsNGpt))),
+            (FusedKernel.NormalizedResidual, Check("fused normalized residual, α = |k·stored| in the kernel, h fp32 + u bf16 as under autocast, scalar stored α < 0", FusedKernelsPath, 1e-2,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.BFloat16, 1, AlphaAsNGpt))),
+            (FusedKernel.NormalizedResidual, Check("fused normalized residual, α = k·stored (no |·|, k = −1.5) = ATen reference, fp32", FusedKernelsPath, 1e-5,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 384, new AlphaTransform(-1.5, Absolute: false)))),
             (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation = ATen reference, fp32 (values, ∂x, ∂s_qk)", FusedKernelsPath, 1e-5,
                 () => FusedRotary(device, ScalarType.Float32))),
             (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation = ATen reference, bf16 q as under autocast", FusedKernelsPath, 1e-2,
                 () => FusedRotary(device, ScalarType.BFloat16))),
+            (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation, scale = √384·stored s_qk in the kernel = ATen reference, fp32 (values, ∂x, ∂stored s_qk)", FusedKernelsPath, 1e-5,
+                () => FusedRotary(device, ScalarType.Float32, Math.Sqrt(384)))),
+            (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation, scale = √384·stored s_qk in the kernel, bf16 q as under autocast", FusedKernelsPath, 1e-2,
+                () => FusedRotary(device, ScalarType.BFloat16, Math.Sqrt(384)))),
             (FusedKernel.Projection, Check("fused projection onto the sphere = ATen reference (nGPT's 50 matrices + 20 odd ones, fp32)", FusedKernelsPath, 1e-6,
                 () => FusedProjection(device, ScalarType.Float32))),
             (FusedKernel.Projection, Check("fused projection onto the sphere = ATen reference (bf16)", FusedKernelsPath, 1e-2,
@@ -56,6 +66,10 @@ internal static class GpuChecks
                 () => FusedSwiGlu(device, ScalarType.Float32))),
             (FusedKernel.ScaledSwiGlu, Check("fused scaled SwiGLU = ATen reference, bf16 uv as under autocast", FusedKernelsPath, 1e-2,
                 () => FusedSwiGlu(device, ScalarType.BFloat16))),
+            (FusedKernel.ScaledSwiGlu, Check("fused scaled SwiGLU, s = √384·stored s_uv in the kernel = ATen reference, fp32 (values, ∂uv, ∂stored s_uv)", FusedKernelsPath, 1e-5,
+                () => FusedSwiGlu(device, ScalarType.Float32, Math.Sqrt(384)))),
+            (FusedKernel.ScaledSwiGlu, Check("fused scaled SwiGLU, s = √384·stored s_uv in the kernel, bf16 uv as under autocast", FusedKernelsPath, 1e-2,
+                () => FusedSwiGlu(device, ScalarType.BFloat16, Math.Sqrt(384)))),
             (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference in float64, fp32 (loss, ∂h, ∂W; vocab 50,257, one row ignored)", FusedKernelsPath, 1e-5,
                 () => FusedLinearCrossEntropy(device, autocast: false))),
             (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference under bf16 autocast (loss, ∂h, ∂W)", FusedKernelsPath, 1e-2,
@@ -209,15 +223,26 @@ internal static class GpuChecks
         return RelativeError(F.ScaledDotProductAttention(q, k, v, isCausal: true), F.ManualAttention(q, k, v, isCausal: true));
     }
 
-    private static double FusedResidual(Device device, ScalarType hType, ScalarType uType, long alphaSize)
+    /// <summary>α as the residual op derives it from the stored parameter: k·stored, or |k·stored|.</summary>
+    private sealed record AlphaTransform(double Multiplier, bool Absolute);
+
+    /// <summary>nGPT's: |stored · alpha_init/scaling| (a multiplier ≠ 1 here, so that a kernel ignoring it fails).</summary>
+    private static readonly AlphaTransform AlphaAsNGpt = new(2.5, Absolute: true);
+
+    private static double FusedResidual(Device device, ScalarType hType, ScalarType uType, long alphaSize, AlphaTransform? transform = null)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(3);
-        // The nGPT stream at the seed's shape: 2,048 tokens × 384, unit-ish h, a larger suggestion, α ∈ [0, 0.5).
+        // The nGPT stream at the seed's shape: 2,048 tokens × 384, unit-ish h, a larger suggestion, α ∈ [0, 0.5). With
+        // a transform, the stored α has both signs (|k·stored| < 0.5) and, where it is a vector, an exact 0 (∂ = 0 there).
         var h = Torch.Randn([16, 128, 384]).To(device).To(hType);
         var u = (Torch.Randn([16, 128, 384]) * 3).To(device).To(uType);
-        var alpha = (Torch.Rand([alphaSize]) * 0.5).To(device);
+        var k = transform?.Multiplier ?? 1.0;
+        var alpha = transform is null
+            ? (Torch.Rand([alphaSize]) * 0.5).To(device)
+            : ((Torch.Rand([alphaSize]) - (alphaSize == 1 ? 1.0 : 0.5)) * (0.5 / Math.Abs(k))).To(device);
+        if (transform is not null && alphaSize > 1) alpha.Narrow(0, 0, 1).Fill_(0);
         var weight = Torch.Randn([16, 128, 384]).To(device);
         (Tensor Out, Tensor[] Grads) Run(bool kernel, ScalarType? exact)
         {
@@ -225,7 +250,7 @@ internal static class GpuChecks
             var ui = (exact is { } e2 ? u.To(e2) : u.Detach()).RequiresGrad_();
             var ai = (exact is { } e3 ? alpha.To(e3) : alpha.Detach()).RequiresGrad_();
             if (kernel && !Fused.KernelTakes(hi, ui, ai)) throw new InvalidOperationException("the kernel does not take these tensors");
-            var result = Fused.NormalizedResidual(hi, ui, ai, useKernel: kernel);
+            var result = Fused.NormalizedResidual(hi, ui, ai, useKernel: kernel, multiplier: k, absolute: transform?.Absolute ?? false);
             var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight.To(ScalarType.Float64)).Sum()], [hi, ui, ai]);
             return (result.Detach(), grads.Select(g => g!).ToArray());
         }
@@ -235,7 +260,7 @@ internal static class GpuChecks
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 
-    private static double FusedRotary(Device device, ScalarType dtype)
+    private static double FusedRotary(Device device, ScalarType dtype, double multiplier = 1)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
@@ -247,14 +272,15 @@ internal static class GpuChecks
         rotary.To(device);
         var cos = rotary.NamedBuffers().Single(b => b.Name == "cos").Buffer;
         var sin = rotary.NamedBuffers().Single(b => b.Name == "sin").Buffer;
-        var scale = (Torch.Rand([1, 8, 1, 48]) + 0.5).To(device);
+        var scale = ((Torch.Rand([1, 8, 1, 48]) + 0.5) / multiplier).To(device);     // stored; used times the multiplier
         var weight = Torch.Randn([16, 8, 128, 48]).To(device).To(ScalarType.Float64);
         (Tensor Out, Tensor[] Grads) Run(bool kernel)
         {
             var xi = (kernel ? x.Detach() : x.To(ScalarType.Float64)).RequiresGrad_();
             var si = (kernel ? scale.Detach() : scale.To(ScalarType.Float64)).RequiresGrad_();
             if (kernel && !Fused.KernelTakesRotary(xi, cos, sin, si)) throw new InvalidOperationException("the kernel does not take these tensors");
-            var result = Fused.RotaryNormalize(xi, kernel ? cos : cos.To(ScalarType.Float64), kernel ? sin : sin.To(ScalarType.Float64), si, useKernel: kernel);
+            var result = Fused.RotaryNormalize(xi, kernel ? cos : cos.To(ScalarType.Float64), kernel ? sin : sin.To(ScalarType.Float64), si,
+                useKernel: kernel, multiplier: multiplier);
             var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [xi, si]);
             return (result.Detach(), grads.Select(g => g!).ToArray());
         }
@@ -287,21 +313,21 @@ internal static class GpuChecks
         return shapes.Select(s => ((Torch.Randn([s.Rows, s.Cols]) * 0.06).To(device).To(dtype), s.Dim)).ToList();
     }
 
-    private static double FusedSwiGlu(Device device, ScalarType dtype)
+    private static double FusedSwiGlu(Device device, ScalarType dtype, double multiplier = 1)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(8);
         // W_uv h at the seed's shape (2,048 tokens, 2F = 3,072), s_uv √C around √384.
         var uv = Torch.Randn([16, 128, 3072]).To(device).To(dtype);
-        var scale = (Torch.Rand([3072]) * 20 + 5).To(device);
+        var scale = ((Torch.Rand([3072]) * 20 + 5) / multiplier).To(device);          // stored; used times the multiplier
         var weight = Torch.Randn([16, 128, 1536]).To(device).To(ScalarType.Float64);
         (Tensor Out, Tensor[] Grads) Run(bool kernel)
         {
             var u = (kernel ? uv.Detach() : uv.To(ScalarType.Float64)).RequiresGrad_();
             var sc = (kernel ? scale.Detach() : scale.To(ScalarType.Float64)).RequiresGrad_();
             if (kernel && !Fused.KernelTakesSwiGlu(u, sc)) throw new InvalidOperationException("the kernel does not take these tensors");
-            var result = Fused.ScaledSwiGlu(u, sc, useKernel: kernel);
+            var result = Fused.ScaledSwiGlu(u, sc, useKernel: kernel, multiplier: multiplier);
             var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [u, sc]);
             return (result.Detach(), grads.Select(g => g!).ToArray());
         }

@@ -34,9 +34,13 @@ public static class Fused
     /// opts in with <see cref="AllowUnchecked"/>, as the families benchmark does to check and time them. A kernel leaves
     /// this set in the commit that records its passed check.
     /// </summary>
-    /// Every kernel passed on an H100 on 2026-12-07 (docs/benchmarks.md); the head + cross entropy changed since (a
-    /// float32 weight used where it lies, the ∂W scale on the hidden states) and waits for its check again.
-    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel> { FusedKernel.LinearCrossEntropy };
+    /// Every kernel passed on an H100 on 2026-12-07 (docs/benchmarks.md); since then the head + cross entropy changed
+    /// (a float32 weight used where it lies, the ∂W scale on the hidden states), and the normalised residual, rotary and
+    /// SwiGLU kernels took their parameters' transforms in (a multiplier, and |·| for α): they wait for their checks again.
+    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
+    {
+        FusedKernel.LinearCrossEntropy, FusedKernel.NormalizedResidual, FusedKernel.RotaryNormalize, FusedKernel.ScaledSwiGlu,
+    };
 
     private static volatile bool s_allowUnchecked;
 
@@ -59,21 +63,30 @@ public static class Fused
     /// unit vector already, so that rounding does not accumulate over the layers. Differentiable in h, u and α. The
     /// result has the promoted dtype of h, u and α (float32 for nGPT's float32 α under bf16 autocast).
     /// </summary>
+    /// <param name="alpha">The parameter as stored: α = multiplier · alpha, or |multiplier · alpha| when absolute.</param>
     /// <param name="useKernel">false: the ATen reference whatever the build (to compare, or to time without the kernel).</param>
-    public static Tensor NormalizedResidual(Tensor h, Tensor u, Tensor alpha, bool useKernel = true)
+    /// <param name="multiplier">
+    /// k in α = k·alpha: nGPT stores its eigen learning rates rescaled (Adam sees well-sized updates). The kernel applies
+    /// it where it reads α (k in float32) and its backward yields the gradient in the stored alpha, so the transform
+    /// costs no kernels of its own, forward or backward.
+    /// </param>
+    /// <param name="absolute">α = |k·alpha| (nGPT uses the magnitude); the gradient through |·| is ATen's (sgn(0) = 0).</param>
+    public static Tensor NormalizedResidual(Tensor h, Tensor u, Tensor alpha, bool useKernel = true, double multiplier = 1, bool absolute = false)
     {
         if (useKernel && KernelTakes(h, u, alpha))
-            return Tensor.Wrap(NativeMethods.dt_fused_normalized_residual(h.Handle, u.Handle, alpha.Handle, out var result), result);
-        return NormalizedResidualReference(h, u, alpha);
+            return Tensor.Wrap(NativeMethods.dt_fused_normalized_residual(h.Handle, u.Handle, alpha.Handle, multiplier, absolute ? 1 : 0, out var result), result);
+        return NormalizedResidualReference(h, u, alpha, multiplier, absolute);
     }
 
     /// <summary>The ATen composition <see cref="NormalizedResidual"/> stands for.</summary>
-    public static Tensor NormalizedResidualReference(Tensor h, Tensor u, Tensor alpha)
+    public static Tensor NormalizedResidualReference(Tensor h, Tensor u, Tensor alpha, double multiplier = 1, bool absolute = false)
     {
         using var scope = Torch.NewDisposeScope();
+        var used = Scaled(alpha, multiplier);
+        if (absolute) used = used.Abs();
         var a = Normalize(h);
         var b = Normalize(u);
-        var moved = a + alpha * (b - a);
+        var moved = a + used * (b - a);
         return Normalize(moved).MoveToOuterScope();
     }
 
@@ -95,18 +108,20 @@ public static class Fused
     /// scale ⊙ Norm(RoPE(x)),   RoPE(x) = x ⊙ cos[t] + (−x₂, x₁) ⊙ sin[t]   (half-split layout: x₁, x₂ the halves of d)
     /// </code>
     /// x (B, H, T, d), d even, any strides (e.g. the transposed view of a projection); cos, sin (≥ T, d) the rotary
-    /// tables; scale with H·d elements, e.g. (1, H, 1, d). Differentiable in x and scale (the tables are constants).
+    /// tables; scale with H·d elements, e.g. (1, H, 1, d), used times <paramref name="multiplier"/> (nGPT's stored
+    /// s_qk times its init/scaling; in the kernel, in float32 where the scale is read, and its backward gives the gradient
+    /// in the stored scale: no kernels of the transform's own). Differentiable in x and scale (the tables are constants).
     /// The result is contiguous (B, H, T, d) in the promoted dtype of x and scale.
     /// </summary>
-    public static Tensor RotaryNormalize(Tensor x, Tensor cos, Tensor sin, Tensor scale, bool useKernel = true)
+    public static Tensor RotaryNormalize(Tensor x, Tensor cos, Tensor sin, Tensor scale, bool useKernel = true, double multiplier = 1)
     {
         if (useKernel && KernelTakesRotary(x, cos, sin, scale))
-            return Tensor.Wrap(NativeMethods.dt_fused_rotary_normalize(x.Handle, cos.Handle, sin.Handle, scale.Handle, out var result), result);
-        return RotaryNormalizeReference(x, cos, sin, scale);
+            return Tensor.Wrap(NativeMethods.dt_fused_rotary_normalize(x.Handle, cos.Handle, sin.Handle, scale.Handle, multiplier, out var result), result);
+        return RotaryNormalizeReference(x, cos, sin, scale, multiplier);
     }
 
     /// <summary>The ATen composition <see cref="RotaryNormalize"/> stands for (the tables cast to x's dtype, as the model's).</summary>
-    public static Tensor RotaryNormalizeReference(Tensor x, Tensor cos, Tensor sin, Tensor scale)
+    public static Tensor RotaryNormalizeReference(Tensor x, Tensor cos, Tensor sin, Tensor scale, double multiplier = 1)
     {
         using var scope = Torch.NewDisposeScope();
         var t = x.Size(2);
@@ -114,7 +129,7 @@ public static class Fused
         var rotated = Torch.Cat([halves[1].Neg(), halves[0]], dim: -1);           // (−x₂, x₁)
         var c = cos.Narrow(0, 0, t).To(x.Dtype);                                   // (T, d)
         var s = sin.Narrow(0, 0, t).To(x.Dtype);
-        return (scale * Normalize(x * c + rotated * s)).MoveToOuterScope();
+        return (Scaled(scale, multiplier) * Normalize(x * c + rotated * s)).MoveToOuterScope();
     }
 
     /// <summary>Whether <see cref="RotaryNormalize"/> runs the fused kernel for these tensors.</summary>
@@ -134,23 +149,25 @@ public static class Fused
     /// <summary>
     /// nGPT's MLP gate, SwiGLU on scaled halves (Loshchilov et al. 2024, eq. 20–21):
     /// <code>
-    /// (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v),   [u | v] = uv (…, 2F),  [s_u | s_v] = scale (2F)
+    /// (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v),   [u | v] = uv (…, 2F),  [s_u | s_v] = k · scale (2F),  k = multiplier
     /// </code>
     /// The result (…, F) has the promoted dtype of uv and scale; differentiable in both. With the kernel, one pass
-    /// forward and one backward (∂s summed over chunks of rows in the kernel) instead of five ops and their gradients.
+    /// forward and one backward (∂s summed over chunks of rows in the kernel) instead of five ops and their gradients;
+    /// the multiplier (nGPT's √C on the stored s_uv) is applied in float32 where the scale is read, and the backward
+    /// gives the gradient in the stored scale, so it costs no kernels of its own.
     /// </summary>
-    public static Tensor ScaledSwiGlu(Tensor uv, Tensor scale, bool useKernel = true)
+    public static Tensor ScaledSwiGlu(Tensor uv, Tensor scale, bool useKernel = true, double multiplier = 1)
     {
         if (useKernel && KernelTakesSwiGlu(uv, scale))
-            return Tensor.Wrap(NativeMethods.dt_fused_scaled_swiglu(uv.Handle, scale.Handle, out var result), result);
-        return ScaledSwiGluReference(uv, scale);
+            return Tensor.Wrap(NativeMethods.dt_fused_scaled_swiglu(uv.Handle, scale.Handle, multiplier, out var result), result);
+        return ScaledSwiGluReference(uv, scale, multiplier);
     }
 
     /// <summary>The ATen composition <see cref="ScaledSwiGlu"/> stands for.</summary>
-    public static Tensor ScaledSwiGluReference(Tensor uv, Tensor scale)
+    public static Tensor ScaledSwiGluReference(Tensor uv, Tensor scale, double multiplier = 1)
     {
         using var scope = Torch.NewDisposeScope();
-        var parts = (uv * scale).Chunk(2, dim: -1);                                 // u, v: (…, F)
+        var parts = (uv * Scaled(scale, multiplier)).Chunk(2, dim: -1);             // u, v: (…, F)
         return (parts[0] * parts[1].Silu()).MoveToOuterScope();
     }
 
@@ -306,6 +323,10 @@ public static class Fused
     }
 
     private static bool Takes(ScalarType dtype) => dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;
+
+    /// <summary>k · p as the references use it: the parameter itself when k is 1 (no op, as before multipliers existed).</summary>
+    private static Tensor Scaled(Tensor parameter, double multiplier) =>
+        multiplier == 1 ? parameter : parameter * multiplier;
 
     private static Tensor Normalize(Tensor x)
     {

@@ -65,6 +65,60 @@ public class FusedTests
         GradCheck.Check(x => Fused.NormalizedResidual(x[0], x[1], x[2]),
             GradCheck.Random(2, 3, 6), GradCheck.Random(2, 3, 6), GradCheck.Random(0.05, 0.95, alphaSize));
 
+    /// <summary>Stored α of both signs and none near 0 (|·| has no derivative there to take differences of).</summary>
+    private static (double[] Data, long[] Shape) StoredAlpha(int size)
+    {
+        var (data, shape) = GradCheck.Random(0.05, 0.4, size);
+        for (var i = 0; i < size; i += 2) data[i] = -data[i];
+        return (data, shape);
+    }
+
+    [Theory]
+    [InlineData(5, false)]
+    [InlineData(5, true)]
+    [InlineData(1, true)]
+    public void Normalized_residual_uses_alpha_as_the_multiplier_times_the_stored_one_or_its_magnitude(int alphaSize, bool absolute)
+    {
+        // nGPT's α = |stored · alpha_init/scaling|, as the block composed it before the op took the transform in.
+        using var scope = Torch.NewDisposeScope();
+        var (h, _) = GradCheck.Random(2, 3, 5);
+        var (u, _) = GradCheck.Random(2, 3, 5);
+        var (stored, _) = StoredAlpha(alphaSize);
+        const double k = 2.5;
+
+        var result = Fused.NormalizedResidual(Tensor.From(h, [2, 3, 5]), Tensor.From(u, [2, 3, 5]), Tensor.From(stored, [alphaSize]),
+            multiplier: k, absolute: absolute);
+
+        var used = stored.Select(s => absolute ? Math.Abs(k * s) : k * s).ToArray();
+        result.ToArray<double>().Should().Equal(ByHand(h, u, used, 5), (x, y) => Math.Abs(x - y) < 1e-12);
+    }
+
+    [Theory]
+    [InlineData(6, 2.5, true)]
+    [InlineData(6, -0.7, true)]    // a negative multiplier: ∂|k·s|/∂s = k·sgn(k·s) = |k|·sgn(s)
+    [InlineData(1, 2.5, true)]
+    [InlineData(6, 3.0, false)]
+    public void Normalized_residual_gradient_in_the_stored_alpha_matches_finite_differences(int alphaSize, double k, bool absolute) =>
+        GradCheck.Check(x => Fused.NormalizedResidual(x[0], x[1], x[2], multiplier: k, absolute: absolute),
+            GradCheck.Random(2, 3, 6), GradCheck.Random(2, 3, 6), StoredAlpha(alphaSize));
+
+    [Fact]
+    public void Normalized_residual_gradient_at_a_stored_alpha_of_zero_is_zero_as_atens_abs_gives()
+    {
+        // |·| has no derivative at 0; ATen's abs backward takes sgn(0) = 0, and the kernel is held to the same.
+        using var scope = Torch.NewDisposeScope();
+        var h = Torch.Randn([3, 4], ScalarType.Float64);
+        var u = Torch.Randn([3, 4], ScalarType.Float64);
+        var stored = Tensor.From(new[] { 0.0, 0.2, -0.3, 0.0 }, [4]).RequiresGrad_();
+
+        Fused.NormalizedResidual(h, u, stored, multiplier: 2.0, absolute: true).Sum().Backward();
+
+        var grad = stored.Grad!.ToArray<double>();
+        grad[0].Should().Be(0);
+        grad[3].Should().Be(0);
+        grad[1].Should().NotBe(0);
+    }
+
     [Fact]
     public void Normalized_residual_takes_the_promoted_dtype_as_the_composed_ops_do()
     {
@@ -128,6 +182,30 @@ public class FusedTests
         var cos = Torch.Randn([6, 4], ScalarType.Float64);
         var sin = Torch.Randn([6, 4], ScalarType.Float64);
         GradCheck.Check(v => Fused.RotaryNormalize(v[0].Transpose(1, 2), cos, sin, v[1]),
+            GradCheck.Random(2, 5, 3, 4), GradCheck.Random(1, 3, 1, 4));
+    }
+
+    [Fact]
+    public void Rotary_normalize_with_a_multiplier_scales_by_the_multiplier_times_the_stored_scale()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.Randn([2, 3, 4, 6], ScalarType.Float64);
+        var cos = Torch.Randn([5, 6], ScalarType.Float64);
+        var sin = Torch.Randn([5, 6], ScalarType.Float64);
+        var stored = Torch.Randn([1, 3, 1, 6], ScalarType.Float64);
+
+        var result = Fused.RotaryNormalize(x, cos, sin, stored, multiplier: 19.6);
+
+        result.AllClose(Fused.RotaryNormalize(x, cos, sin, stored * 19.6), 1e-12, 1e-12).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Rotary_normalize_gradient_in_the_stored_scale_matches_finite_differences()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var cos = Torch.Randn([6, 4], ScalarType.Float64);
+        var sin = Torch.Randn([6, 4], ScalarType.Float64);
+        GradCheck.Check(v => Fused.RotaryNormalize(v[0].Transpose(1, 2), cos, sin, v[1], multiplier: 4.5),
             GradCheck.Random(2, 5, 3, 4), GradCheck.Random(1, 3, 1, 4));
     }
 
@@ -276,12 +354,38 @@ public class FusedTests
     [Fact]
     public void Scaled_swiglu_gradients_in_uv_and_scale_match_finite_differences() =>
         GradCheck.Check(v => Fused.ScaledSwiGlu(v[0], v[1]), GradCheck.Random(3, 2, 6), GradCheck.Random(0.5, 2.0, 6));
+
+    [Fact]
+    public void Scaled_swiglu_with_a_multiplier_scales_the_halves_by_the_multiplier_times_the_stored_scale()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var (uv, _) = GradCheck.Random(2, 3, 8);
+        var (stored, _) = GradCheck.Random(0.05, 0.2, 8);
+        const double k = 5.5;
+
+        var result = Fused.ScaledSwiGlu(Tensor.From(uv, [2, 3, 8]), Tensor.From(stored, [8]), multiplier: k);
+
+        var actual = result.ToArray<double>();
+        for (var r = 0; r < 6; r++)
+            for (var j = 0; j < 4; j++)
+            {
+                var a = uv[r * 8 + j] * k * stored[j];
+                var b = uv[r * 8 + 4 + j] * k * stored[4 + j];
+                actual[r * 4 + j].Should().BeApproximately(a * b / (1 + Math.Exp(-b)), 1e-12);
+            }
+    }
+
+    [Fact]
+    public void Scaled_swiglu_gradient_in_the_stored_scale_matches_finite_differences() =>
+        GradCheck.Check(v => Fused.ScaledSwiGlu(v[0], v[1], multiplier: 5.5), GradCheck.Random(3, 2, 6), GradCheck.Random(0.05, 0.3, 6));
     [Fact]
     public void Kernels_not_yet_checked_on_a_gpu_are_named()
     {
         // A kernel enters the workers' default path in the commit that records its passed GPU check: every kernel
-        // passed on a lent H100 (2026-12-07); the head + cross entropy changed since and is held back until it passes again.
-        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.LinearCrossEntropy]);
+        // passed on a lent H100 (2026-12-07); the head + cross entropy changed since, and the residual, rotary and SwiGLU
+        // kernels took their parameters' multipliers (and α's |·|) in: held back until they pass again.
+        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.LinearCrossEntropy, FusedKernel.NormalizedResidual,
+            FusedKernel.RotaryNormalize, FusedKernel.ScaledSwiGlu]);
         Enum.GetValues<FusedKernel>().Should().HaveCount(6, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
     }
 }

@@ -90,10 +90,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_matmul_tf32_set(int enabled);
 
     [LibraryImport(Library)] internal static partial int dt_has_fused_kernels();
-    [LibraryImport(Library)] internal static partial int dt_fused_normalized_residual(IntPtr h, IntPtr u, IntPtr alpha, out IntPtr result);
-    [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_normalized_residual(IntPtr h, IntPtr u, IntPtr alpha, double alphaMultiplier, int alphaAbsolute, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, double scaleMultiplier, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_project_unit(IntPtr* weights, int* dims, int count);
-    [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, double scaleMultiplier, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, int normalise, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);
 

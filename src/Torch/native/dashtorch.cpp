@@ -819,23 +819,25 @@ int dt_has_fused_kernels(void) {
 #endif
 }
 
-int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, dt_tensor* out) {
+int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, double alpha_multiplier,
+                                 int32_t alpha_absolute, dt_tensor* out) {
   return guarded([&] {
 #ifdef DT_WITH_FUSED_KERNELS
-    *out = wrap(dt_fused::normalized_residual(T(h), T(u), T(alpha)));
+    *out = wrap(dt_fused::normalized_residual(T(h), T(u), T(alpha), alpha_multiplier, alpha_absolute != 0));
 #else
-    (void)h; (void)u; (void)alpha; (void)out;
+    (void)h; (void)u; (void)alpha; (void)alpha_multiplier; (void)alpha_absolute; (void)out;
     no_fused_kernels();
 #endif
   });
 }
 
-int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out) {
+int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, double scale_multiplier,
+                              dt_tensor* out) {
   return guarded([&] {
 #ifdef DT_WITH_FUSED_KERNELS
-    *out = wrap(dt_fused::rotary_normalize(T(x), T(cos), T(sin), T(scale)));
+    *out = wrap(dt_fused::rotary_normalize(T(x), T(cos), T(sin), T(scale), scale_multiplier));
 #else
-    (void)x; (void)cos; (void)sin; (void)scale; (void)out;
+    (void)x; (void)cos; (void)sin; (void)scale; (void)scale_multiplier; (void)out;
     no_fused_kernels();
 #endif
   });
@@ -878,12 +880,12 @@ int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, i
   });
 }
 
-int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, dt_tensor* out) {
+int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, double scale_multiplier, dt_tensor* out) {
   return guarded([&] {
 #ifdef DT_WITH_FUSED_KERNELS
-    *out = wrap(dt_fused::scaled_swiglu(T(uv), T(scale)));
+    *out = wrap(dt_fused::scaled_swiglu(T(uv), T(scale), scale_multiplier));
 #else
-    (void)uv; (void)scale; (void)out;
+    (void)uv; (void)scale; (void)scale_multiplier; (void)out;
     no_fused_kernels();
 #endif
   });

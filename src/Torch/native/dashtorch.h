@@ -154,16 +154,20 @@ DT_API int dt_matmul_tf32_set(int32_t enabled);
 // (DT_WITH_FUSED_KERNELS); elsewhere the calls below fail with "compiled without fused kernels", and callers use
 // the ATen references (src/Torch/Fused.cs).
 DT_API int dt_has_fused_kernels(void);  // 1 when compiled in
-// Norm(Norm(h) + alpha * (Norm(u) - Norm(h))) along the last dimension (nGPT's residual update), Norm(x) = x/|x|;
-// h, u (..., C) float32/bfloat16/float16 on one CUDA device, alpha (C) or (1); differentiable.
-DT_API int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, dt_tensor* out);
-// scale * Norm(RoPE(x)) (nGPT's q and k): x (B, H, T, d), any strides; cos, sin (>= T, d) half-split rotary
-// tables; scale H*d elements. Differentiable in x and scale.
-DT_API int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, dt_tensor* out);
+// Norm(Norm(h) + a * (Norm(u) - Norm(h))) along the last dimension (nGPT's residual update), Norm(x) = x/|x|;
+// h, u (..., C) float32/bfloat16/float16 on one CUDA device; alpha the stored s, (C) or (1), used as
+// a = k*s, or |k*s| when alpha_absolute != 0 (k = alpha_multiplier, taken as float32); differentiable in h, u, s.
+DT_API int dt_fused_normalized_residual(dt_tensor h, dt_tensor u, dt_tensor alpha, double alpha_multiplier,
+                                        int32_t alpha_absolute, dt_tensor* out);
+// (k * scale) * Norm(RoPE(x)) (nGPT's q and k), k = scale_multiplier: x (B, H, T, d), any strides; cos, sin
+// (>= T, d) half-split rotary tables; scale H*d elements. Differentiable in x and scale.
+DT_API int dt_fused_rotary_normalize(dt_tensor x, dt_tensor cos, dt_tensor sin, dt_tensor scale, double scale_multiplier,
+                                     dt_tensor* out);
 // Normalises each 2-D weight in place along dims[i] (0: columns, 1 or -1: rows), one launch for all of them.
 DT_API int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, int32_t count);
-// (s_u * u) * SiLU(s_v * v) for uv = [u | v] (..., 2F), scale (2F): nGPT's MLP gate; differentiable.
-DT_API int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, dt_tensor* out);
+// (k s_u * u) * SiLU(k s_v * v) for uv = [u | v] (..., 2F), scale (2F), k = scale_multiplier: nGPT's MLP gate;
+// differentiable in uv and scale.
+DT_API int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, double scale_multiplier, dt_tensor* out);
 // Sum over those weights' vectors of | |v| - 1 | (what a projection would move), a float32 scalar; no host sync.
 // normalise 1: the same launch also projects them (each vector divided by the norm it measured).
 DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,

@@ -50,10 +50,10 @@ void check_normalized_residual(const at::Tensor& h, const at::Tensor& u, const a
     throw std::invalid_argument("fused normalized residual: alpha must have shape (C) or (1)");
 }
 
-// h ← Norm(h + α(Norm(u) − h)), h first normalised too; see fused_kernels.h.
+// h ← Norm(h + α(Norm(u) − h)), h first normalised too, α = k·s or |k·s| from the stored s; see fused_kernels.h.
 struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& h, const at::Tensor& u,
-                            const at::Tensor& alpha) {
+                            const at::Tensor& alpha, double multiplier, bool absolute) {
     const int64_t cols = h.size(-1), rows = h.numel() / cols;
     const auto hc = h.contiguous(), uc = u.contiguous();
     const auto af = alpha.to(at::kFloat).contiguous();
@@ -65,22 +65,27 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
     auto norms = at::empty({rows, 3}, h.options().dtype(at::kFloat));
     check(normalized_residual_forward(hc.data_ptr(), element_type(hc.scalar_type()), uc.data_ptr(),
                                       element_type(uc.scalar_type()), af.data_ptr<float>(), af.numel() == 1 ? 0 : 1,
-                                      out.data_ptr(), element_type(out_type), norms.data_ptr<float>(), rows, cols,
-                                      current_stream(h)),
+                                      static_cast<float>(multiplier), absolute ? 1 : 0, out.data_ptr(),
+                                      element_type(out_type), norms.data_ptr<float>(), rows, cols, current_stream(h)),
           "fused normalized residual (forward)");
     ctx->save_for_backward({h, u, alpha});
     ctx->saved_data["norms"] = norms;
+    ctx->saved_data["multiplier"] = multiplier;
+    ctx->saved_data["absolute"] = absolute;
     return out;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};  // the output was not used
+    // The output was not used; no gradients for the multiplier and the absolute flag either way.
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
     const auto saved = ctx->get_saved_variables();
     const auto hc = saved[0].contiguous(), uc = saved[1].contiguous();
     const auto& alpha = saved[2];
     const auto af = alpha.to(at::kFloat).contiguous();
     const auto norms = ctx->saved_data["norms"].toTensor();
+    const auto multiplier = static_cast<float>(ctx->saved_data["multiplier"].toDouble());
+    const bool absolute = ctx->saved_data["absolute"].toBool();
     auto g = grads[0].contiguous();
     if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
     const int64_t cols = hc.size(-1), rows = hc.numel() / cols;
@@ -91,18 +96,21 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
                                   : at::empty({rows}, hc.options().dtype(at::kFloat));
     check(normalized_residual_backward(hc.data_ptr(), element_type(hc.scalar_type()), uc.data_ptr(),
                                        element_type(uc.scalar_type()), af.data_ptr<float>(), vector ? 1 : 0,
-                                       g.data_ptr(), element_type(g.scalar_type()), norms.data_ptr<float>(),
+                                       multiplier, absolute ? 1 : 0, g.data_ptr(), element_type(g.scalar_type()),
+                                       norms.data_ptr<float>(),
                                        grad_h.data_ptr(), grad_u.data_ptr(), grad_alpha_rows.data_ptr<float>(), rows,
                                        cols, current_stream(hc)),
           "fused normalized residual (backward)");
+    // The rows' parts are ∂L/∂s already (the kernel applied ∂α/∂s), so one sum and no further op.
     auto grad_alpha = (vector ? grad_alpha_rows.sum(0) : grad_alpha_rows.sum()).reshape(alpha.sizes()).to(alpha.scalar_type());
-    return {grad_h, grad_u, grad_alpha};
+    return {grad_h, grad_u, grad_alpha, at::Tensor(), at::Tensor()};
   }
 };
 
-// (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v) for uv = [u | v] (..., 2F), s = [s_u | s_v] (2F); see fused_kernels.h.
+// (k s_u ⊙ u) ⊙ SiLU(k s_v ⊙ v) for uv = [u | v] (..., 2F), s = [s_u | s_v] (2F) stored; see fused_kernels.h.
 struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
-  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& uv, const at::Tensor& scale) {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& uv, const at::Tensor& scale,
+                            double multiplier) {
     const int64_t f = uv.size(-1) / 2, rows = uv.numel() / (2 * f);
     const auto uvc = uv.contiguous();
     const auto sf = scale.to(at::kFloat).contiguous();
@@ -112,18 +120,21 @@ struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
     auto sizes = uv.sizes().vec();
     sizes.back() = f;
     auto out = at::empty(sizes, uv.options().dtype(out_type));
-    check(scaled_swiglu_forward(uvc.data_ptr(), element_type(uvc.scalar_type()), sf.data_ptr<float>(), out.data_ptr(),
-                                element_type(out_type), rows, f, current_stream(uv)),
+    check(scaled_swiglu_forward(uvc.data_ptr(), element_type(uvc.scalar_type()), sf.data_ptr<float>(),
+                                static_cast<float>(multiplier), out.data_ptr(), element_type(out_type), rows, f,
+                                current_stream(uv)),
           "fused scaled SwiGLU (forward)");
     ctx->save_for_backward({uvc, scale});
+    ctx->saved_data["multiplier"] = multiplier;
     return out;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    if (!grads[0].defined()) return {at::Tensor(), at::Tensor()};
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};
     const auto saved = ctx->get_saved_variables();
     const auto &uv = saved[0], &scale = saved[1];
+    const auto multiplier = static_cast<float>(ctx->saved_data["multiplier"].toDouble());
     const auto sf = scale.to(at::kFloat).contiguous();
     auto g = grads[0].contiguous();
     if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
@@ -131,11 +142,11 @@ struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
     c10::cuda::CUDAGuard guard(uv.device());
     auto grad_uv = at::empty_like(uv);
     auto grad_scale_chunks = at::empty({kScaledSwigluRowChunks, 2 * f}, uv.options().dtype(at::kFloat));
-    check(scaled_swiglu_backward(uv.data_ptr(), element_type(uv.scalar_type()), sf.data_ptr<float>(), g.data_ptr(),
-                                 element_type(g.scalar_type()), grad_uv.data_ptr(), grad_scale_chunks.data_ptr<float>(),
-                                 rows, f, current_stream(uv)),
+    check(scaled_swiglu_backward(uv.data_ptr(), element_type(uv.scalar_type()), sf.data_ptr<float>(), multiplier,
+                                 g.data_ptr(), element_type(g.scalar_type()), grad_uv.data_ptr(),
+                                 grad_scale_chunks.data_ptr<float>(), rows, f, current_stream(uv)),
           "fused scaled SwiGLU (backward)");
-    return {grad_uv, grad_scale_chunks.sum(0).reshape(scale.sizes()).to(scale.scalar_type())};
+    return {grad_uv, grad_scale_chunks.sum(0).reshape(scale.sizes()).to(scale.scalar_type()), at::Tensor()};
   }
 };
 
@@ -159,10 +170,10 @@ RotaryShape rotary_shape(const at::Tensor& x) {
   return shape;
 }
 
-// scale ⊙ Norm(RoPE(x)) for x (B, H, T, d); see fused_kernels.h. cos, sin: (≥ T, d); scale: H·d elements.
+// (k·scale) ⊙ Norm(RoPE(x)) for x (B, H, T, d); see fused_kernels.h. cos, sin: (≥ T, d); scale: H·d elements.
 struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& cos,
-                            const at::Tensor& sin, const at::Tensor& scale) {
+                            const at::Tensor& sin, const at::Tensor& scale, double multiplier) {
     const int64_t time = x.size(2), dim = x.size(3);
     const auto c = cos.narrow(0, 0, time).to(at::kFloat).contiguous();
     const auto s = sin.narrow(0, 0, time).to(at::kFloat).contiguous();
@@ -173,10 +184,11 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
     auto out = at::empty({x.size(0), x.size(1), time, dim}, x.options().dtype(out_type));
     auto norms = at::empty({x.size(0) * x.size(1) * time}, x.options().dtype(at::kFloat));
     check(rotary_normalize_forward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
-                                   s.data_ptr<float>(), sc.data_ptr<float>(), out.data_ptr(), element_type(out_type),
-                                   norms.data_ptr<float>(), current_stream(x)),
+                                   s.data_ptr<float>(), sc.data_ptr<float>(), static_cast<float>(multiplier),
+                                   out.data_ptr(), element_type(out_type), norms.data_ptr<float>(), current_stream(x)),
           "fused rotary normalize (forward)");
     ctx->save_for_backward({x, scale});
+    ctx->saved_data["multiplier"] = multiplier;
     ctx->saved_data["cos"] = c;
     ctx->saved_data["sin"] = s;
     ctx->saved_data["norms"] = norms;
@@ -185,10 +197,11 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
     const auto saved = ctx->get_saved_variables();
     const auto& x = saved[0];
     const auto& scale = saved[1];
+    const auto multiplier = static_cast<float>(ctx->saved_data["multiplier"].toDouble());
     const auto sc = scale.to(at::kFloat).contiguous();
     const auto c = ctx->saved_data["cos"].toTensor(), s = ctx->saved_data["sin"].toTensor();
     const auto norms = ctx->saved_data["norms"].toTensor();
@@ -201,18 +214,19 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
     auto grad_x = at::empty_strided(x.sizes(), x.strides(), x.options());
     auto grad_scale_rows = at::empty({batch, heads, time, dim}, x.options().dtype(at::kFloat));
     check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
-                                    s.data_ptr<float>(), sc.data_ptr<float>(), g.data_ptr(), element_type(g.scalar_type()),
-                                    norms.data_ptr<float>(), grad_x.data_ptr(), grad_scale_rows.data_ptr<float>(),
-                                    current_stream(x)),
+                                    s.data_ptr<float>(), sc.data_ptr<float>(), multiplier, g.data_ptr(),
+                                    element_type(g.scalar_type()), norms.data_ptr<float>(), grad_x.data_ptr(),
+                                    grad_scale_rows.data_ptr<float>(), current_stream(x)),
           "fused rotary normalize (backward)");
     auto grad_scale = grad_scale_rows.sum(at::IntArrayRef{0, 2}).reshape(scale.sizes()).to(scale.scalar_type());
-    return {grad_x, at::Tensor(), at::Tensor(), grad_scale};
+    return {grad_x, at::Tensor(), at::Tensor(), grad_scale, at::Tensor()};
   }
 };
 
 }  // namespace
 
-at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& scale) {
+at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& scale,
+                            double scale_multiplier) {
   if (!x.is_cuda() || x.device() != cos.device() || x.device() != sin.device() || x.device() != scale.device())
     throw std::invalid_argument("fused rotary normalize: x, cos, sin and scale must be on one CUDA device");
   if (x.dim() != 4 || x.size(3) < 2 || x.size(3) % 2 != 0)
@@ -224,22 +238,23 @@ at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at
     throw std::invalid_argument("fused rotary normalize: scale must hold H·d elements");
   // The kernels address x through its strides and write ∂x with the same ones: those must not overlap (gaps are
   // fine: q as a slice of a fused q/k/v projection is read where it lies).
-  return RotaryNormalize::apply(non_overlapping(x) ? x : x.contiguous(), cos, sin, scale);
+  return RotaryNormalize::apply(non_overlapping(x) ? x : x.contiguous(), cos, sin, scale, scale_multiplier);
 }
 
-at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale) {
+at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale, double scale_multiplier) {
   if (!uv.is_cuda() || uv.device() != scale.device())
     throw std::invalid_argument("fused scaled SwiGLU: uv and scale must be on one CUDA device");
   if (uv.dim() < 1 || uv.size(-1) < 2 || uv.size(-1) % 2 != 0)
     throw std::invalid_argument("fused scaled SwiGLU: uv must be (..., 2F)");
   if (element_type(uv.scalar_type()) < 0) throw std::invalid_argument("fused scaled SwiGLU: uv must be float32, bfloat16 or float16");
   if (scale.numel() != uv.size(-1)) throw std::invalid_argument("fused scaled SwiGLU: scale must hold 2F elements");
-  return ScaledSwiglu::apply(uv, scale);
+  return ScaledSwiglu::apply(uv, scale, scale_multiplier);
 }
 
-at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
+at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha, double alpha_multiplier,
+                               bool alpha_absolute) {
   check_normalized_residual(h, u, alpha);
-  return NormalizedResidual::apply(h, u, alpha);
+  return NormalizedResidual::apply(h, u, alpha, alpha_multiplier, alpha_absolute);
 }
 
 namespace {
@@ -297,10 +312,11 @@ struct LinearCrossEntropy : public torch::autograd::Function<LinearCrossEntropy>
     const int64_t padded = (vocab + 7) / 8 * 8;
     c10::cuda::CUDAGuard guard(hidden.device());
     const auto h = hidden.to(type).contiguous();                                   // (N, C)
-    // A weight already in the compute type (float32 runs) is used where it lies: the GEMM writes the logits' first V
-    // columns of rows V′ wide (ldc = V′), which keeps cuBLAS's aligned kernels without a padded copy of the weight
-    // (77 MB read and written at GPT-2's vocabulary). Otherwise (autocast) the cast copy is padded with zero rows.
-    const bool as_stored = weight.scalar_type() == type && weight.is_contiguous();
+    // A float32 weight in a float32 step is used where it lies: the GEMM writes the logits' first V columns of rows V′
+    // wide (ldc = V′), no padded copy of the weight (77 MB read and written at GPT-2's vocabulary). cuBLAS's float32
+    // kernels run as fast so on an H100 (1.63 against 1.64 ms; docs/benchmarks.md), its bf16 ones do not (0.89
+    // against 0.15 ms: an odd N loses the aligned kernels), so otherwise the cast copy is padded with zero rows.
+    const bool as_stored = type == at::kFloat && weight.scalar_type() == type && weight.is_contiguous();
     at::Tensor w, logits;
     if (as_stored) {
       w = weight;                                                                  // (V, C)

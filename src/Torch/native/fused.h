@@ -8,16 +8,21 @@
 namespace dt_fused {
 
 // Norm(Norm(h) + α ⊙ (Norm(u) − Norm(h))) along the last dimension, Norm(x) = x/‖x‖: h, u (..., C) in float32,
-// bfloat16 or float16 on one CUDA device, α (C) or (1); differentiable in all three.
-at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha);
+// bfloat16 or float16 on one CUDA device; alpha the stored s, (C) or (1), used as α = k·s, or |k·s| when
+// alpha_absolute (k = alpha_multiplier); differentiable in h, u and s.
+at::Tensor normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha, double alpha_multiplier,
+                               bool alpha_absolute);
 
-// scale ⊙ Norm(RoPE(x)) (nGPT's q and k): x (B, H, T, d) on CUDA in float32/bfloat16/float16, any strides; cos, sin
-// (≥ T, d) rotary tables (half-split layout); scale H·d elements, e.g. (1, H, 1, d). Differentiable in x and scale.
-at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& scale);
+// (k·scale) ⊙ Norm(RoPE(x)) (nGPT's q and k), k = scale_multiplier: x (B, H, T, d) on CUDA in float32/bfloat16/float16,
+// any strides; cos, sin (≥ T, d) rotary tables (half-split layout); scale H·d elements, e.g. (1, H, 1, d).
+// Differentiable in x and scale.
+at::Tensor rotary_normalize(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& scale,
+                            double scale_multiplier);
 
-// (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v) (nGPT's MLP gate) for uv = [u | v] (..., 2F) on CUDA in float32/bfloat16/float16 and
-// scale = [s_u | s_v] (2F elements); the result (..., F) in the promoted dtype. Differentiable in uv and scale.
-at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale);
+// (k s_u ⊙ u) ⊙ SiLU(k s_v ⊙ v) (nGPT's MLP gate), k = scale_multiplier, for uv = [u | v] (..., 2F) on CUDA in
+// float32/bfloat16/float16 and scale = [s_u | s_v] (2F elements); the result (..., F) in the promoted dtype.
+// Differentiable in uv and scale.
+at::Tensor scaled_swiglu(const at::Tensor& uv, const at::Tensor& scale, double scale_multiplier);
 
 // Normalises every matrix in place along its dim (0: columns, 1 or -1: rows), one launch per device and dtype.
 void project_unit(const std::vector<at::Tensor>& weights, const std::vector<int64_t>& dims);

@@ -34,12 +34,32 @@ __device__ __forceinline__ float warp_sum(float v) {
 
 // ---------------------------------------------------------------- normalised residual update
 
+// α as used, from the stored parameter s (cols entries, stride 1, or one, stride 0): k·s, or |k·s| (nGPT's eigen
+// learning rates), computed where it is read so that the transform adds no kernels forward or backward.
+struct Alpha {
+  const float* __restrict__ stored;
+  int stride;
+  float multiplier;
+  int absolute;
+
+  __device__ __forceinline__ float operator[](int64_t c) const {
+    const float scaled = multiplier * stored[c * stride];
+    return absolute ? fabsf(scaled) : scaled;
+  }
+  // ∂α/∂s: k, or k·sgn(k·s) for |k·s|, which is what ATen's abs backward (grad · sgn(input), sgn(0) = 0) and its mul
+  // backward (· k) give for the composed ops.
+  __device__ __forceinline__ float slope(int64_t c) const {
+    if (!absolute) return multiplier;
+    const float scaled = multiplier * stored[c * stride];
+    return multiplier * static_cast<float>((scaled > 0.f) - (scaled < 0.f));
+  }
+};
+
 // out = m/‖m‖, m = a + α(b − a), a = h/‖h‖, b = u/‖u‖ (no epsilon: the reference has none).
 template <typename TH, typename TU, typename TO>
 __global__ void __launch_bounds__(kThreads)
-normalized_residual_forward_kernel(const TH* __restrict__ h, const TU* __restrict__ u, const float* __restrict__ alpha,
-                                   int alpha_stride, TO* __restrict__ out, float* __restrict__ norms, int64_t rows,
-                                   int64_t cols) {
+normalized_residual_forward_kernel(const TH* __restrict__ h, const TU* __restrict__ u, const Alpha alpha,
+                                   TO* __restrict__ out, float* __restrict__ norms, int64_t rows, int64_t cols) {
   const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
   const int lane = threadIdx.x % kWarp;
   if (row >= rows) return;  // row is the same in all 32 lanes: the warp leaves together
@@ -58,14 +78,14 @@ normalized_residual_forward_kernel(const TH* __restrict__ h, const TU* __restric
   float mm = 0.f;
   for (int64_t c = lane; c < cols; c += kWarp) {
     const float a = load(hr, c) / nh, b = load(ur, c) / nu;
-    const float m = a + alpha[c * alpha_stride] * (b - a);
+    const float m = a + alpha[c] * (b - a);
     mm += m * m;
   }
   const float nm = sqrtf(warp_sum(mm));
 
   for (int64_t c = lane; c < cols; c += kWarp) {
     const float a = load(hr, c) / nh, b = load(ur, c) / nu;
-    const float m = a + alpha[c * alpha_stride] * (b - a);
+    const float m = a + alpha[c] * (b - a);
     store(outr, c, m / nm);
   }
   if (lane == 0) {
@@ -77,17 +97,16 @@ normalized_residual_forward_kernel(const TH* __restrict__ h, const TU* __restric
 
 // Gradients, given g = ∂L/∂out and the forward's norms. With y = m/‖m‖:
 //   ∂L/∂m = (g − y (y·g)) / ‖m‖
-//   ∂L/∂a = (1 − α) ∂L/∂m,   ∂L/∂b = α ∂L/∂m,   ∂L/∂α = Σ_rows (b − a) ∂L/∂m
+//   ∂L/∂a = (1 − α) ∂L/∂m,   ∂L/∂b = α ∂L/∂m,   ∂L/∂α = Σ_rows (b − a) ∂L/∂m,   ∂L/∂s = ∂L/∂α · ∂α/∂s
 //   ∂L/∂h = (∂L/∂a − a (a·∂L/∂a)) / ‖h‖,   ∂L/∂u = (∂L/∂b − b (b·∂L/∂b)) / ‖u‖
-// ∂L/∂α is written per row (per element for a vector α), summed over rows by the caller: no atomics, so the
-// result does not depend on the order blocks run in.
+// ∂L/∂s is written per row (per element for a vector α), summed over rows by the caller: no atomics, so the
+// result does not depend on the order blocks run in (∂α/∂s is per element, so it goes on each row's part).
 template <typename TH, typename TU, typename TG>
 __global__ void __launch_bounds__(kThreads)
-normalized_residual_backward_kernel(const TH* __restrict__ h, const TU* __restrict__ u,
-                                    const float* __restrict__ alpha, int alpha_stride, const TG* __restrict__ g,
-                                    const float* __restrict__ norms, TH* __restrict__ grad_h,
-                                    TU* __restrict__ grad_u, float* __restrict__ grad_alpha_rows, int64_t rows,
-                                    int64_t cols) {
+normalized_residual_backward_kernel(const TH* __restrict__ h, const TU* __restrict__ u, const Alpha alpha,
+                                    const TG* __restrict__ g, const float* __restrict__ norms,
+                                    TH* __restrict__ grad_h, TU* __restrict__ grad_u,
+                                    float* __restrict__ grad_alpha_rows, int64_t rows, int64_t cols) {
   const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
   const int lane = threadIdx.x % kWarp;
   if (row >= rows) return;
@@ -99,32 +118,32 @@ normalized_residual_backward_kernel(const TH* __restrict__ h, const TU* __restri
   float yg = 0.f;
   for (int64_t c = lane; c < cols; c += kWarp) {
     const float a = load(hr, c) / nh, b = load(ur, c) / nu;
-    const float m = a + alpha[c * alpha_stride] * (b - a);
+    const float m = a + alpha[c] * (b - a);
     yg += (m / nm) * load(gr, c);
   }
   yg = warp_sum(yg);
 
   float aga = 0.f, bgb = 0.f, galpha = 0.f;
   for (int64_t c = lane; c < cols; c += kWarp) {
-    const float a = load(hr, c) / nh, b = load(ur, c) / nu, al = alpha[c * alpha_stride];
+    const float a = load(hr, c) / nh, b = load(ur, c) / nu, al = alpha[c];
     const float m = a + al * (b - a);
     const float gm = (load(gr, c) - (m / nm) * yg) / nm;
     aga += a * ((1.f - al) * gm);
     bgb += b * (al * gm);
-    if (alpha_stride != 0) grad_alpha_rows[row * cols + c] = (b - a) * gm;
+    if (alpha.stride != 0) grad_alpha_rows[row * cols + c] = (b - a) * gm * alpha.slope(c);
     else galpha += (b - a) * gm;
   }
   aga = warp_sum(aga);
   bgb = warp_sum(bgb);
-  if (alpha_stride == 0) {
+  if (alpha.stride == 0) {
     galpha = warp_sum(galpha);
-    if (lane == 0) grad_alpha_rows[row] = galpha;
+    if (lane == 0) grad_alpha_rows[row] = galpha * alpha.slope(0);
   }
 
   TH* ghr = grad_h + row * cols;
   TU* gur = grad_u + row * cols;
   for (int64_t c = lane; c < cols; c += kWarp) {
-    const float a = load(hr, c) / nh, b = load(ur, c) / nu, al = alpha[c * alpha_stride];
+    const float a = load(hr, c) / nh, b = load(ur, c) / nu, al = alpha[c];
     const float m = a + al * (b - a);
     const float gm = (load(gr, c) - (m / nm) * yg) / nm;
     store(ghr, c, ((1.f - al) * gm - a * aga) / nh);
@@ -155,8 +174,8 @@ __device__ __forceinline__ float rotated(const T* xr, int64_t stride, const floa
 template <typename TX, typename TO>
 __global__ void __launch_bounds__(kThreads)
 rotary_normalize_forward_kernel(const TX* __restrict__ x, RotaryShape shape, const float* __restrict__ cos,
-                                const float* __restrict__ sin, const float* __restrict__ scale, TO* __restrict__ out,
-                                float* __restrict__ norms, int64_t rows) {
+                                const float* __restrict__ sin, const float* __restrict__ scale, float multiplier,
+                                TO* __restrict__ out, float* __restrict__ norms, int64_t rows) {
   const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
   const int lane = threadIdx.x % kWarp;
   if (row >= rows) return;
@@ -173,17 +192,18 @@ rotary_normalize_forward_kernel(const TX* __restrict__ x, RotaryShape shape, con
   }
   const float n = sqrtf(warp_sum(rr));
   TO* outr = out + row * d;
-  for (int64_t i = lane; i < d; i += kWarp) store(outr, i, scr[i] * (rotated(xr, stride, cr, sr, i, half) / n));
+  for (int64_t i = lane; i < d; i += kWarp)
+    store(outr, i, (multiplier * scr[i]) * (rotated(xr, stride, cr, sr, i, half) / n));
   if (lane == 0) norms[row] = n;
 }
 
-// With z = r/‖r‖ and g = ∂L/∂out:  ∂L/∂scale = Σ_{b,t} g ⊙ z;  ∂L/∂z = scale ⊙ g;
+// With z = r/‖r‖, g = ∂L/∂out and the scale used k·s:  ∂L/∂s = k Σ_{b,t} g ⊙ z;  ∂L/∂z = (k·s) ⊙ g;
 // ∂L/∂r = (∂L/∂z − z (z·∂L/∂z)) / ‖r‖;  ∂L/∂x = Rᵀ ∂L/∂r, the rotation back:
 //   first half:  ∂x_i = ∂r_i cos_i + ∂r_{i+d/2} sin_{i+d/2};  second half: ∂x_i = −∂r_{i−d/2} sin_{i−d/2} + ∂r_i cos_i
 template <typename TX, typename TG>
 __global__ void __launch_bounds__(kThreads)
 rotary_normalize_backward_kernel(const TX* __restrict__ x, RotaryShape shape, const float* __restrict__ cos,
-                                 const float* __restrict__ sin, const float* __restrict__ scale,
+                                 const float* __restrict__ sin, const float* __restrict__ scale, float multiplier,
                                  const TG* __restrict__ g, const float* __restrict__ norms, TX* __restrict__ grad_x,
                                  float* __restrict__ grad_scale_rows, int64_t rows) {
   const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
@@ -201,15 +221,15 @@ rotary_normalize_backward_kernel(const TX* __restrict__ x, RotaryShape shape, co
   float zgz = 0.f;
   for (int64_t i = lane; i < d; i += kWarp) {
     const float z = rotated(xr, stride, cr, sr, i, half) / n, gi = load(gr, i);
-    zgz += z * (scr[i] * gi);
-    grad_scale_rows[row * d + i] = gi * z;
+    zgz += z * ((multiplier * scr[i]) * gi);
+    grad_scale_rows[row * d + i] = gi * z * multiplier;
   }
   zgz = warp_sum(zgz);
 
   // ∂L/∂r_j for any j of the row, from what every lane can read.
   auto grad_r = [&](int64_t j) {
     const float z = rotated(xr, stride, cr, sr, j, half) / n;
-    return (scr[j] * load(gr, j) - z * zgz) / n;
+    return ((multiplier * scr[j]) * load(gr, j) - z * zgz) / n;
   };
   TX* gxr = grad_x + at.x_offset;
   for (int64_t i = lane; i < d; i += kWarp) {
@@ -308,33 +328,34 @@ constexpr int kGateRowChunks = kScaledSwigluRowChunks;
 
 __device__ __forceinline__ float sigmoid(float x) { return 1.f / (1.f + expf(-x)); }
 
-// out[r, j] = (s_j u_j) · SiLU(s_{F+j} v_j), u = uv[r, :F], v = uv[r, F:]; grid-stride over rows × F.
+// out[r, j] = (k s_j u_j) · SiLU(k s_{F+j} v_j), u = uv[r, :F], v = uv[r, F:]; grid-stride over rows × F.
 template <typename TUV, typename TO>
 __global__ void __launch_bounds__(kGateThreads)
-scaled_swiglu_forward_kernel(const TUV* __restrict__ uv, const float* __restrict__ scale, TO* __restrict__ out,
-                             int64_t rows, int64_t f) {
+scaled_swiglu_forward_kernel(const TUV* __restrict__ uv, const float* __restrict__ scale, float multiplier,
+                             TO* __restrict__ out, int64_t rows, int64_t f) {
   const int64_t n = rows * f;
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
        i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const int64_t r = i / f, j = i % f;
-    const float a = load(uv, r * 2 * f + j) * scale[j];
-    const float b = load(uv, r * 2 * f + f + j) * scale[f + j];
+    const float a = load(uv, r * 2 * f + j) * (multiplier * scale[j]);
+    const float b = load(uv, r * 2 * f + f + j) * (multiplier * scale[f + j]);
     store(out, i, a * b * sigmoid(b));
   }
 }
 
-// Given g = ∂L/∂out (rows, F): ∂L/∂uv (rows, 2F) in uv's type, and ∂L/∂s summed over each chunk of rows into
+// Given g = ∂L/∂out (rows, F): ∂L/∂uv (rows, 2F) in uv's type, and ∂L/∂s (k times that to k·s) summed over each chunk of rows into
 // grad_scale_chunks (kGateRowChunks, 2F) float32. A block holds kGateThreads adjacent columns of one chunk of rows,
 // so that its reads are coalesced and each column's sum stays in a register.
 template <typename TUV, typename TG>
 __global__ void __launch_bounds__(kGateThreads)
-scaled_swiglu_backward_kernel(const TUV* __restrict__ uv, const float* __restrict__ scale, const TG* __restrict__ grad_out,
-                              TUV* __restrict__ grad_uv, float* __restrict__ grad_scale_chunks, int64_t rows, int64_t f) {
+scaled_swiglu_backward_kernel(const TUV* __restrict__ uv, const float* __restrict__ scale, float multiplier,
+                              const TG* __restrict__ grad_out, TUV* __restrict__ grad_uv,
+                              float* __restrict__ grad_scale_chunks, int64_t rows, int64_t f) {
   const int64_t j = blockIdx.x * static_cast<int64_t>(kGateThreads) + threadIdx.x;
   if (j >= f) return;
   const int64_t chunk = blockIdx.y, per_chunk = (rows + kGateRowChunks - 1) / kGateRowChunks;
   const int64_t first = chunk * per_chunk, last = first + per_chunk < rows ? first + per_chunk : rows;
-  const float su = scale[j], sv = scale[f + j];
+  const float su = multiplier * scale[j], sv = multiplier * scale[f + j];
   float gsu = 0.f, gsv = 0.f;
   for (int64_t r = first; r < last; ++r) {
     const float u = load(uv, r * 2 * f + j), v = load(uv, r * 2 * f + f + j), g = load(grad_out, r * f + j);
@@ -346,8 +367,8 @@ scaled_swiglu_backward_kernel(const TUV* __restrict__ uv, const float* __restric
     gsu += ga * u;
     gsv += gb * v;
   }
-  grad_scale_chunks[chunk * 2 * f + j] = gsu;
-  grad_scale_chunks[chunk * 2 * f + f + j] = gsv;
+  grad_scale_chunks[chunk * 2 * f + j] = gsu * multiplier;
+  grad_scale_chunks[chunk * 2 * f + f + j] = gsv * multiplier;
 }
 
 // ---------------------------------------------------------------- cross entropy over a head's logits
@@ -473,8 +494,9 @@ unsigned blocks_for_rows(int64_t rows) { return static_cast<unsigned>((rows + kR
 }  // namespace
 
 const char* normalized_residual_forward(const void* h, int32_t h_type, const void* u, int32_t u_type,
-                                        const float* alpha, int32_t alpha_stride, void* out, int32_t out_type,
-                                        float* norms, int64_t rows, int64_t cols, void* stream) {
+                                        const float* alpha, int32_t alpha_stride, float alpha_multiplier,
+                                        int32_t alpha_absolute, void* out, int32_t out_type, float* norms,
+                                        int64_t rows, int64_t cols, void* stream) {
   if (!known(h_type) || !known(u_type) || !known(out_type)) return "unsupported element type";
   if (rows <= 0) return nullptr;
   if ((rows + kRowsPerBlock - 1) / kRowsPerBlock > 0x7fffffff) return "too many rows for one launch";
@@ -486,7 +508,8 @@ const char* normalized_residual_forward(const void* h, int32_t h_type, const voi
         using TU = typename decltype(tu)::type;
         using TO = typename decltype(to)::type;
         normalized_residual_forward_kernel<TH, TU, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-            static_cast<const TH*>(h), static_cast<const TU*>(u), alpha, alpha_stride, static_cast<TO*>(out), norms,
+            static_cast<const TH*>(h), static_cast<const TU*>(u),
+            Alpha{alpha, alpha_stride, alpha_multiplier, alpha_absolute != 0 ? 1 : 0}, static_cast<TO*>(out), norms,
             rows, cols);
       });
     });
@@ -495,9 +518,10 @@ const char* normalized_residual_forward(const void* h, int32_t h_type, const voi
 }
 
 const char* normalized_residual_backward(const void* h, int32_t h_type, const void* u, int32_t u_type,
-                                         const float* alpha, int32_t alpha_stride, const void* grad_out,
-                                         int32_t grad_type, const float* norms, void* grad_h, void* grad_u,
-                                         float* grad_alpha_rows, int64_t rows, int64_t cols, void* stream) {
+                                         const float* alpha, int32_t alpha_stride, float alpha_multiplier,
+                                         int32_t alpha_absolute, const void* grad_out, int32_t grad_type,
+                                         const float* norms, void* grad_h, void* grad_u, float* grad_alpha_rows,
+                                         int64_t rows, int64_t cols, void* stream) {
   if (!known(h_type) || !known(u_type) || !known(grad_type)) return "unsupported element type";
   if (rows <= 0) return nullptr;
   if ((rows + kRowsPerBlock - 1) / kRowsPerBlock > 0x7fffffff) return "too many rows for one launch";
@@ -509,7 +533,8 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
         using TU = typename decltype(tu)::type;
         using TG = typename decltype(tg)::type;
         normalized_residual_backward_kernel<TH, TU, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-            static_cast<const TH*>(h), static_cast<const TU*>(u), alpha, alpha_stride, static_cast<const TG*>(grad_out),
+            static_cast<const TH*>(h), static_cast<const TU*>(u),
+            Alpha{alpha, alpha_stride, alpha_multiplier, alpha_absolute != 0 ? 1 : 0}, static_cast<const TG*>(grad_out),
             norms, static_cast<TH*>(grad_h), static_cast<TU*>(grad_u), grad_alpha_rows, rows, cols);
       });
     });
@@ -518,8 +543,8 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
 }
 
 const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
-                                     const float* sin, const float* scale, void* out, int32_t out_type, float* norms,
-                                     void* stream) {
+                                     const float* sin, const float* scale, float scale_multiplier, void* out,
+                                     int32_t out_type, float* norms, void* stream) {
   if (!known(x_type) || !known(out_type)) return "unsupported element type";
   const int64_t rows = shape.batch * shape.heads * shape.time;
   if (rows <= 0 || shape.dim <= 0) return nullptr;
@@ -530,15 +555,16 @@ const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape 
       using TX = typename decltype(tx)::type;
       using TO = typename decltype(to)::type;
       rotary_normalize_forward_kernel<TX, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-          static_cast<const TX*>(x), shape, cos, sin, scale, static_cast<TO*>(out), norms, rows);
+          static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<TO*>(out), norms, rows);
     });
   });
   return launched();
 }
 
 const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
-                                      const float* sin, const float* scale, const void* grad_out, int32_t grad_type,
-                                      const float* norms, void* grad_x, float* grad_scale_rows, void* stream) {
+                                      const float* sin, const float* scale, float scale_multiplier,
+                                      const void* grad_out, int32_t grad_type, const float* norms, void* grad_x,
+                                      float* grad_scale_rows, void* stream) {
   if (!known(x_type) || !known(grad_type)) return "unsupported element type";
   const int64_t rows = shape.batch * shape.heads * shape.time;
   if (rows <= 0 || shape.dim <= 0) return nullptr;
@@ -549,7 +575,7 @@ const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape
       using TX = typename decltype(tx)::type;
       using TG = typename decltype(tg)::type;
       rotary_normalize_backward_kernel<TX, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-          static_cast<const TX*>(x), shape, cos, sin, scale, static_cast<const TG*>(grad_out), norms,
+          static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<const TG*>(grad_out), norms,
           static_cast<TX*>(grad_x), grad_scale_rows, rows);
     });
   });
@@ -580,8 +606,8 @@ const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type
   return launched();
 }
 
-const char* scaled_swiglu_forward(const void* uv, int32_t uv_type, const float* scale, void* out, int32_t out_type,
-                                  int64_t rows, int64_t f, void* stream) {
+const char* scaled_swiglu_forward(const void* uv, int32_t uv_type, const float* scale, float scale_multiplier,
+                                  void* out, int32_t out_type, int64_t rows, int64_t f, void* stream) {
   if (!known(uv_type) || !known(out_type)) return "unsupported element type";
   if (rows <= 0 || f <= 0) return nullptr;
   const int64_t blocks = (rows * f + kGateThreads - 1) / kGateThreads;
@@ -591,15 +617,15 @@ const char* scaled_swiglu_forward(const void* uv, int32_t uv_type, const float* 
       using TUV = typename decltype(tuv)::type;
       using TO = typename decltype(to)::type;
       scaled_swiglu_forward_kernel<TUV, TO><<<static_cast<unsigned>(blocks < 65536 ? blocks : 65536), kGateThreads, 0, s>>>(
-          static_cast<const TUV*>(uv), scale, static_cast<TO*>(out), rows, f);
+          static_cast<const TUV*>(uv), scale, scale_multiplier, static_cast<TO*>(out), rows, f);
     });
   });
   return launched();
 }
 
-const char* scaled_swiglu_backward(const void* uv, int32_t uv_type, const float* scale, const void* grad_out,
-                                   int32_t grad_type, void* grad_uv, float* grad_scale_chunks, int64_t rows, int64_t f,
-                                   void* stream) {
+const char* scaled_swiglu_backward(const void* uv, int32_t uv_type, const float* scale, float scale_multiplier,
+                                   const void* grad_out, int32_t grad_type, void* grad_uv, float* grad_scale_chunks,
+                                   int64_t rows, int64_t f, void* stream) {
   if (!known(uv_type) || !known(grad_type)) return "unsupported element type";
   if (rows <= 0 || f <= 0) return nullptr;
   const dim3 grid(static_cast<unsigned>((f + kGateThreads - 1) / kGateThreads), kGateRowChunks);
@@ -609,7 +635,7 @@ const char* scaled_swiglu_backward(const void* uv, int32_t uv_type, const float*
       using TUV = typename decltype(tuv)::type;
       using TG = typename decltype(tg)::type;
       scaled_swiglu_backward_kernel<TUV, TG><<<grid, kGateThreads, 0, s>>>(
-          static_cast<const TUV*>(uv), scale, static_cast<const TG*>(grad_out), static_cast<TUV*>(grad_uv),
+          static_cast<const TUV*>(uv), scale, scale_multiplier, static_cast<const TG*>(grad_out), static_cast<TUV*>(grad_uv),
           grad_scale_chunks, rows, f);
     });
   });

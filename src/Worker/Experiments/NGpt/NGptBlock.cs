@@ -62,9 +62,15 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
 
     private Tensor Alpha(Tensor stored)
     {
-        using var scaled = stored * (_config.AlphaInit / _baseScale);
+        using var scaled = stored * AlphaMultiplier;
         return scaled.Abs();
     }
+
+    // The stored scales' multipliers (init/scaling). The fused ops take them and the stored parameters, and apply them
+    // (and α's |·|) where they read the scales: no kernels of their own, forward or backward, in the graphed step.
+    private double AlphaMultiplier => _config.AlphaInit / _baseScale;
+    private double SqkMultiplier => SqkInit / _baseScale;
+    private double SuvMultiplier => Math.Sqrt(_config.Width);
 
     public override Tensor Forward(Tensor h)                                           // (B, T, C), unit rows
     {
@@ -78,19 +84,19 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
         var q = qkv[0].View(b, t, nh, d).Transpose(1, 2);                              // (B, nh, T, d)
         var k = qkv[1].View(b, t, nh, d).Transpose(1, 2);
         var v = qkv[2].View(b, t, nh, d).Transpose(1, 2);
-        var sqk = (_sqk * (SqkInit / _baseScale)).View(1, nh, 1, d);                   // s_qk per head channel
-        q = _rotary.ApplyNormalized(q, sqk, _config.FusedKernels);                      // s_qk ⊙ Norm(RoPE(q))
-        k = _rotary.ApplyNormalized(k, sqk, _config.FusedKernels);
+        var sqk = _sqk.View(1, nh, 1, d);                                              // stored s_qk per head channel
+        q = _rotary.ApplyNormalized(q, sqk, _config.FusedKernels, SqkMultiplier);       // s_qk ⊙ Norm(RoPE(q))
+        k = _rotary.ApplyNormalized(k, sqk, _config.FusedKernels, SqkMultiplier);
         var y = F.ScaledDotProductAttention(q, k, v, isCausal: true, scale: Math.Sqrt(d));   // (B, nh, T, d)
         y = y.Transpose(1, 2).Contiguous().View(b, t, c);                              // (B, T, C)
         var hA = _attnOut.Forward(y);                                                  // (B, T, C)
-        h = Sphere.Update(h, hA, Alpha(_attnAlpha), _config.FusedKernels);
+        h = Sphere.Update(h, hA, _attnAlpha, AlphaMultiplier, _config.FusedKernels);   // α_A = |stored · init/scaling|
 
-        var suv = _suv * Math.Sqrt(c);                                                 // s_uv · √C
         var uv = _uv.Forward(h);                                                       // (B, T, 2F)
-        var gated = Fused.ScaledSwiGlu(uv, suv, _config.FusedKernels);                 // (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v): (B, T, F)
+        // (s_u ⊙ u) ⊙ SiLU(s_v ⊙ v), s = stored s_uv · √C: (B, T, F)
+        var gated = Fused.ScaledSwiGlu(uv, _suv, _config.FusedKernels, SuvMultiplier);
         var hM = _mlpOut.Forward(gated);                                               // (B, T, C)
-        h = Sphere.Update(h, hM, Alpha(_mlpAlpha), _config.FusedKernels);
+        h = Sphere.Update(h, hM, _mlpAlpha, AlphaMultiplier, _config.FusedKernels);
         return h.MoveToOuterScope();
     }
 }

@@ -34,11 +34,12 @@ public sealed class RotaryEmbedding : Module
     }
 
     /// <summary>
-    /// nGPT's q and k: scale ⊙ Norm(RoPE(x)), x (B, heads, T, d) → the same, scale (1, heads, 1, d). One fused CUDA
-    /// kernel where compiled in and <paramref name="fused"/> (<see cref="Fused.RotaryNormalize"/>), else
-    /// <c>scale * Sphere.Normalize(Apply(x))</c> as ATen ops.
+    /// nGPT's q and k: (multiplier · scale) ⊙ Norm(RoPE(x)), x (B, heads, T, d) → the same, scale (1, heads, 1, d) as
+    /// stored. One fused CUDA kernel where compiled in and <paramref name="fused"/> (<see cref="Fused.RotaryNormalize"/>,
+    /// the multiplier applied inside it), else <c>(scale * multiplier) * Sphere.Normalize(Apply(x))</c> as ATen ops.
     /// </summary>
-    public Tensor ApplyNormalized(Tensor x, Tensor scale, bool fused = true) => Fused.RotaryNormalize(x, _cos, _sin, scale, useKernel: fused);
+    public Tensor ApplyNormalized(Tensor x, Tensor scale, bool fused = true, double multiplier = 1) =>
+        Fused.RotaryNormalize(x, _cos, _sin, scale, useKernel: fused, multiplier: multiplier);
 
     /// <summary>x rotated by position: x·cos + rotate_half(x)·sin. Shape (B, heads, T, d) → the same.</summary>
     public Tensor Apply(Tensor x)

@@ -15,10 +15,11 @@ public static class Sphere
     /// <summary>
     /// The normalized residual update h ← Norm(h + α(Norm(u) − h)) (eq. 10–11): a step of length set by the eigen
     /// learning rates α from h towards the block's suggestion u, back onto the sphere. h (B, T, C), u (B, T, C),
-    /// α (C) or (1), non-negative. h is unit already; it is normalised again so that rounding does not accumulate.
-    /// One fused CUDA kernel where compiled in and <paramref name="fused"/> (<see cref="Fused.NormalizedResidual"/>),
-    /// the same composition of ATen ops otherwise.
+    /// α = |multiplier · storedAlpha|, storedAlpha (C) or (1) as the parameter is kept. h is unit already; it is
+    /// normalised again so that rounding does not accumulate. One fused CUDA kernel where compiled in and
+    /// <paramref name="fused"/> (<see cref="Fused.NormalizedResidual"/>, which also takes α's rescaling and magnitude
+    /// in, so they add no kernels), the same composition of ATen ops otherwise.
     /// </summary>
-    public static Tensor Update(Tensor h, Tensor suggestion, Tensor alpha, bool fused = true) =>
-        Fused.NormalizedResidual(h, suggestion, alpha, useKernel: fused);
+    public static Tensor Update(Tensor h, Tensor suggestion, Tensor storedAlpha, double multiplier, bool fused = true) =>
+        Fused.NormalizedResidual(h, suggestion, storedAlpha, useKernel: fused, multiplier: multiplier, absolute: true);
 }
