@@ -33,7 +33,7 @@ public sealed record SympScaleConfig(
             D("horizon_threshold"), I("batch"), L("steps"), D("learning_rate"), D("grad_clip"), L("eval_every"),
             S("precision") == "float64", L("checkpoint_every"), L("seed"))
         {
-            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? false,
+            CudaGraph = ConfigValue.Boolean(c["cuda_graph"]) ?? true,
         };
     }
 }
