@@ -46,8 +46,18 @@ internal static class GpuChecks
                 () => FusedResidual(device, ScalarType.Float32, ScalarType.BFloat16, 1, AlphaAsNGpt))),
             (FusedKernel.NormalizedResidual, Check("fused normalized residual, α = k·stored (no |·|, k = −1.5) = ATen reference, fp32", FusedKernelsPath, 1e-5,
                 () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 384, new AlphaTransform(-1.5, Absolute: false)))),
+            (FusedKernel.NormalizedResidual, Check("fused normalized residual, rows past a whole block (1,005 rows × 384; partial ∂α of the last block), fp32, |k·stored| α", FusedKernelsPath, 1e-5,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 384, AlphaAsNGpt, [5, 201, 384]))),
+            (FusedKernel.NormalizedResidual, Check("fused normalized residual, rows wider than the registers take (700 columns: the looping kernel), fp32", FusedKernelsPath, 1e-5,
+                () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 700, AlphaAsNGpt, [3, 50, 700]))),
             (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation = ATen reference, fp32 (values, ∂x, ∂s_qk)", FusedKernelsPath, 1e-5,
                 () => FusedRotary(device, ScalarType.Float32))),
+            (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation, T = 100 (a partial block of time steps), d = 128 (two pairs a lane), 3 heads, fp32", FusedKernelsPath, 1e-5,
+                () => FusedRotary(device, ScalarType.Float32, 1.7, (3, 3, 100, 128)))),
+            (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation, ∂L/∂out transposed (read through its strides, as attention's backward gives it), fp32", FusedKernelsPath, 1e-5,
+                () => FusedRotary(device, ScalarType.Float32, Math.Sqrt(384), transposedGradient: true))),
+            (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation, d = 160 (past the paired kernel: the per-row one), fp32", FusedKernelsPath, 1e-5,
+                () => FusedRotary(device, ScalarType.Float32, 1.7, (2, 2, 40, 160)))),
             (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation = ATen reference, bf16 q as under autocast", FusedKernelsPath, 1e-2,
                 () => FusedRotary(device, ScalarType.BFloat16))),
             (FusedKernel.RotaryNormalize, Check("fused rotary + q/k normalisation, scale = √384·stored s_qk in the kernel = ATen reference, fp32 (values, ∂x, ∂stored s_qk)", FusedKernelsPath, 1e-5,
@@ -229,21 +239,23 @@ internal static class GpuChecks
     /// <summary>nGPT's: |stored · alpha_init/scaling| (a multiplier ≠ 1 here, so that a kernel ignoring it fails).</summary>
     private static readonly AlphaTransform AlphaAsNGpt = new(2.5, Absolute: true);
 
-    private static double FusedResidual(Device device, ScalarType hType, ScalarType uType, long alphaSize, AlphaTransform? transform = null)
+    private static double FusedResidual(Device device, ScalarType hType, ScalarType uType, long alphaSize, AlphaTransform? transform = null,
+        long[]? shape = null)
     {
+        shape ??= [16, 128, 384];
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(3);
         // The nGPT stream at the seed's shape: 2,048 tokens × 384, unit-ish h, a larger suggestion, α ∈ [0, 0.5). With
         // a transform, the stored α has both signs (|k·stored| < 0.5) and, where it is a vector, an exact 0 (∂ = 0 there).
-        var h = Torch.Randn([16, 128, 384]).To(device).To(hType);
-        var u = (Torch.Randn([16, 128, 384]) * 3).To(device).To(uType);
+        var h = Torch.Randn(shape).To(device).To(hType);
+        var u = (Torch.Randn(shape) * 3).To(device).To(uType);
         var k = transform?.Multiplier ?? 1.0;
         var alpha = transform is null
             ? (Torch.Rand([alphaSize]) * 0.5).To(device)
             : ((Torch.Rand([alphaSize]) - (alphaSize == 1 ? 1.0 : 0.5)) * (0.5 / Math.Abs(k))).To(device);
         if (transform is not null && alphaSize > 1) alpha.Narrow(0, 0, 1).Fill_(0);
-        var weight = Torch.Randn([16, 128, 384]).To(device);
+        var weight = Torch.Randn(shape).To(device);
         (Tensor Out, Tensor[] Grads) Run(bool kernel, ScalarType? exact)
         {
             var hi = (exact is { } e ? h.To(e) : h.Detach()).RequiresGrad_();
@@ -260,20 +272,22 @@ internal static class GpuChecks
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 
-    private static double FusedRotary(Device device, ScalarType dtype, double multiplier = 1)
+    private static double FusedRotary(Device device, ScalarType dtype, double multiplier = 1, (int Batch, int Heads, int Time, int Dim)? shape = null,
+        bool transposedGradient = false)
     {
+        var (b, nh, t, d) = shape ?? (16, 8, 128, 48);
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(5);
         // k as nGPT has it at the seed's shape: the (B, nh, T, d) view of the middle third of a (B, T, 3·nh·d) q/k/v
         // projection (read where it lies, with gaps); the model's tables.
-        var x = Torch.Randn([16, 128, 3 * 384]).To(device).To(dtype).Narrow(-1, 384, 384).View(16, 128, 8, 48).Transpose(1, 2);
-        var rotary = new RotaryEmbedding(48, 128);
+        var x = Torch.Randn([b, t, 3 * nh * d]).To(device).To(dtype).Narrow(-1, nh * d, nh * d).View(b, t, nh, d).Transpose(1, 2);
+        var rotary = new RotaryEmbedding(d, t);
         rotary.To(device);
         var cos = rotary.NamedBuffers().Single(b => b.Name == "cos").Buffer;
         var sin = rotary.NamedBuffers().Single(b => b.Name == "sin").Buffer;
-        var scale = ((Torch.Rand([1, 8, 1, 48]) + 0.5) / multiplier).To(device);     // stored; used times the multiplier
-        var weight = Torch.Randn([16, 8, 128, 48]).To(device).To(ScalarType.Float64);
+        var scale = ((Torch.Rand([1, nh, 1, d]) + 0.5) / multiplier).To(device);     // stored; used times the multiplier
+        var weight = Torch.Randn([b, nh, t, d]).To(device).To(ScalarType.Float64);
         (Tensor Out, Tensor[] Grads) Run(bool kernel)
         {
             var xi = (kernel ? x.Detach() : x.To(ScalarType.Float64)).RequiresGrad_();
@@ -281,7 +295,11 @@ internal static class GpuChecks
             if (kernel && !Fused.KernelTakesRotary(xi, cos, sin, si)) throw new InvalidOperationException("the kernel does not take these tensors");
             var result = Fused.RotaryNormalize(xi, kernel ? cos : cos.To(ScalarType.Float64), kernel ? sin : sin.To(ScalarType.Float64), si,
                 useKernel: kernel, multiplier: multiplier);
-            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [xi, si]);
+            // Transposed, ∂L/∂result comes back as a (B, H, T, d) view of a (B, T, H, d) tensor, as attention's backward gives it.
+            var loss = transposedGradient
+                ? (result.Transpose(1, 2).To(ScalarType.Float64) * weight.Transpose(1, 2).Contiguous()).Sum()
+                : (result.To(ScalarType.Float64) * weight).Sum();
+            var grads = Autograd.Grad([loss], [xi, si]);
             return (result.Detach(), grads.Select(g => g!).ToArray());
         }
         var (fast, fastGrads) = Run(kernel: true);

@@ -92,8 +92,9 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
     const bool vector = af.numel() != 1;
     c10::cuda::CUDAGuard guard(hc.device());
     auto grad_h = at::empty_like(hc), grad_u = at::empty_like(uc);
-    auto grad_alpha_rows = vector ? at::empty({rows, cols}, hc.options().dtype(at::kFloat))
-                                  : at::empty({rows}, hc.options().dtype(at::kFloat));
+    const int64_t parts = normalized_residual_alpha_parts(rows, cols);
+    auto grad_alpha_rows = vector ? at::empty({parts, cols}, hc.options().dtype(at::kFloat))
+                                  : at::empty({parts}, hc.options().dtype(at::kFloat));
     check(normalized_residual_backward(hc.data_ptr(), element_type(hc.scalar_type()), uc.data_ptr(),
                                        element_type(uc.scalar_type()), af.data_ptr<float>(), vector ? 1 : 0,
                                        multiplier, absolute ? 1 : 0, g.data_ptr(), element_type(g.scalar_type()),
@@ -165,8 +166,10 @@ bool non_overlapping(const at::Tensor& x) {
   return true;
 }
 
-RotaryShape rotary_shape(const at::Tensor& x) {
-  RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}};
+RotaryShape rotary_shape(const at::Tensor& x, const at::Tensor& g = at::Tensor()) {
+  RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}, {}};
+  if (g.defined())
+    for (int i = 0; i < 4; ++i) shape.g_strides[i] = g.stride(i);
   return shape;
 }
 
@@ -205,15 +208,19 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
     const auto sc = scale.to(at::kFloat).contiguous();
     const auto c = ctx->saved_data["cos"].toTensor(), s = ctx->saved_data["sin"].toTensor();
     const auto norms = ctx->saved_data["norms"].toTensor();
-    auto g = grads[0].contiguous();
+    // The paired kernels read ∂L/∂out through its strides (attention's backward gives q's gradient transposed); the
+    // per-row ones want it contiguous.
+    auto g = grads[0];
     if (element_type(g.scalar_type()) < 0) g = g.to(at::kFloat);
+    if (x.size(3) > kRotaryPairedMaxDim || !non_overlapping(g)) g = g.contiguous();
     const int64_t batch = x.size(0), heads = x.size(1), time = x.size(2), dim = x.size(3);
     c10::cuda::CUDAGuard guard(x.device());
     // x's strides (x does not overlap itself: see rotary_normalize), so the kernel writes it as it reads x and the
     // transpose or slice behind x needs no copy.
     auto grad_x = at::empty_strided(x.sizes(), x.strides(), x.options());
-    auto grad_scale_rows = at::empty({batch, heads, time, dim}, x.options().dtype(at::kFloat));
-    check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), rotary_shape(x), c.data_ptr<float>(),
+    const RotaryShape shape = rotary_shape(x, g);
+    auto grad_scale_rows = at::empty({batch, heads, rotary_scale_parts_time(shape), dim}, x.options().dtype(at::kFloat));
+    check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), shape, c.data_ptr<float>(),
                                     s.data_ptr<float>(), sc.data_ptr<float>(), multiplier, g.data_ptr(),
                                     element_type(g.scalar_type()), norms.data_ptr<float>(), grad_x.data_ptr(),
                                     grad_scale_rows.data_ptr<float>(), current_stream(x)),

@@ -151,6 +151,136 @@ normalized_residual_backward_kernel(const TH* __restrict__ h, const TU* __restri
   }
 }
 
+// The same two kernels for rows of at most kCachedCols columns (nGPT's widths), each lane's 16 columns held in
+// registers: every load of a row is issued at once (one trip to memory, not one per pass), and the backward sums
+// ∂L/∂s over its block's rows in shared memory, so the caller sums one partial per block instead of one per row.
+constexpr int kCachedPerLane = 16;
+constexpr int kCachedCols = kCachedPerLane * kWarp;
+
+template <typename TH, typename TU, typename TO>
+__global__ void __launch_bounds__(kThreads)
+normalized_residual_forward_cached_kernel(const TH* __restrict__ h, const TU* __restrict__ u, const Alpha alpha,
+                                          TO* __restrict__ out, float* __restrict__ norms, int64_t rows, int cols) {
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + threadIdx.x / kWarp;
+  const int lane = threadIdx.x % kWarp;
+  if (row >= rows) return;
+  const TH* hr = h + row * cols;
+  const TU* ur = u + row * cols;
+  float a[kCachedPerLane], b[kCachedPerLane];
+#pragma unroll
+  for (int k = 0; k < kCachedPerLane; ++k) {
+    const int c = lane + k * kWarp;
+    a[k] = c < cols ? load(hr, c) : 0.f;
+    b[k] = c < cols ? load(ur, c) : 0.f;
+  }
+  float hh = 0.f, uu = 0.f;
+#pragma unroll
+  for (int k = 0; k < kCachedPerLane; ++k) {
+    hh += a[k] * a[k];
+    uu += b[k] * b[k];
+  }
+  const float nh = sqrtf(warp_sum(hh)), nu = sqrtf(warp_sum(uu));
+  float mm = 0.f;
+#pragma unroll
+  for (int k = 0; k < kCachedPerLane; ++k) {
+    const int c = lane + k * kWarp;
+    if (c >= cols) continue;
+    const float ak = a[k] / nh, bk = b[k] / nu;
+    a[k] = ak + alpha[c] * (bk - ak);  // m
+    mm += a[k] * a[k];
+  }
+  const float nm = sqrtf(warp_sum(mm));
+  TO* outr = out + row * cols;
+#pragma unroll
+  for (int k = 0; k < kCachedPerLane; ++k) {
+    const int c = lane + k * kWarp;
+    if (c < cols) store(outr, c, a[k] / nm);
+  }
+  if (lane == 0) {
+    norms[row * 3 + 0] = nh;
+    norms[row * 3 + 1] = nu;
+    norms[row * 3 + 2] = nm;
+  }
+}
+
+// grad_alpha_parts: one row of cols (vector α) or one value (scalar α) per block, the sum of its rows' ∂L/∂s.
+template <typename TH, typename TU, typename TG>
+__global__ void __launch_bounds__(kThreads)
+normalized_residual_backward_cached_kernel(const TH* __restrict__ h, const TU* __restrict__ u, const Alpha alpha,
+                                           const TG* __restrict__ g, const float* __restrict__ norms,
+                                           TH* __restrict__ grad_h, TU* __restrict__ grad_u,
+                                           float* __restrict__ grad_alpha_parts, int64_t rows, int cols) {
+  __shared__ float parts[kRowsPerBlock][kCachedCols];
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kRowsPerBlock + warp;
+  const bool valid = row < rows;  // no early return: the block meets at __syncthreads below
+  float a[kCachedPerLane], b[kCachedPerLane], gm[kCachedPerLane];
+  float galpha = 0.f;
+  if (valid) {
+    const TH* hr = h + row * cols;
+    const TU* ur = u + row * cols;
+    const TG* gr = g + row * cols;
+#pragma unroll
+    for (int k = 0; k < kCachedPerLane; ++k) {
+      const int c = lane + k * kWarp;
+      a[k] = c < cols ? load(hr, c) : 0.f;
+      b[k] = c < cols ? load(ur, c) : 0.f;
+      gm[k] = c < cols ? load(gr, c) : 0.f;
+    }
+    const float nh = norms[row * 3 + 0], nu = norms[row * 3 + 1], nm = norms[row * 3 + 2];
+    float yg = 0.f;
+#pragma unroll
+    for (int k = 0; k < kCachedPerLane; ++k) {
+      const int c = lane + k * kWarp;
+      if (c >= cols) continue;
+      a[k] /= nh;
+      b[k] /= nu;
+      yg += ((a[k] + alpha[c] * (b[k] - a[k])) / nm) * gm[k];
+    }
+    yg = warp_sum(yg);
+    float aga = 0.f, bgb = 0.f;
+#pragma unroll
+    for (int k = 0; k < kCachedPerLane; ++k) {
+      const int c = lane + k * kWarp;
+      if (c >= cols) continue;
+      const float al = alpha[c];
+      const float m = a[k] + al * (b[k] - a[k]);
+      gm[k] = (gm[k] - (m / nm) * yg) / nm;  // ∂L/∂m
+      aga += a[k] * ((1.f - al) * gm[k]);
+      bgb += b[k] * (al * gm[k]);
+      const float ga = (b[k] - a[k]) * gm[k];
+      if (alpha.stride != 0) parts[warp][c] = ga;
+      else galpha += ga;
+    }
+    aga = warp_sum(aga);
+    bgb = warp_sum(bgb);
+    TH* ghr = grad_h + row * cols;
+    TU* gur = grad_u + row * cols;
+#pragma unroll
+    for (int k = 0; k < kCachedPerLane; ++k) {
+      const int c = lane + k * kWarp;
+      if (c >= cols) continue;
+      const float al = alpha[c];
+      store(ghr, c, ((1.f - al) * gm[k] - a[k] * aga) / nh);
+      store(gur, c, (al * gm[k] - b[k] * bgb) / nu);
+    }
+  } else if (alpha.stride != 0) {
+    for (int c = lane; c < cols; c += kWarp) parts[warp][c] = 0.f;
+  }
+  if (alpha.stride == 0) {
+    galpha = warp_sum(galpha);
+    if (lane == 0) parts[warp][0] = galpha;
+  }
+  __syncthreads();
+  // The block's rows summed in a fixed order (no atomics), then ∂α/∂s, which depends on the column only.
+  const int width = alpha.stride != 0 ? cols : 1;
+  for (int c = threadIdx.x; c < width; c += kThreads) {
+    float total = 0.f;
+    for (int w = 0; w < kRowsPerBlock; ++w) total += parts[w][c];
+    grad_alpha_parts[static_cast<int64_t>(blockIdx.x) * width + c] = total * alpha.slope(c);
+  }
+}
+
 // ---------------------------------------------------------------- rotary + q/k normalisation
 
 // Where row `row` (= ((b·H + h)·T + t)) of x starts, and its position t and head h.
@@ -236,6 +366,137 @@ rotary_normalize_backward_kernel(const TX* __restrict__ x, RotaryShape shape, co
     const float gx = i < half ? grad_r(i) * cr[i] + grad_r(i + half) * sr[i + half]
                               : -grad_r(i - half) * sr[i - half] + grad_r(i) * cr[i];
     store(gxr, i * stride, gx);
+  }
+}
+
+// The same two kernels for head sizes up to kPairedDim: a lane owns the rotation pairs (j, j + d/2) for j = lane and
+// lane + 32, so a row is read once and nothing is recomputed across lanes; a block takes kPairedRowsPerBlock time
+// steps of one (batch, head), 4 to each warp, and sums their ∂L/∂s in shared memory: one partial per block along
+// time, (B, H, ⌈T / kPairedRowsPerBlock⌉, d), for the caller to sum. Index arithmetic in 32 bits (a launch's
+// blocks fit); offsets in 64.
+constexpr int kPairedDim = 2 * 2 * kWarp;   // two pairs per lane
+static_assert(kPairedDim == kRotaryPairedMaxDim, "the header's bound is the kernel's");
+constexpr int kPairedRowsPerWarp = 4;
+constexpr int kPairedRowsPerBlock = kRowsPerBlock * kPairedRowsPerWarp;
+
+struct PairedBlock {
+  int64_t bh;     // b·H + h
+  int64_t b, h;
+  int t0;         // the block's first time step
+};
+
+__device__ __forceinline__ PairedBlock paired_block(const RotaryShape& s) {
+  const int chunks = static_cast<int>((s.time + kPairedRowsPerBlock - 1) / kPairedRowsPerBlock);
+  const int bh = static_cast<int>(blockIdx.x) / chunks, chunk = static_cast<int>(blockIdx.x) % chunks;
+  const int heads = static_cast<int>(s.heads);
+  return {bh, bh / heads, bh % heads, chunk * kPairedRowsPerBlock};
+}
+
+template <typename TX, typename TO>
+__global__ void __launch_bounds__(kThreads)
+rotary_normalize_forward_paired_kernel(const TX* __restrict__ x, RotaryShape shape, const float* __restrict__ cos,
+                                       const float* __restrict__ sin, const float* __restrict__ scale, float multiplier,
+                                       TO* __restrict__ out, float* __restrict__ norms) {
+  const PairedBlock blk = paired_block(shape);
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  const int d = static_cast<int>(shape.dim), half = d / 2;
+  const int64_t stride = shape.x_strides[3];
+  const float* scr = scale + blk.h * d;
+  for (int i = 0; i < kPairedRowsPerWarp; ++i) {
+    const int t = blk.t0 + warp + i * kRowsPerBlock;
+    if (t >= shape.time) break;
+    const TX* xr = x + blk.b * shape.x_strides[0] + blk.h * shape.x_strides[1] + t * shape.x_strides[2];
+    const float* cr = cos + static_cast<int64_t>(t) * d;
+    const float* sr = sin + static_cast<int64_t>(t) * d;
+    float r1[2], r2[2], rr = 0.f;
+#pragma unroll
+    for (int p = 0; p < 2; ++p) {
+      const int j = lane + p * kWarp;
+      r1[p] = r2[p] = 0.f;
+      if (j >= half) continue;
+      const float x1 = load(xr, j * stride), x2 = load(xr, (j + half) * stride);
+      r1[p] = x1 * cr[j] - x2 * sr[j];
+      r2[p] = x2 * cr[j + half] + x1 * sr[j + half];
+      rr += r1[p] * r1[p] + r2[p] * r2[p];
+    }
+    const float n = sqrtf(warp_sum(rr));
+    const int64_t row = blk.bh * shape.time + t;
+    TO* outr = out + row * d;
+#pragma unroll
+    for (int p = 0; p < 2; ++p) {
+      const int j = lane + p * kWarp;
+      if (j >= half) continue;
+      store(outr, j, (multiplier * scr[j]) * (r1[p] / n));
+      store(outr, j + half, (multiplier * scr[j + half]) * (r2[p] / n));
+    }
+    if (lane == 0) norms[row] = n;
+  }
+}
+
+template <typename TX, typename TG>
+__global__ void __launch_bounds__(kThreads)
+rotary_normalize_backward_paired_kernel(const TX* __restrict__ x, RotaryShape shape, const float* __restrict__ cos,
+                                        const float* __restrict__ sin, const float* __restrict__ scale,
+                                        float multiplier, const TG* __restrict__ g, const float* __restrict__ norms,
+                                        TX* __restrict__ grad_x, float* __restrict__ grad_scale_parts) {
+  __shared__ float parts[kRowsPerBlock][kPairedDim];
+  const PairedBlock blk = paired_block(shape);
+  const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  const int d = static_cast<int>(shape.dim), half = d / 2;
+  const int64_t stride = shape.x_strides[3];
+  const float* scr = scale + blk.h * d;
+  float ps1[2] = {0.f, 0.f}, ps2[2] = {0.f, 0.f};   // this lane's Σ_t g ⊙ z at j and j + d/2
+  for (int i = 0; i < kPairedRowsPerWarp; ++i) {
+    const int t = blk.t0 + warp + i * kRowsPerBlock;
+    if (t >= shape.time) break;
+    const int64_t x_offset = blk.b * shape.x_strides[0] + blk.h * shape.x_strides[1] + t * shape.x_strides[2];
+    const TX* xr = x + x_offset;
+    const float* cr = cos + static_cast<int64_t>(t) * d;
+    const float* sr = sin + static_cast<int64_t>(t) * d;
+    const int64_t row = blk.bh * shape.time + t;
+    // ∂L/∂out as it comes (attention's backward hands q's and k's gradients over transposed: no copy to contiguous).
+    const TG* gr = g + blk.b * shape.g_strides[0] + blk.h * shape.g_strides[1] + t * shape.g_strides[2];
+    const int64_t gs = shape.g_strides[3];
+    const float n = norms[row];
+    float z1[2], z2[2], g1[2], g2[2], zgz = 0.f;
+#pragma unroll
+    for (int p = 0; p < 2; ++p) {
+      const int j = lane + p * kWarp;
+      z1[p] = z2[p] = g1[p] = g2[p] = 0.f;
+      if (j >= half) continue;
+      const float x1 = load(xr, j * stride), x2 = load(xr, (j + half) * stride);
+      z1[p] = (x1 * cr[j] - x2 * sr[j]) / n;
+      z2[p] = (x2 * cr[j + half] + x1 * sr[j + half]) / n;
+      g1[p] = load(gr, j * gs);
+      g2[p] = load(gr, (j + half) * gs);
+      zgz += z1[p] * ((multiplier * scr[j]) * g1[p]) + z2[p] * ((multiplier * scr[j + half]) * g2[p]);
+      ps1[p] += g1[p] * z1[p] * multiplier;
+      ps2[p] += g2[p] * z2[p] * multiplier;
+    }
+    zgz = warp_sum(zgz);
+    TX* gxr = grad_x + x_offset;
+#pragma unroll
+    for (int p = 0; p < 2; ++p) {
+      const int j = lane + p * kWarp;
+      if (j >= half) continue;
+      const float gr1 = ((multiplier * scr[j]) * g1[p] - z1[p] * zgz) / n;
+      const float gr2 = ((multiplier * scr[j + half]) * g2[p] - z2[p] * zgz) / n;
+      store(gxr, j * stride, gr1 * cr[j] + gr2 * sr[j + half]);
+      store(gxr, (j + half) * stride, -gr1 * sr[j] + gr2 * cr[j + half]);
+    }
+  }
+#pragma unroll
+  for (int p = 0; p < 2; ++p) {
+    const int j = lane + p * kWarp;
+    if (j >= half) continue;
+    parts[warp][j] = ps1[p];
+    parts[warp][j + half] = ps2[p];
+  }
+  __syncthreads();
+  for (int i = threadIdx.x; i < d; i += kThreads) {
+    float total = 0.f;
+    for (int w = 0; w < kRowsPerBlock; ++w) total += parts[w][i];
+    grad_scale_parts[static_cast<int64_t>(blockIdx.x) * d + i] = total;
   }
 }
 
@@ -491,7 +752,21 @@ const char* launched() {
 
 unsigned blocks_for_rows(int64_t rows) { return static_cast<unsigned>((rows + kRowsPerBlock - 1) / kRowsPerBlock); }
 
+int64_t paired_chunks(const RotaryShape& shape) { return (shape.time + kPairedRowsPerBlock - 1) / kPairedRowsPerBlock; }
+
+unsigned paired_blocks(const RotaryShape& shape) {
+  return static_cast<unsigned>(shape.batch * shape.heads * paired_chunks(shape));
+}
+
 }  // namespace
+
+int64_t normalized_residual_alpha_parts(int64_t rows, int64_t cols) {
+  return cols <= kCachedCols ? (rows + kRowsPerBlock - 1) / kRowsPerBlock : rows;
+}
+
+int64_t rotary_scale_parts_time(const RotaryShape& shape) {
+  return shape.dim <= kPairedDim ? paired_chunks(shape) : shape.time;
+}
 
 const char* normalized_residual_forward(const void* h, int32_t h_type, const void* u, int32_t u_type,
                                         const float* alpha, int32_t alpha_stride, float alpha_multiplier,
@@ -507,10 +782,14 @@ const char* normalized_residual_forward(const void* h, int32_t h_type, const voi
         using TH = typename decltype(th)::type;
         using TU = typename decltype(tu)::type;
         using TO = typename decltype(to)::type;
-        normalized_residual_forward_kernel<TH, TU, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-            static_cast<const TH*>(h), static_cast<const TU*>(u),
-            Alpha{alpha, alpha_stride, alpha_multiplier, alpha_absolute != 0 ? 1 : 0}, static_cast<TO*>(out), norms,
-            rows, cols);
+        const Alpha a{alpha, alpha_stride, alpha_multiplier, alpha_absolute != 0 ? 1 : 0};
+        if (cols <= kCachedCols)
+          normalized_residual_forward_cached_kernel<TH, TU, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+              static_cast<const TH*>(h), static_cast<const TU*>(u), a, static_cast<TO*>(out), norms, rows,
+              static_cast<int>(cols));
+        else
+          normalized_residual_forward_kernel<TH, TU, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+              static_cast<const TH*>(h), static_cast<const TU*>(u), a, static_cast<TO*>(out), norms, rows, cols);
       });
     });
   });
@@ -532,10 +811,15 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
         using TH = typename decltype(th)::type;
         using TU = typename decltype(tu)::type;
         using TG = typename decltype(tg)::type;
-        normalized_residual_backward_kernel<TH, TU, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-            static_cast<const TH*>(h), static_cast<const TU*>(u),
-            Alpha{alpha, alpha_stride, alpha_multiplier, alpha_absolute != 0 ? 1 : 0}, static_cast<const TG*>(grad_out),
-            norms, static_cast<TH*>(grad_h), static_cast<TU*>(grad_u), grad_alpha_rows, rows, cols);
+        const Alpha a{alpha, alpha_stride, alpha_multiplier, alpha_absolute != 0 ? 1 : 0};
+        if (cols <= kCachedCols)
+          normalized_residual_backward_cached_kernel<TH, TU, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+              static_cast<const TH*>(h), static_cast<const TU*>(u), a, static_cast<const TG*>(grad_out), norms,
+              static_cast<TH*>(grad_h), static_cast<TU*>(grad_u), grad_alpha_rows, rows, static_cast<int>(cols));
+        else
+          normalized_residual_backward_kernel<TH, TU, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+              static_cast<const TH*>(h), static_cast<const TU*>(u), a, static_cast<const TG*>(grad_out), norms,
+              static_cast<TH*>(grad_h), static_cast<TU*>(grad_u), grad_alpha_rows, rows, cols);
       });
     });
   });
@@ -554,8 +838,12 @@ const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape 
     with_type(out_type, [&](auto to) {
       using TX = typename decltype(tx)::type;
       using TO = typename decltype(to)::type;
-      rotary_normalize_forward_kernel<TX, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-          static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<TO*>(out), norms, rows);
+      if (shape.dim <= kPairedDim)
+        rotary_normalize_forward_paired_kernel<TX, TO><<<paired_blocks(shape), kThreads, 0, s>>>(
+            static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<TO*>(out), norms);
+      else
+        rotary_normalize_forward_kernel<TX, TO><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+            static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<TO*>(out), norms, rows);
     });
   });
   return launched();
@@ -574,9 +862,14 @@ const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape
     with_type(grad_type, [&](auto tg) {
       using TX = typename decltype(tx)::type;
       using TG = typename decltype(tg)::type;
-      rotary_normalize_backward_kernel<TX, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
-          static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<const TG*>(grad_out), norms,
-          static_cast<TX*>(grad_x), grad_scale_rows, rows);
+      if (shape.dim <= kPairedDim)
+        rotary_normalize_backward_paired_kernel<TX, TG><<<paired_blocks(shape), kThreads, 0, s>>>(
+            static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<const TG*>(grad_out), norms,
+            static_cast<TX*>(grad_x), grad_scale_rows);
+      else
+        rotary_normalize_backward_kernel<TX, TG><<<blocks_for_rows(rows), kThreads, 0, s>>>(
+            static_cast<const TX*>(x), shape, cos, sin, scale, scale_multiplier, static_cast<const TG*>(grad_out), norms,
+            static_cast<TX*>(grad_x), grad_scale_rows, rows);
     });
   });
   return launched();

@@ -23,6 +23,9 @@ const char* normalized_residual_forward(const void* h, int32_t h_type, const voi
 // Its gradients, given g = ∂L/∂out: grad_h (h's type), grad_u (u's type), and the per-row contributions to ∂L/∂s
 // (the stored α) in float32: (rows, cols) when alpha_stride is 1, (rows) when 0; the caller sums them over rows.
 // Each is the contribution to ∂L/∂α times ∂α/∂s: k, or k·sgn(k·s) for |k·s| (ATen's abs backward, sgn(0) = 0).
+// How many partials of ∂L/∂α the backward writes, each a row of cols (vector α) or one value (scalar α), for the
+// caller to sum: one per block of 8 rows where a row fits in registers (cols ≤ 512), else one per row.
+int64_t normalized_residual_alpha_parts(int64_t rows, int64_t cols);
 const char* normalized_residual_backward(const void* h, int32_t h_type, const void* u, int32_t u_type,
                                          const float* alpha, int32_t alpha_stride, float alpha_multiplier,
                                          int32_t alpha_absolute, const void* grad_out, int32_t grad_type,
@@ -37,13 +40,20 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
 struct RotaryShape {
   int64_t batch, heads, time, dim;
   int64_t x_strides[4];
+  int64_t g_strides[4];   // the backward's ∂L/∂out (B, H, T, d), any non-overlapping strides where d ≤ kRotaryPairedMaxDim
 };
+// Head sizes up to this go through the paired kernels (a lane per rotation pair); larger ones through per-row loops,
+// whose backward wants ∂L/∂out contiguous.
+constexpr int64_t kRotaryPairedMaxDim = 128;
 const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
                                      const float* sin, const float* scale, float scale_multiplier, void* out,
                                      int32_t out_type, float* norms, void* stream);
 // Its gradients given g = ∂L/∂out (contiguous): grad_x (x's type and strides) and the per-row contributions to
 // ∂L/∂scale (the stored one: k times those to the scale used), float32 (B·H·T, d), which the caller sums over
 // batch and time.
+// The backward's partials of ∂L/∂scale are (B, H, rotary_scale_parts_time(shape), d) float32, for the caller to sum
+// over batch and that axis: one per block of 32 time steps where d ≤ 128, else one per time step.
+int64_t rotary_scale_parts_time(const RotaryShape& shape);
 const char* rotary_normalize_backward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
                                       const float* sin, const float* scale, float scale_multiplier,
                                       const void* grad_out, int32_t grad_type, const float* norms, void* grad_x,
