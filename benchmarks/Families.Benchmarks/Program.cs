@@ -51,6 +51,9 @@ Console.Error.WriteLine($"libtorch {Dashboard.Torch.Torch.Version}, device {devi
     $"nGPT {shape}, {steps} timed steps");
 
 string[] precisions = device.IsCuda ? ["fp32", "bf16"] : ["fp32"];
+// DT_BENCH_LEAN=1: leave out the rows that answer side questions (the chunked head beside the plain one, the fused
+// kernels on against off), for a lease too short for the whole table.
+var lean = Environment.GetEnvironmentVariable("DT_BENCH_LEAN") == "1";
 var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
 // The graphed step uses capturable AdamW, fused where libtorch has it: both must have passed to be timed.
 var graphRefused = checks.Where(c => c.Path is GpuChecks.GraphPath or GpuChecks.FusedAdamWPath && !c.Passed && c.Failure?.Contains("no _fused_adamw_") != true)
@@ -74,7 +77,7 @@ foreach (var precision in precisions)
         {
             var result = FamilyBenchmarks.NGpt(device, shape, precision == "bf16", graph, steps);
             binding[(precision, graph)] = result;
-            if (graph && !chunkedRefused)
+            if (graph && !chunkedRefused && !lean)
                 plainHead[precision] = FamilyBenchmarks.NGpt(device, shape, precision == "bf16", graph, steps, chunkedHead: true);
             Console.Error.WriteLine($"  nGPT {precision} {(graph ? "CUDA graph" : "eager")}: {result.TokensPerSecond:F0} tokens/s, " +
                 $"loss {result.FinalLoss:F4} after {FamilyBenchmarks.Warmup + steps} steps {result.Note}");
@@ -202,7 +205,8 @@ if (device.IsCuda && graphRefused is null)
         Console.WriteLine();
     }
 }
-FusedKernelsBenchmark.Run(device, shape, steps, checks, precisions, graphRefused is not null);
+if (lean) Console.WriteLine("Fused kernels on against off: left out (DT_BENCH_LEAN=1).\n");
+else FusedKernelsBenchmark.Run(device, shape, steps, checks, precisions, graphRefused is not null);
 Console.WriteLine("Residual-streams demo (seed 002, demo_mhc.yaml: seed architecture, 24-layer mHC, d_model 128, 4 streams, seq 64, batch 32, 50 steps), wall time of the whole run through its executor");
 Console.WriteLine();
 double? MhcReference(string mode, string key = "seconds") => mhcReference?["modes"]?[mode]?[key]?.GetValue<double>();

@@ -35,7 +35,7 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
 # (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
 # (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
-# compile-max, gemm (the nGPT step's products one by one). Default: ngpt.
+# DT_BENCH_LEAN=1 leaves the ngpt part's side rows out (chunked head, fused on/off). compile-max, gemm (the nGPT step's products one by one). Default: ngpt.
 for part in ${PARTS:-ngpt}; do
     case "$part" in
         ngpt) run 500 ngpt --reference-modes eager,graph,compile ;;   # ~420 s on an H100 (2026-12-07): a call of its own
