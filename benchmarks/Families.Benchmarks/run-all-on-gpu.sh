@@ -35,7 +35,8 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
 # (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
 # (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
-# DT_BENCH_LEAN=1 leaves the ngpt part's side rows out (chunked head, fused on/off). compile-max, gemm (the nGPT step's products one by one). Default: ngpt.
+# DT_BENCH_LEAN=1 leaves the ngpt part's side rows out (chunked head, fused on/off). compile-max, gemm (the nGPT step's products one by one), gemm-lt (the same with ATen's
+# cuBLASLt path, TORCH_BLAS_PREFER_CUBLASLT=1). Default: ngpt.
 for part in ${PARTS:-ngpt}; do
     case "$part" in
         ngpt) run 500 ngpt --reference-modes eager,graph,compile ;;   # ~420 s on an H100 (2026-12-07): a call of its own
@@ -43,6 +44,7 @@ for part in ${PARTS:-ngpt}; do
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)
+        gemm-lt) TORCH_BLAS_PREFER_CUBLASLT=1 run 60 gemm-lt --no-reference --family gemm ;;   # the same through cuBLASLt's heuristics
         sympscale) run 240 sympscale --family sympscale ;;
         sympscale-training) run 150 sympscale-training --no-reference --family sympscale --only training ;;   # graph checks + binding rows
         profile)
