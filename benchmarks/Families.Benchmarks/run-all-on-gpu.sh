@@ -44,6 +44,10 @@ for part in ${PARTS:-ngpt}; do
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)
+        concurrency)   # a linear layer's ∂x and ∂W side by side on two streams, against one after the other (PyTorch)
+            echo "=== concurrent backward products"
+            timeout 60 "$python" "$repo/benchmarks/Families.Benchmarks/concurrent_backward.py" > "$out/concurrency.md" 2>&1
+            echo "exit $?"; cat "$out/concurrency.md" ;;
         gemm-lt) TORCH_BLAS_PREFER_CUBLASLT=1 run 60 gemm-lt --no-reference --family gemm ;;   # the same through cuBLASLt's heuristics
         sympscale) run 240 sympscale --family sympscale ;;
         sympscale-training) run 150 sympscale-training --no-reference --family sympscale --only training ;;   # graph checks + binding rows
