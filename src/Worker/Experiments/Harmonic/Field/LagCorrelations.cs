@@ -27,8 +27,11 @@ public static class LagCorrelations
         var columns = new List<Tensor>();
         for (var lag = 1; lag < lags; lag++)
         {
+            // Each lag's (B, T − ℓ, M) float64 product freed before the next: kept, the 19 of them needed 19 × 4 GB at the
+            // medium config's 500 trials, and an 80 GB card ran out of memory (H100, docs/benchmarks.md).
+            using var step = Dashboard.Torch.Torch.NewDisposeScope();
             var cross = (a.Narrow(1, 0, t - lag) * a.Narrow(1, lag, t - lag)).Sum([1, 2]);   // (B)
-            columns.Add(Pearson(sums, squares, cross, lag, nodes));
+            columns.Add(Pearson(sums, squares, cross, lag, nodes));   // Pearson hands its result to the scope outside step
         }
         return ToRows(columns, a.Size(0));
     }

@@ -42,7 +42,9 @@ public static class ModeDynamics
             using var step = Dashboard.Torch.Torch.NewDisposeScope();
             var next = a * decay - a.Pow(3) * Cubic + noise!.Select(0, offset);
             amplitudes.Select(1, t).CopyFrom(next);
+            var previous = a;
             a = next.MoveToOuterScope();
+            previous.Dispose();   // else every step's (B, M) state lives to the end: as much again as the amplitudes
         }
         noise?.Dispose();
         return amplitudes.MoveToOuterScope();
