@@ -41,12 +41,17 @@ public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<Das
         page.Find("[data-testid=new-experiment-family]").TextContent.Should().Be("Command");
         page.FindAll("[data-testid=field-error]").Should().BeEmpty("nothing was touched yet");
 
+        // The form re-renders after the input's event is handled; on a loaded machine that can come after Input returns.
         page.Find("[data-testid=config-field-total_steps] input").Input("0");
-        page.Find("[data-testid=config-field-total_steps] [data-testid=field-error]").TextContent.Should().Contain("at least 1");
-        page.Find("[data-testid=config-field-total_steps]").ClassList.Should().Contain("invalid");
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=config-field-total_steps] [data-testid=field-error]").TextContent.Should().Contain("at least 1");
+            page.Find("[data-testid=config-field-total_steps]").ClassList.Should().Contain("invalid");
+        }, TimeSpan.FromSeconds(10));
 
         page.Find("[data-testid=config-field-total_steps] input").Input("100");
-        page.FindAll("[data-testid=config-field-total_steps] [data-testid=field-error]").Should().BeEmpty();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=config-field-total_steps] [data-testid=field-error]").Should().BeEmpty(),
+            TimeSpan.FromSeconds(10));
     }
 
     [Fact]
