@@ -2,8 +2,8 @@
 # The families tables on a lent GPU machine, the parts named in $PARTS (below): nGPT with the GPU checks and PyTorch
 # eager / graph / torch.compile, seed 004 (harmonic), seed 000 (hhml), seed 003 (sympscale), kernel profiles,
 # torch.compile's max-autotune rows. Each part has its own time limit, so one slow part cannot cost the others;
-# everything is written under $OUT. A lease's command runs 600 s at most: ngpt fills one (~420 s on an H100),
-# harmonic + hhml another, sympscale + profile-fp32 a third.
+# everything is written under $OUT. A lease's command runs 600 s at most. On an H100 (2026-12-07): ngpt ~400 s with
+# the shim's build (~190 s of it the mHC demo's torch.compile), harmonic + sympscale 229 s together, hhml up to ~360 s.
 #   PARTS="harmonic hhml" benchmarks/Families.Benchmarks/run-all-on-gpu.sh out/families-bench
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
