@@ -18,12 +18,12 @@ def shapes(width, hidden):
 
 
 def timed_graph(work, repeats=50):
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):   # warm-up off the capture stream, as torch.cuda.graph advises
+    warm = torch.cuda.Stream()
+    warm.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(warm):   # warm-up off the capture stream, as torch.cuda.graph advises
         for _ in range(3):
             work()
-    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.current_stream().wait_stream(warm)
     graph = torch.cuda.CUDAGraph()
     with torch.cuda.graph(graph):
         work()

@@ -39,7 +39,7 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
 # cuBLASLt path, TORCH_BLAS_PREFER_CUBLASLT=1). Default: ngpt.
 for part in ${PARTS:-ngpt}; do
     case "$part" in
-        ngpt) run 500 ngpt --reference-modes eager,graph,compile ;;   # ~420 s on an H100 (2026-12-07): a call of its own
+        ngpt) run 500 ngpt --reference-modes eager,graph,compile ;;   # ~300 s on an H100 (2026-12-07): a call of its own
         ngpt-binding) run 300 ngpt-binding --no-reference --steps 50 ;;
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
