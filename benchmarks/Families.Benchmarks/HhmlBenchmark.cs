@@ -82,9 +82,11 @@ internal static class HhmlBenchmark
         {
             // The agent's LSTM keeps its weights in cuDNN's flat buffer (Module.To): checked before it is timed.
             Console.WriteLine();
-            var checks = LstmChecks.Run(device);
+            var lstmChecks = LstmChecks.Run(device);
+            // The radius queries and the propagation's edge sums: kernels checked against their references (a failed one is refused).
+            var checks = lstmChecks.Concat(HhmlKernelChecks.Run(device)).ToList();
             GpuChecks.Print(checks);
-            if (checks.Any(c => !c.Passed))
+            if (lstmChecks.Any(c => !c.Passed))
             {
                 LSTM.RefuseFlattening();
                 Console.WriteLine("The LSTM's flat weights failed a check: the rows below run with separate weights (cuDNN copies them on every call).");

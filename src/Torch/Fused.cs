@@ -34,15 +34,18 @@ public static class Fused
     /// opts in with <see cref="AllowUnchecked"/>, as the families benchmark does to check and time them. A kernel leaves
     /// this set in the commit that records its passed check.
     /// </summary>
-    // Empty since every kernel, as changed last, passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session).
-    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>();
+    // The nGPT kernels, as changed last, passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session).
+    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
+    {
+        FusedKernel.RadiusSums, FusedKernel.RadiusCounts, FusedKernel.InverseDistanceSums,
+    };
 
     private static volatile bool s_allowUnchecked;
 
     /// <summary>Uses the kernels of <see cref="NotYetCheckedOnGpu"/> too in this process (to check them on a GPU).</summary>
     public static void AllowUnchecked() => s_allowUnchecked = true;
 
-    private static bool Usable(FusedKernel kernel)
+    internal static bool Usable(FusedKernel kernel)
     {
         if (!IsCompiledIn) return false;
         if (NotYetCheckedOnGpu.Contains(kernel) && !s_allowUnchecked) return false;
@@ -330,7 +333,10 @@ public static class Fused
     }
 }
 
-/// <summary>The kernels of <see cref="Fused"/>, one per operation (the projection and the deviation are two modes of one).</summary>
+/// <summary>
+/// The kernels of <see cref="Fused"/>, one per operation (the projection and the deviation are two modes of one), and of
+/// <see cref="PointCloud"/> and <see cref="EdgeSums"/>.
+/// </summary>
 public enum FusedKernel
 {
     NormalizedResidual,
@@ -339,4 +345,7 @@ public enum FusedKernel
     Projection,
     UnitDeviation,
     LinearCrossEntropy,
+    RadiusSums,
+    RadiusCounts,
+    InverseDistanceSums,
 }

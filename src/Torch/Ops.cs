@@ -43,6 +43,7 @@ internal static class Ops
     internal static readonly Op Ge = new("aten::ge", "Scalar");
     internal static readonly Op Le = new("aten::le", "Scalar");
     internal static readonly Op LogicalNot = new("aten::logical_not");
+    internal static readonly Op LogicalAnd = new("aten::logical_and");
     internal static readonly Op Lerp = new("aten::lerp", "Scalar");
     internal static readonly Op Atan2 = new("aten::atan2");
 

@@ -47,6 +47,7 @@ public sealed partial class Tensor
     public Tensor Ge(double other) => Ops.Ge.Call(this, other);
     public Tensor Le(double other) => Ops.Le.Call(this, other);
     public Tensor LogicalNot() => Ops.LogicalNot.Call(this);
+    public Tensor LogicalAnd(Tensor other) => Ops.LogicalAnd.Call(this, other);
 
     public Tensor Sum(ScalarType? dtype = null) => Ops.Sum.Call(this, Arg.Optional(dtype));
     public Tensor Sum(int dim, bool keepDim = false) => Ops.SumDim.Call(this, new long[] { dim }, keepDim);

@@ -96,6 +96,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, double scaleMultiplier, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, int normalise, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_points_radius_sums(IntPtr positions, IntPtr centres, IntPtr stats, double r2, int excludeSelf, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_points_radius_counts(IntPtr positions, IntPtr centres, double r2, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_graph_inverse_distance_sums(IntPtr offsets, IntPtr targets, IntPtr distances, IntPtr values, IntPtr rows, double softening, out IntPtr result);
 
     /// <summary>Throws the native error of the calling thread when a status is nonzero.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

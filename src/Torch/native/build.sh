@@ -78,7 +78,7 @@ if [ -e "$libdir/libtorch_cuda.so" ]; then
 fi
 
 # Fused kernels: nvcc compiles fused_kernels.cu to an object (no libtorch headers in it); fused.cpp wraps it.
-fused_obj=""
+fused_objs=()
 fused_why=""
 cudart_libs=()
 if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA && [ "${DT_FUSED_KERNELS:-1}" != 0 ]; then
@@ -107,15 +107,19 @@ if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA && [ "${DT_FUSED_KERNELS
         if [ -e "$d/libcudart.so" ]; then cudart_libs=(-L"$d" -Wl,-rpath,"$d" -lcudart); break; fi
       done
     fi
-    fused_obj="$out.fused.$$.o"
     nvcc_log="$out.fused.$$.log"
-    echo "build.sh: nvcc $nvcc: compiling fused_kernels.cu for sm ${archs% }"
-    if ! "$nvcc" -std=c++17 -O3 -ccbin "$cxx" -Xcompiler -fPIC -Xcompiler -fvisibility=hidden "${arch_flags[@]}" \
-         -c "$here/fused_kernels.cu" -o "$fused_obj" > "$nvcc_log" 2>&1; then
-      fused_why="nvcc failed on fused_kernels.cu: $(tail -5 "$nvcc_log" | tr '\n' ' ')"
-      rm -f "$fused_obj"
-      fused_obj=""
-    fi
+    for cu in fused_kernels point_kernels; do
+      obj="$out.$cu.$$.o"
+      echo "build.sh: nvcc $nvcc: compiling $cu.cu for sm ${archs% }"
+      if ! "$nvcc" -std=c++17 -O3 -ccbin "$cxx" -Xcompiler -fPIC -Xcompiler -fvisibility=hidden "${arch_flags[@]}" \
+           -c "$here/$cu.cu" -o "$obj" > "$nvcc_log" 2>&1; then
+        fused_why="nvcc failed on $cu.cu: $(tail -5 "$nvcc_log" | tr '\n' ' ')"
+        rm -f "$obj" "${fused_objs[@]}"
+        fused_objs=()
+        break
+      fi
+      fused_objs+=("$obj")
+    done
     rm -f "$nvcc_log"
   fi
 elif [ "${DT_FUSED_KERNELS:-1}" = 0 ]; then
@@ -128,11 +132,11 @@ version="$(grep -m1 -A1 'define TORCH_VERSION ' "$api_inc/torch/version.h" 2>/de
 echo "build.sh: libtorch ${version:-?} at $libdir, _GLIBCXX_USE_CXX11_ABI=$abi -> $out"
 
 tmp="$out.tmp.$$"
-trap 'rm -f "$tmp" ${fused_obj:+"$fused_obj"}' EXIT
+trap 'rm -f "$tmp" "${fused_objs[@]}"' EXIT
 build() {   # build [fused]
   local sources=("$here/dashtorch.cpp") extra_defines=() extra_libs=()
   if [ "${1:-}" = fused ]; then
-    sources+=("$here/fused.cpp" "$fused_obj")
+    sources+=("$here/fused.cpp" "$here/points.cpp" "${fused_objs[@]}")
     extra_defines=(-DDT_WITH_FUSED_KERNELS)
     extra_libs=("${cudart_libs[@]}")
   fi
@@ -141,11 +145,11 @@ build() {   # build [fused]
     -L"$libdir" -Wl,-rpath,"$libdir" -Wl,--no-as-needed "${libs[@]}" "${extra_libs[@]}" -Wl,--as-needed
 }
 built=""
-if [ -n "$fused_obj" ]; then
+if [ "${#fused_objs[@]}" -gt 0 ]; then
   if build fused; then
     built="with fused kernels"
   else
-    fused_why="the build with fused.cpp and fused_kernels.o failed (see above)"
+    fused_why="the build with fused.cpp, points.cpp and the kernels' objects failed (see above)"
     echo "build.sh: warning: $fused_why; retrying without the fused kernels" >&2
   fi
 fi

@@ -14,6 +14,7 @@
 
 #ifdef DT_WITH_FUSED_KERNELS
 #include "fused.h"
+#include "points.h"
 #endif
 
 #ifdef DT_WITH_CUDA
@@ -899,6 +900,41 @@ int dt_fused_linear_cross_entropy(dt_tensor hidden, dt_tensor weight, dt_tensor 
                                                static_cast<c10::ScalarType>(compute_dtype), ignore_index));
 #else
     (void)hidden; (void)weight; (void)targets; (void)compute_dtype; (void)ignore_index; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_points_radius_sums(dt_tensor positions, dt_tensor centres, dt_tensor stats, double r2, int32_t exclude_self,
+                          dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_points::radius_sums(T(positions), T(centres), T(stats), r2, exclude_self != 0));
+#else
+    (void)positions; (void)centres; (void)stats; (void)r2; (void)exclude_self; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_points_radius_counts(dt_tensor positions, dt_tensor centres, double r2, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_points::radius_counts(T(positions), T(centres), r2));
+#else
+    (void)positions; (void)centres; (void)r2; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_graph_inverse_distance_sums(dt_tensor offsets, dt_tensor targets, dt_tensor distances, dt_tensor values,
+                                   dt_tensor rows, double softening, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_points::inverse_distance_row_sums(T(offsets), T(targets), T(distances), T(values), T(rows), softening));
+#else
+    (void)offsets; (void)targets; (void)distances; (void)values; (void)rows; (void)softening; (void)out;
     no_fused_kernels();
 #endif
   });

@@ -178,6 +178,18 @@ DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* 
 DT_API int dt_fused_linear_cross_entropy(dt_tensor hidden, dt_tensor weight, dt_tensor targets, int32_t compute_dtype,
                                          int64_t ignore_index, dt_tensor* out);
 
+// Point-cloud and graph kernels (point_kernels.cu), compiled in with the fused kernels; no gradients.
+// (count, k) float64: per centre, the sum of stats (n, k <= 8, float64) over points strictly within sqrt(r2)
+// (and not at the centre when exclude_self != 0); positions (n, 3), centres (count, 3) float32.
+DT_API int dt_points_radius_sums(dt_tensor positions, dt_tensor centres, dt_tensor stats, double r2, int32_t exclude_self,
+                                 dt_tensor* out);
+// (n) int64: per point, how many centres it lies strictly within sqrt(r2) of.
+DT_API int dt_points_radius_counts(dt_tensor positions, dt_tensor centres, double r2, dt_tensor* out);
+// (m) float32: per row rows[t] of a graph in compressed rows (offsets int64, targets int64, distances float32), the sum
+// over its edges of values[target] / (distance + softening).
+DT_API int dt_graph_inverse_distance_sums(dt_tensor offsets, dt_tensor targets, dt_tensor distances, dt_tensor values,
+                                          dt_tensor rows, double softening, dt_tensor* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,14 +27,7 @@ public static class Annihilation
         if (k == 0) return 0;
         var (_, worst) = scores.Quality.MaskedFill(isCandidate.LogicalNot(), double.PositiveInfinity).TopK(k, largest: false);
         var removed = scores.Vortices.IndexSelect(0, worst);
-        var reached = Torch.Torch.Zeros([env.Nodes], ScalarType.Int64, env.Device);   // how many removed vortices reach each node
-        var rows = Math.Max(1, Dashboard.Domain.Families.HhmlScale.QualityTileElements / env.Nodes);
-        for (long start = 0; start < k; start += rows)
-        {
-            using var block = Torch.Torch.NewDisposeScope();
-            var centres = env.Positions.IndexSelect(0, removed.Narrow(0, start, Math.Min(rows, k - start)));
-            reached.Add_(VortexQuality.Within(env.Positions, centres, cp.AnnihilationRadius, strict: true, excludeSelf: false).Sum(0));
-        }
+        var reached = PointCloud.CountsWithinRadius(env.Positions, env.Positions.IndexSelect(0, removed), cp.AnnihilationRadius);   // (N,) int64
         var factor = Torch.Torch.Full([env.Nodes], 1 - 2 * s, ScalarType.Float32, env.Device).Pow(reached);
         env.FieldRe.Mul_(factor);
         env.FieldIm.Mul_(factor);

@@ -30,6 +30,7 @@ public sealed class StripEnvironment : Module
         using var scope = Torch.Torch.NewDisposeScope();
         var n = (long)Nodes;
         Positions = Tensor.From(Geometry.Positions, [n, 3]).To(device, ScalarType.Float32).DetachFromDisposeScope();
+        using (var offsets = Tensor.From(Graph.Offsets)) EdgeOffsets = offsets.To(device, ScalarType.Int64).DetachFromDisposeScope();
         using (var src = Tensor.From(Graph.Sources())) EdgeSource = src.To(device, ScalarType.Int64).DetachFromDisposeScope();
         using (var dst = Tensor.From(Graph.Targets)) EdgeTarget = dst.To(device, ScalarType.Int64).DetachFromDisposeScope();
         using (var dist = Tensor.From(Graph.Distances)) EdgeDistance = dist.To(device).DetachFromDisposeScope();
@@ -43,7 +44,7 @@ public sealed class StripEnvironment : Module
         var start = config.Intended ? config.InitialAmplitude : 0.0;
         FieldRe = RegisterBuffer("field_re", Phases.Cos() * start);
         FieldIm = RegisterBuffer("field_im", Phases.Sin() * start);
-        _fixed = [Positions, EdgeSource, EdgeTarget, EdgeDistance, Degree];
+        _fixed = [Positions, EdgeOffsets, EdgeSource, EdgeTarget, EdgeDistance, Degree];
     }
 
     public int Strips { get; }
@@ -56,7 +57,8 @@ public sealed class StripEnvironment : Module
     public double GraphSeconds { get; }
 
     public Tensor Positions { get; }       // (N, 3) float32
-    public Tensor EdgeSource { get; }      // (E,) int64
+    public Tensor EdgeOffsets { get; }     // (N + 1,) int64: node i's edges are [EdgeOffsets[i], EdgeOffsets[i + 1])
+    public Tensor EdgeSource { get; }      // (E,) int64, sorted
     public Tensor EdgeTarget { get; }      // (E,) int64
     public Tensor EdgeDistance { get; }    // (E,) float32
     public Tensor Degree { get; }          // (N,) edges out of each node
@@ -129,10 +131,9 @@ public sealed class StripEnvironment : Module
         var m = Math.Max(1L, (long)(Nodes * sampleRatio));
         m = Math.Min(m, Nodes);
         var index = Torch.Torch.RandPerm(Nodes, Device).Narrow(0, 0, m);
-        var weights = Amplitudes.IndexSelect(0, EdgeTarget) / (EdgeDistance + 0.05);                 // (E,)
-        var adjacency = Torch.Torch.ZerosLike(Amplitudes).ScatterAdd(0, EdgeSource, weights);          // (N,) Σⱼ w_ij
+        var adjacency = EdgeSums.InverseDistance(EdgeOffsets, EdgeSource, EdgeTarget, EdgeDistance, Amplitudes, index, 0.05);   // (m,) aᵢ
         var magnitude = Magnitude().IndexSelect(0, index);
-        var f = magnitude - (Degree.IndexSelect(0, index) * magnitude - adjacency.IndexSelect(0, index)) * 0.1;
+        var f = magnitude - (Degree.IndexSelect(0, index) * magnitude - adjacency) * 0.1;
         if (damping > 0) f = f * (1.0 - damping);
         if (Math.Abs(nonlinearity) > 0.01) f = f + f * magnitude * nonlinearity;
         var phase = Phases.IndexSelect(0, index);

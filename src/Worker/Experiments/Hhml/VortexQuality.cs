@@ -1,4 +1,3 @@
-using Dashboard.Domain.Families;
 using Dashboard.Torch;
 
 namespace Dashboard.Worker.Experiments.Hhml;
@@ -8,8 +7,9 @@ namespace Dashboard.Worker.Experiments.Hhml;
 /// neighbourhood N(i) is every node with 0 &lt; ‖pⱼ − pᵢ‖ &lt; radius (Euclidean, not the graph). Then
 /// nbhᵢ = mean over N(i) of [|ψⱼ| &lt; thr], coreᵢ = 1 − |ψᵢ|, stabᵢ = max(0, 1 − std over N(i) of |ψⱼ|) (unbiased; 0 when
 /// N(i) has fewer than 2 nodes, where torch's std is NaN or the seed set 0), qᵢ = 0.4 nbhᵢ + 0.3 coreᵢ + 0.3 stabᵢ.
-/// The seed looped over vortices in Python; here the vortices × nodes distances are computed in row blocks on the device
-/// and the neighbourhood sums Σ[vortex], Σ|ψ|, Σ|ψ|² come from one float64 matrix product per block. An empty
+/// The seed looped over vortices in Python; here the neighbourhood sums Σ[vortex], Σ|ψ|, Σ|ψ|², Σ1 over all vortices come
+/// from one radius query (<see cref="PointCloud.SumsWithinRadius"/>: a CUDA kernel on the GPU, float64 matrix products
+/// over row blocks of the vortices × nodes distances elsewhere). An empty
 /// neighbourhood gives nbh = 0 (the seed's mean of nothing was NaN in q and 0 in the reported components).
 /// </summary>
 public static class VortexQuality
@@ -39,15 +39,7 @@ public static class VortexQuality
         var magnitude64 = magnitude.To(ScalarType.Float64);
         // Columns: [vortex indicator, |ψ|, |ψ|², 1] over all nodes: (N, 4)
         var stats = Torch.Torch.Stack([isVortex.To(ScalarType.Float64), magnitude64, magnitude64.Square(), Torch.Torch.OnesLike(magnitude64)], dim: 1);
-        var sums = Torch.Torch.Zeros([m, 4], ScalarType.Float64, magnitude.Device);
-        var rows = Math.Max(1, HhmlScale.QualityTileElements / Math.Max(1, n));
-        for (long start = 0; start < m; start += rows)
-        {
-            using var block = Torch.Torch.NewDisposeScope();
-            var count = Math.Min(rows, m - start);
-            var near = Within(positions, positions.IndexSelect(0, vortices.Narrow(0, start, count)), radius, strict: true, excludeSelf: true);
-            sums.Narrow(0, start, count).CopyFrom(near.To(ScalarType.Float64).MatMul(stats));                   // (B, 4)
-        }
+        var sums = PointCloud.SumsWithinRadius(positions, positions.IndexSelect(0, vortices), stats, radius, excludeSelf: true);   // (M, 4)
         var members = sums.Select(1, 3);
         var safe = members.ClampMin(1);
         var neighbourhood = sums.Select(1, 0) / safe;                                     // 0 where N(i) is empty
@@ -74,24 +66,5 @@ public static class VortexQuality
         double Mean(Tensor t) => t.IndexSelect(0, sample).Mean().ToDouble();
         return new VortexMetrics((double)count / env.Nodes, Mean(scores.Neighbourhood), Mean(scores.Core), Mean(scores.Stability),
             scores.Quality.Mean().ToDouble(), count);
-    }
-
-    /// <summary>
-    /// (B, N) booleans: node j within <paramref name="radius"/> of centre b (d &lt; r when strict, else d ≤ r), leaving out
-    /// j at distance 0 when <paramref name="excludeSelf"/>. Distances from coordinate differences (no cancellation).
-    /// </summary>
-    public static Tensor Within(Tensor positions, Tensor centres, double radius, bool strict, bool excludeSelf)
-    {
-        using var scope = Torch.Torch.NewDisposeScope();
-        Tensor? squared = null;
-        for (var c = 0; c < 3; c++)
-        {
-            var d = centres.Select(1, c).Unsqueeze(1) - positions.Select(1, c).Unsqueeze(0);              // (B, N)
-            squared = squared is null ? d.Square() : squared.Add_(d.Square());
-        }
-        var r2 = radius * radius;
-        var near = strict ? squared!.Lt(r2) : squared!.Le(r2);
-        if (excludeSelf) near = HhmlOps.And(near, squared.Gt(0.0));
-        return near.MoveToOuterScope();
     }
 }
