@@ -101,6 +101,28 @@ internal static class GemmFloor
             products.Add(new Product(name, "forward x Wᵀ", n, o, k, count, Time(() => _ = x.MatMul(w.Transpose(0, 1)))));
             products.Add(new Product(name, "∂x = ∂y W", n, k, o, count, Time(() => _ = dy.MatMul(w))));
             products.Add(new Product(name, "∂W = ∂yᵀ x", o, k, n, count, Time(() => _ = dy.Transpose(0, 1).MatMul(x))));
+            // The same products with the other operand order (cuBLAS sees the transposed problem and may pick another kernel).
+            products.Add(new Product(name, "forward as (W xᵀ)ᵀ", o, n, k, count, Time(() => _ = w.MatMul(x.Transpose(0, 1)))));
+            products.Add(new Product(name, "∂x as (Wᵀ ∂yᵀ)ᵀ", k, n, o, count, Time(() => _ = w.Transpose(0, 1).MatMul(dy.Transpose(0, 1)))));
+            products.Add(new Product(name, "∂W as (xᵀ ∂y)ᵀ", k, o, n, count, Time(() => _ = x.Transpose(0, 1).MatMul(dy))));
+            if (name == "q/k/v")
+            {
+                // Three C-column products written into the column slices of one (N, 3C) result.
+                var mmInto = new Op("aten::mm", "out");
+                var qkv = Torch.Empty([n, o], dtype, device);
+                var slices = Enumerable.Range(0, 3).Select(i => (W: w.Narrow(0, i * k, k).Transpose(0, 1), Out: qkv.Narrow(1, i * k, k))).ToArray();
+                products.Add(new Product(name, "forward as three C-column products into one result", n, o, k, count, Time(() =>
+                {
+                    foreach (var (wi, yi) in slices) mmInto.CallInPlace(x, wi, yi);
+                })));
+            }
+            if (name == "attention out")
+                foreach (var parts in new[] { 4, 8 })
+                    products.Add(new Product(name, $"∂W as {parts} batched slices of K, summed", o, k, n, count, Time(() =>
+                    {
+                        using var partial = dy.View(parts, n / parts, o).Transpose(1, 2).Bmm(x.View(parts, n / parts, k));   // (parts, O, K)
+                        _ = partial.Sum(0);
+                    })));
             if (name != "head") continue;
             // The head with its weight as stored (V = the vocabulary, odd) and the logits in rows of the padded width
             // (ldc = V′): no padded copy of the weight needed, if cuBLAS keeps its aligned kernels for an odd N.
@@ -135,7 +157,7 @@ internal static class GemmFloor
         Console.WriteLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var p in products)
             Console.WriteLine($"| {p.Layer} | {p.Role} | {p.M} × {p.N} × {p.K} | {p.PerStep} | {p.MillisecondsEach:F3} | {p.TflopPerSecond:F1} | " +
-                $"{(p.Role.Contains("slices") ? "–" : (p.PerStep * p.MillisecondsEach).ToString("F2", CultureInfo.InvariantCulture))} |");
+                $"{(p.Role.Contains("slices") || p.Role.Contains(" as ") ? "–" : (p.PerStep * p.MillisecondsEach).ToString("F2", CultureInfo.InvariantCulture))} |");
         Console.WriteLine();
     }
 
