@@ -107,7 +107,9 @@ catch (Exception e) when (e is TorchException or InvalidOperationException)
 }
 // The same demo run in PyTorch on the same device (the seed's model and loop), after the binding's rows.
 JsonObject? mhcReference = null;
-if (options.Python is not null && (device.IsCuda || !options.Quick))   // minutes on a CPU: not in a --quick run
+// DT_BENCH_MHC_REFERENCE=0 leaves it out (its torch.compile takes ~3 minutes of a lease), for a call that re-times nGPT alone.
+var mhcReferenceWanted = Environment.GetEnvironmentVariable("DT_BENCH_MHC_REFERENCE") != "0";
+if (mhcReferenceWanted && options.Python is not null && (device.IsCuda || !options.Quick))   // minutes on a CPU: not in a --quick run
 {
     try
     {
