@@ -101,9 +101,12 @@ public sealed class HhmlTrainer : IDisposable
         var loss = value * -reward.Total;
         Optimizer.ZeroGrad();
         loss.Backward();
-        var gradNorm = GradientClipping.ClipGradNorm(_trained, Config.GradClip);
+        var gradNorm = GradientClipping.ClipGradNormOnDevice(_trained, Config.GradClip);
         Optimizer.Step();
-        return new HhmlCycle(cycle, metrics, removed, reward, CyclesAtTarget, value.ToDouble(), loss.ToDouble(), gradNorm, cp);
+        // The value, the loss and the norm in one read from the device, after the step is queued.
+        var read = Torch.Torch.Stack([value.Detach().To(ScalarType.Float64), loss.Detach().To(ScalarType.Float64), gradNorm.To(ScalarType.Float64)])
+            .ToArray<double>();
+        return new HhmlCycle(cycle, metrics, removed, reward, CyclesAtTarget, read[0], read[1], read[2], cp);
     }
 
     public void Dispose()

@@ -63,8 +63,9 @@ public static class VortexQuality
         var count = scores.Count;
         if (count == 0) return new VortexMetrics(0, 0, 0, 0, 0, 0);
         var sample = Torch.Torch.RandPerm(count, env.Device).Narrow(0, 0, Math.Min(5000, count));
-        double Mean(Tensor t) => t.IndexSelect(0, sample).Mean().ToDouble();
-        return new VortexMetrics((double)count / env.Nodes, Mean(scores.Neighbourhood), Mean(scores.Core), Mean(scores.Stability),
-            scores.Quality.Mean().ToDouble(), count);
+        Tensor Mean(Tensor t) => t.IndexSelect(0, sample).Mean();
+        // One read from the device for the four means, not four.
+        var means = Torch.Torch.Stack([Mean(scores.Neighbourhood), Mean(scores.Core), Mean(scores.Stability), scores.Quality.Mean()]).ToArray<double>();
+        return new VortexMetrics((double)count / env.Nodes, means[0], means[1], means[2], means[3], count);
     }
 }
