@@ -55,7 +55,10 @@ public sealed record HhmlScale(int Strips, int NodesPerStrip, int Hidden, int La
             Environment: Nodes * 64 + edges * (8 + 8 + 4) * 2 + QualityTileBytes);
     }
 
-    /// <summary>Working memory of one blocked N × N distance tile pass (float32 and float64 temporaries).</summary>
+    /// <summary>
+    /// Working memory of one blocked N × N distance tile pass (float32 and float64 temporaries) where the radius queries
+    /// run their ATen reference (Torch's PointCloud.TileElements, the same block; its CUDA kernel needs none of it).
+    /// </summary>
     public const long QualityTileElements = 1L << 24;
     public const long QualityTileBytes = QualityTileElements * 48;
 }

@@ -19,6 +19,10 @@ public sealed class HhmlMemoryTests
     }
 
     [Fact]
+    public void The_estimate_counts_the_radius_queries_blocks_as_the_reference_path_makes_them() =>
+        HhmlScale.QualityTileElements.Should().Be(Dashboard.Torch.PointCloud.TileElements);
+
+    [Fact]
     public void The_scaled_run_fits_an_80_GB_card_and_not_a_24_GB_one_which_is_told_why()
     {
         HhmlExecutor.DoesNotFit(Preset("h200-scaled"), H100).Should().BeNull();
