@@ -3,7 +3,8 @@
 # eager / graph / torch.compile, seed 004 (harmonic), seed 000 (hhml), seed 003 (sympscale), kernel profiles,
 # torch.compile's max-autotune rows. Each part has its own time limit, so one slow part cannot cost the others;
 # everything is written under $OUT. A lease's command runs 600 s at most. On an H100 (2026-12-07): ngpt ~400 s with
-# the shim's build (~190 s of it the mHC demo's torch.compile), harmonic + sympscale 229 s together, hhml up to ~360 s.
+# the shim's build (~190 s of it the mHC demo's torch.compile; DT_BENCH_MHC_REFERENCE=0 leaves that out), harmonic +
+# sympscale 229 s together, hhml 164 s with the shim's build (its cycles on the point-cloud kernels), gemm ~75 s.
 #   PARTS="harmonic hhml" benchmarks/Families.Benchmarks/run-all-on-gpu.sh out/families-bench
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -382,9 +382,9 @@ public class FusedTests
     public void Kernels_not_yet_checked_on_a_gpu_are_named()
     {
         // A kernel enters the workers' default path in the commit that records its passed GPU check: the nGPT kernels, as
-        // changed last, passed on a lent H100 on 2026-12-07 (docs/benchmarks.md); the point-cloud and graph kernels
-        // (HHmL's radius queries and edge sums) are new and wait for theirs.
-        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.RadiusSums, FusedKernel.RadiusCounts, FusedKernel.InverseDistanceSums]);
+        // changed last, and the point-cloud and graph kernels (HHmL's radius queries and edge sums) passed on a lent H100
+        // on 2026-12-07 (docs/benchmarks.md, fourth and fifth sessions).
+        Fused.NotYetCheckedOnGpu.Should().BeEmpty();
         Enum.GetValues<FusedKernel>().Should().HaveCount(9, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
     }
 }
