@@ -17,8 +17,9 @@ constexpr int kThreads = kWarp * kWarpsPerBlock;
 constexpr int kCentresPerTile = 1024;
 
 // ((Δx·Δx) + Δy·Δy) + Δz·Δz, every step rounded to float32 as ATen's separate ops are (no fused multiply-add).
-__device__ __forceinline__ float squared_distance(float cx, float cy, float cz, const float* __restrict__ p) {
-  const float dx = __fsub_rn(cx, p[0]), dy = __fsub_rn(cy, p[1]), dz = __fsub_rn(cz, p[2]);
+// Δ = centre − point, as in the reference (the sign does not change the square, but keeps the rounding the same).
+__device__ __forceinline__ float squared_distance(float cx, float cy, float cz, float px, float py, float pz) {
+  const float dx = __fsub_rn(cx, px), dy = __fsub_rn(cy, py), dz = __fsub_rn(cz, pz);
   return __fadd_rn(__fadd_rn(__fmul_rn(dx, dx), __fmul_rn(dy, dy)), __fmul_rn(dz, dz));
 }
 
@@ -45,7 +46,7 @@ __global__ void radius_sums_kernel(const float* __restrict__ positions, int64_t 
 #pragma unroll
   for (int c = 0; c < K; ++c) acc[c] = 0.0;
   for (int64_t j = lane; j < n; j += kWarp) {
-    const float d2 = squared_distance(cx, cy, cz, positions + 3 * j);
+    const float d2 = squared_distance(cx, cy, cz, positions[3 * j], positions[3 * j + 1], positions[3 * j + 2]);
     if (d2 < r2 && (!exclude_self || d2 > 0.0f)) {
 #pragma unroll
       for (int c = 0; c < K; ++c) acc[c] += stats[j * K + c];
@@ -71,10 +72,7 @@ __global__ void radius_counts_kernel(const float* __restrict__ positions, int64_
   const float p[3] = {positions[3 * j], positions[3 * j + 1], positions[3 * j + 2]};
   unsigned long long reached = 0;
   for (int b = 0; b < in_tile; ++b) {
-    // Δ = centre − point, as in the reference (the sign does not change the square, but keeps the rounding the same).
-    const float dx = __fsub_rn(tile[3 * b], p[0]), dy = __fsub_rn(tile[3 * b + 1], p[1]), dz = __fsub_rn(tile[3 * b + 2], p[2]);
-    const float d2 = __fadd_rn(__fadd_rn(__fmul_rn(dx, dx), __fmul_rn(dy, dy)), __fmul_rn(dz, dz));
-    reached += d2 < r2 ? 1ull : 0ull;
+    reached += squared_distance(tile[3 * b], tile[3 * b + 1], tile[3 * b + 2], p[0], p[1], p[2]) < r2 ? 1ull : 0ull;
   }
   if (reached != 0) atomicAdd(counts + j, reached);
 }

@@ -24,7 +24,9 @@ const char* radius_counts(const float* positions, int64_t n, const float* centre
 
 // out[t] = Σ_{e ∈ [offsets[i], offsets[i+1])} values[targets[e]] / (distances[e] + softening), i = rows[t], for a
 // graph in compressed rows (offsets int64 (nodes + 1), targets int64 (edges), distances and values float32); float32
-// throughout, each division rounded as the reference's; the sum in another order than its scatter_add.
+// throughout, each division rounded as the reference's; the sum in another order than its scatter_add. The indices are
+// trusted (offsets non-decreasing within [0, edges], targets and rows within [0, nodes)): checking them would cost a read
+// back to the host per call, and the graph is the caller's own (HHmL builds it); the ATen reference checks them.
 const char* inverse_distance_row_sums(const int64_t* offsets, const int64_t* targets, const float* distances,
                                       const float* values, const int64_t* rows, int64_t m, float softening, float* out,
                                       void* stream);

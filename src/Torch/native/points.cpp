@@ -72,6 +72,7 @@ at::Tensor inverse_distance_row_sums(const at::Tensor& offsets, const at::Tensor
   require(offsets.dim() == 1 && targets.dim() == 1 && distances.dim() == 1 && values.dim() == 1 && rows.dim() == 1 &&
               targets.size(0) == distances.size(0) && offsets.size(0) >= 1,
           "inverse distance sums: offsets (nodes + 1), targets and distances (edges), values and rows must be vectors");
+  require(values.size(0) == offsets.size(0) - 1, "inverse distance sums: values must have one entry per node (offsets' length - 1)");
   const c10::cuda::CUDAGuard guard(device);
   const auto o = offsets.contiguous(), t = targets.contiguous(), d = distances.contiguous(), v = values.contiguous(),
              r = rows.contiguous();

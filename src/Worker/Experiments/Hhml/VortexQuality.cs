@@ -35,7 +35,6 @@ public static class VortexQuality
         var n = magnitude.NumEl;
         var isVortex = magnitude.Lt(threshold);
         var vortices = Torch.Torch.Arange(n, device: magnitude.Device).MaskedSelect(isVortex);             // (M,)
-        var m = vortices.NumEl;
         var magnitude64 = magnitude.To(ScalarType.Float64);
         // Columns: [vortex indicator, |ψ|, |ψ|², 1] over all nodes: (N, 4)
         var stats = Torch.Torch.Stack([isVortex.To(ScalarType.Float64), magnitude64, magnitude64.Square(), Torch.Torch.OnesLike(magnitude64)], dim: 1);
