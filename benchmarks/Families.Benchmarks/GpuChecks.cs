@@ -84,6 +84,13 @@ internal static class GpuChecks
                 () => FusedLinearCrossEntropy(device, autocast: false))),
             (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference under bf16 autocast (loss, ∂h, ∂W)", FusedKernelsPath, 1e-2,
                 () => FusedLinearCrossEntropy(device, autocast: true))),
+            (FusedKernel.CausalAttention, Check("fused causal attention = ATen reference in float64, fp32 at the seed's shape (16 × 8 heads, T 128, d 48; v a slice of the q/k/v product; out, ∂q, ∂k, ∂v)", FusedKernelsPath, 1e-5,
+                () => FusedCausalAttention(device, 16, 8, 128, 48))),
+            (FusedKernel.CausalAttention, Check("fused causal attention = ATen reference in float64, fp32, odd sizes (3 × 5 heads, T 37, d 20; T 1; T 128, d 64)", FusedKernelsPath, 1e-5,
+                () => new[] { FusedCausalAttention(device, 3, 5, 37, 20), FusedCausalAttention(device, 2, 3, 1, 8), FusedCausalAttention(device, 2, 2, 128, 64) }.Max())),
+            // A float32 row of 60,000 (240 KB) is longer than a block's shared memory: the passes without the row cache.
+            (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference in float64, fp32, vocab 60,000 (rows past the shared-memory cache)", FusedKernelsPath, 1e-5,
+                () => FusedLinearCrossEntropy(device, autocast: false, vocab: 60000, rows: 256))),
         };
         foreach (var (kernel, check) in kernels)
             if (!check.Passed) Fused.Refuse(kernel);
@@ -354,6 +361,36 @@ internal static class GpuChecks
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 
+    private static double FusedCausalAttention(Device device, int batch, int heads, int time, int dim)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(11);
+        long c = heads * dim;
+        // As in nGPT: q and k unit rows times s_qk ≈ 1.5, scale √d (scores up to ±16); v a slice of the (B, T, 3C) product.
+        Tensor UnitRows(long[] shape) { var x = Torch.Randn(shape); return x / x.Norm(-1, keepDim: true) * 1.5; }
+        var q0 = UnitRows([batch, heads, time, dim]).To(device);
+        var k0 = UnitRows([batch, heads, time, dim]).To(device);
+        var qkv0 = Torch.Randn([batch, time, 3 * c]).To(device);
+        var weight = Torch.Randn([batch, time, heads, dim]).To(device).To(ScalarType.Float64).Transpose(1, 2);
+        var scale = Math.Sqrt(dim);
+        (Tensor Out, Tensor[] Grads) Run(bool kernel)
+        {
+            var dtype = kernel ? ScalarType.Float32 : ScalarType.Float64;
+            var q = q0.To(dtype).Detach().RequiresGrad_();
+            var k = k0.To(dtype).Detach().RequiresGrad_();
+            var qkv = qkv0.To(dtype).Detach().RequiresGrad_();
+            var v = qkv.Narrow(2, 2 * c, c).View(batch, time, heads, dim).Transpose(1, 2);
+            if (kernel && !CausalAttention.KernelTakes(q, k, v)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = CausalAttention.Apply(q, k, v, scale, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [q, k, qkv]);
+            return (result.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true);
+        var (reference, referenceGrads) = Run(kernel: false);
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
     private static double FusedDeviation(Device device)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
@@ -379,17 +416,17 @@ internal static class GpuChecks
             .Concat(weights.Zip(exact, (w, e) => RelativeError(w.Weight, e.Weight))).Max();
     }
 
-    private static double FusedLinearCrossEntropy(Device device, bool autocast)
+    private static double FusedLinearCrossEntropy(Device device, bool autocast, int vocab = 50257, int rows = 2048)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(7);
         // The nGPT head at the seed's shape: unit hidden states, unit rows scaled by s_z ≈ 20 (cosine logits in ±20).
-        var hidden = Torch.Randn([2048, 384]);
+        var hidden = Torch.Randn([rows, 384]);
         hidden = (hidden / hidden.Norm(-1, keepDim: true)).To(device);
-        var weight = Torch.Randn([50257, 384]);
+        var weight = Torch.Randn([vocab, 384]);
         weight = (weight / weight.Norm(-1, keepDim: true) * 20).To(device);
-        var targets = Torch.RandInt(0, 50257, [2048]);
+        var targets = Torch.RandInt(0, vocab, [rows]);
         targets.Narrow(0, 5, 1).Fill_(-100);
         targets = targets.To(device);
         (Tensor Loss, Tensor[] Grads) Run(bool kernel, ScalarType? exact)

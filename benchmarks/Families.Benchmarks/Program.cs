@@ -36,6 +36,7 @@ if (options.Family == "gemm")
     var hidden = FamilyBenchmarks.NGptConfigFor(gemmShape, bf16: false).Hidden;
     GemmFloor.PrintEach("fp32 (TF32 off)", GemmFloor.MeasureEach(device, gemmShape, hidden, ScalarType.Float32, tf32: false));
     if (device.IsCuda) GemmFloor.PrintEach("bf16", GemmFloor.MeasureEach(device, gemmShape, hidden, ScalarType.BFloat16, tf32: false));
+    if (device.IsCuda) AttentionTiming.Print(device, gemmShape);
     return;
 }
 if (options.Family == "harmonic")

@@ -34,9 +34,13 @@ public static class Fused
     /// opts in with <see cref="AllowUnchecked"/>, as the families benchmark does to check and time them. A kernel leaves
     /// this set in the commit that records its passed check.
     /// </summary>
-    // Empty: the nGPT kernels, as changed last, passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session),
-    // and the point-cloud and graph kernels (HHmL's) on an H100 the same day (fifth session).
-    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>();
+    // The other nGPT kernels passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session), the point-cloud and
+    // graph kernels (HHmL's) the same day (fifth session). New since: the short-sequence attention, and the cross
+    // entropy's row cache in shared memory.
+    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
+    {
+        FusedKernel.CausalAttention, FusedKernel.LinearCrossEntropy,
+    };
 
     private static volatile bool s_allowUnchecked;
 
@@ -346,4 +350,5 @@ public enum FusedKernel
     RadiusSums,
     RadiusCounts,
     InverseDistanceSums,
+    CausalAttention,
 }

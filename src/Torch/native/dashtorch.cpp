@@ -13,6 +13,7 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #ifdef DT_WITH_FUSED_KERNELS
+#include "attention.h"
 #include "fused.h"
 #include "points.h"
 #endif
@@ -887,6 +888,17 @@ int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, double scale_multiplie
     *out = wrap(dt_fused::scaled_swiglu(T(uv), T(scale), scale_multiplier));
 #else
     (void)uv; (void)scale; (void)scale_multiplier; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_fused_causal_attention(dt_tensor q, dt_tensor k, dt_tensor v, double scale, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_attention::causal_attention(T(q), T(k), T(v), scale));
+#else
+    (void)q; (void)k; (void)v; (void)scale; (void)out;
     no_fused_kernels();
 #endif
   });

@@ -168,6 +168,9 @@ DT_API int dt_fused_project_unit(const dt_tensor* weights, const int32_t* dims, 
 // (k s_u * u) * SiLU(k s_v * v) for uv = [u | v] (..., 2F), scale (2F), k = scale_multiplier: nGPT's MLP gate;
 // differentiable in uv and scale.
 DT_API int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, double scale_multiplier, dt_tensor* out);
+// softmax(scale * q k^T, causal) v for q, k, v (B, H, T, d) float32 on CUDA, T <= 128, d <= 64; the result (B, H, T, d)
+// lies in memory as (B, T, H, d). Differentiable in q, k and v.
+DT_API int dt_fused_causal_attention(dt_tensor q, dt_tensor k, dt_tensor v, double scale, dt_tensor* out);
 // Sum over those weights' vectors of | |v| - 1 | (what a projection would move), a float32 scalar; no host sync.
 // normalise 1: the same launch also projects them (each vector divided by the norm it measured).
 DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,

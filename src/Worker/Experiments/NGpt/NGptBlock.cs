@@ -87,8 +87,8 @@ public sealed class NGptBlock : Module<Tensor, Tensor>
         var sqk = _sqk.View(1, nh, 1, d);                                              // stored s_qk per head channel
         q = _rotary.ApplyNormalized(q, sqk, _config.FusedKernels, SqkMultiplier);       // s_qk ⊙ Norm(RoPE(q))
         k = _rotary.ApplyNormalized(k, sqk, _config.FusedKernels, SqkMultiplier);
-        var y = F.ScaledDotProductAttention(q, k, v, isCausal: true, scale: Math.Sqrt(d));   // (B, nh, T, d)
-        y = y.Transpose(1, 2).Contiguous().View(b, t, c);                              // (B, T, C)
+        var y = CausalAttention.Apply(q, k, v, Math.Sqrt(d), _config.FusedKernels);      // (B, nh, T, d)
+        y = y.Transpose(1, 2).Contiguous().View(b, t, c);                              // (B, T, C): no copy after the kernel
         var hA = _attnOut.Forward(y);                                                  // (B, T, C)
         h = Sphere.Update(h, hA, _attnAlpha, AlphaMultiplier, _config.FusedKernels);   // α_A = |stored · init/scaling|
 

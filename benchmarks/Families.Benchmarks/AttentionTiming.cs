@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Dashboard.Torch;
+using static System.FormattableString;
+
+namespace Dashboard.Families.Benchmarks;
+
+using Torch = Dashboard.Torch.Torch;
+
+/// <summary>
+/// nGPT's causal attention alone at the seed's shape, forward + backward in float32: the short-sequence kernel
+/// (CausalAttention) against ATen's scaled_dot_product_attention. Twenty of them captured in one CUDA graph and replayed,
+/// so that the table shows GPU time, not launch overhead; eager launches where capture fails.
+/// </summary>
+internal static class AttentionTiming
+{
+    public static void Print(Device device, Shape shape)
+    {
+        int b = shape.Batch, h = shape.Heads, t = shape.Context, d = shape.Width / shape.Heads;
+        Console.WriteLine(Invariant($"Causal attention alone, fp32, (B, H, T, d) = ({b}, {h}, {t}, {d}), forward + backward, µs per call"));
+        Console.WriteLine();
+        Console.WriteLine("| Path | µs per forward + backward | How timed |");
+        Console.WriteLine("|---|---:|---|");
+        foreach (var kernel in new[] { true, false })
+        {
+            var name = kernel ? "short-sequence kernel (CausalAttention)" : "ATen scaled_dot_product_attention";
+            if (kernel && !Fused.IsCompiledIn)
+            {
+                Console.WriteLine($"| {name} | – | not compiled in |");
+                continue;
+            }
+            try
+            {
+                var (us, how) = Time(device, shape, kernel);
+                Console.WriteLine(Invariant($"| {name} | {us:F1} | {how} |"));
+            }
+            catch (TorchException e)
+            {
+                Console.WriteLine($"| {name} | failed | {e.Message.Split('\n')[0]} |");
+            }
+        }
+        Console.WriteLine();
+    }
+
+    private static (double Microseconds, string How) Time(Device device, Shape shape, bool kernel)
+    {
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(5);
+        long b = shape.Batch, h = shape.Heads, t = shape.Context, d = shape.Width / shape.Heads, c = shape.Width;
+        var q = Torch.Randn([b, h, t, d]).To(device).RequiresGrad_();
+        var k = Torch.Randn([b, h, t, d]).To(device).RequiresGrad_();
+        var qkv = Torch.Randn([b, t, 3 * c]).To(device).RequiresGrad_();
+        var gradOut = Torch.Randn([b, t, h, d]).To(device).Transpose(1, 2);
+        var scale = Math.Sqrt(d);
+        void Once()
+        {
+            using var inner = Torch.NewDisposeScope();
+            var v = qkv.Narrow(2, 2 * c, c).View(b, t, h, d).Transpose(1, 2);
+            var y = CausalAttention.Apply(q, k, v, scale, useKernel: kernel);
+            Autograd.Grad([y], [q, k, qkv], [gradOut]);
+        }
+        const int perReplay = 20, replays = 10;
+        for (var i = 0; i < 5; i++) Once();
+        Cuda.Synchronize(device.Index);
+        try
+        {
+            using var graph = new CudaGraph();
+            graph.BeginCapture(device.Index);
+            for (var i = 0; i < perReplay; i++) Once();
+            graph.EndCapture();
+            graph.Replay();
+            Cuda.Synchronize(device.Index);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < replays; i++) graph.Replay();
+            Cuda.Synchronize(device.Index);
+            return (clock.Elapsed.TotalMilliseconds * 1000 / (perReplay * replays), "CUDA graph of 20, 10 replays");
+        }
+        catch (TorchException)
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < perReplay * replays; i++) Once();
+            Cuda.Synchronize(device.Index);
+            return (clock.Elapsed.TotalMilliseconds * 1000 / (perReplay * replays), "eager (capture failed)");
+        }
+    }
+}
