@@ -13,8 +13,10 @@ using Torch = Dashboard.Torch.Torch;
 /// </summary>
 internal static class AttentionTiming
 {
-    public static void Print(Device device, Shape shape)
+    /// <summary>Prints the table; returns the kernel's and ATen's µs (null where not measured).</summary>
+    public static (double? Kernel, double? Reference) Print(Device device, Shape shape)
     {
+        double? kernelUs = null, referenceUs = null;
         int b = shape.Batch, h = shape.Heads, t = shape.Context, d = shape.Width / shape.Heads;
         Console.WriteLine(Invariant($"Causal attention alone, fp32, (B, H, T, d) = ({b}, {h}, {t}, {d}), forward + backward, µs per call"));
         Console.WriteLine();
@@ -31,6 +33,8 @@ internal static class AttentionTiming
             try
             {
                 var (us, how) = Time(device, shape, kernel);
+                if (kernel) kernelUs = us;
+                else referenceUs = us;
                 Console.WriteLine(Invariant($"| {name} | {us:F1} | {how} |"));
             }
             catch (TorchException e)
@@ -39,6 +43,7 @@ internal static class AttentionTiming
             }
         }
         Console.WriteLine();
+        return (kernelUs, referenceUs);
     }
 
     private static (double Microseconds, string How) Time(Device device, Shape shape, bool kernel)

@@ -60,6 +60,17 @@ var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
 var graphRefused = checks.Where(c => c.Path is GpuChecks.GraphPath or GpuChecks.FusedAdamWPath && !c.Passed && c.Failure?.Contains("no _fused_adamw_") != true)
     .Select(c => c.Name).FirstOrDefault();
 var chunkedRefused = checks.Any(c => c.Path == GpuChecks.ChunkedHeadPath && !c.Passed);
+// The short-sequence attention kernel against ATen's attention on this GPU: where it is not faster it is refused, so
+// the rows below run the faster of the two (the table says which).
+if (device.IsCuda && Fused.IsCompiledIn && !checks.Any(c => c.Name.StartsWith("fused causal attention") && !c.Passed))
+{
+    var (kernelUs, referenceUs) = AttentionTiming.Print(device, shape);
+    if (kernelUs is not { } k || referenceUs is { } r && k >= r)
+    {
+        Fused.Refuse(FusedKernel.CausalAttention);
+        Console.WriteLine("The short-sequence attention kernel is not faster here: refused, the nGPT rows run ATen's attention.\n");
+    }
+}
 // The fused kernels are on in the nGPT rows (as in a run's config), less any refused by its own check, unless the
 // training with them differed from the training without.
 FamilyBenchmarks.UseFusedKernels = !checks.Any(c => c.Path == GpuChecks.FusedTrainingPath && !c.Passed);
