@@ -143,12 +143,15 @@ internal static class GpuChecks
         }
     }
 
-    internal static double RelativeError(Tensor actual, Tensor expected)
+    internal static double RelativeError(Tensor actual, Tensor expected) => RelativeError(actual, expected, 1e-30);
+
+    /// <summary>‖actual − expected‖ / max(‖expected‖, floor).</summary>
+    internal static double RelativeError(Tensor actual, Tensor expected, double floor)
     {
         using var scope = Torch.NewDisposeScope();
         var a = actual.To(ScalarType.Float64);
         var e = expected.To(ScalarType.Float64);
-        return (a - e).Norm().ToDouble() / Math.Max(e.Norm().ToDouble(), 1e-30);
+        return (a - e).Norm().ToDouble() / Math.Max(e.Norm().ToDouble(), floor);
     }
 
     private static double GraphEqualsEager(Device device, Shape shape) =>
@@ -361,7 +364,11 @@ internal static class GpuChecks
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 
-    private static double FusedCausalAttention(Device device, int batch, int heads, int time, int dim)
+    private static double FusedCausalAttention(Device device, int batch, int heads, int time, int dim) =>
+        CausalAttentionErrors(device, batch, heads, time, dim).Max();
+
+    /// <summary>The kernel against ATen in float64: relative errors of out, ∂q, ∂k and ∂(q/k/v product), in that order.</summary>
+    internal static double[] CausalAttentionErrors(Device device, int batch, int heads, int time, int dim)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
@@ -388,7 +395,12 @@ internal static class GpuChecks
         }
         var (fast, fastGrads) = Run(kernel: true);
         var (reference, referenceGrads) = Run(kernel: false);
-        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+        // ∂q and ∂k are exactly 0 at T = 1 (a softmax over one score is constant), where float32 leaves the rounding of
+        // ∂out·v − D (~1e-6): the gradients are measured against at least a tenth of ∂out's norm. (Measured against
+        // their own zero norm, the sixth session's check reported 2e24 and refused the kernel.)
+        var floor = 0.1 * weight.Norm().ToDouble();
+        return new[] { RelativeError(fast, reference) }
+            .Concat(fastGrads.Zip(referenceGrads, (a, e) => RelativeError(a, e, floor))).ToArray();
     }
 
     private static double FusedDeviation(Device device)

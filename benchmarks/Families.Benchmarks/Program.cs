@@ -39,6 +39,28 @@ if (options.Family == "gemm")
     if (device.IsCuda) AttentionTiming.Print(device, gemmShape);
     return;
 }
+if (options.Family == "attention")
+{
+    // --family attention: the short-sequence attention kernel against ATen in float64 at several sizes (each output's
+    // relative error), then timed against ATen's attention at the seed's shape.
+    Console.WriteLine("| (B, H, T, d) | out | ∂q | ∂k | ∂(q/k/v product) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var (b, h, t, d) in new[] { (16, 8, 128, 48), (3, 5, 37, 20), (2, 3, 1, 8), (2, 2, 128, 64), (1, 1, 37, 48), (1, 1, 128, 64), (2, 2, 64, 48), (2, 2, 65, 48) })
+    {
+        try
+        {
+            var errors = GpuChecks.CausalAttentionErrors(device, b, h, t, d);
+            Console.WriteLine($"| ({b}, {h}, {t}, {d}) | {string.Join(" | ", errors.Select(e => e.ToString("G3", CultureInfo.InvariantCulture)))} |");
+        }
+        catch (TorchException e)
+        {
+            Console.WriteLine($"| ({b}, {h}, {t}, {d}) | failed: {e.Message.Split('\n')[0]} | | | |");
+        }
+    }
+    Console.WriteLine();
+    AttentionTiming.Print(device, Shape.Seed);
+    return;
+}
 if (options.Family == "harmonic")
 {
     // seed 004 alone (HarmonicBenchmark.cs).

@@ -34,13 +34,11 @@ public static class Fused
     /// opts in with <see cref="AllowUnchecked"/>, as the families benchmark does to check and time them. A kernel leaves
     /// this set in the commit that records its passed check.
     /// </summary>
-    // The other nGPT kernels passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session), the point-cloud and
-    // graph kernels (HHmL's) the same day (fifth session). New since: the short-sequence attention, and the cross
-    // entropy's row cache in shared memory.
-    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
-    {
-        FusedKernel.CausalAttention, FusedKernel.LinearCrossEntropy,
-    };
+    // The other nGPT kernels passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session; the cross entropy with
+    // its row cache in the sixth), the point-cloud and graph kernels (HHmL's) the same day (fifth session). The
+    // short-sequence attention's latest version passed its GPU check at the seed's shape; its odd-size check failed on
+    // a flaw of the check (a zero reference norm at T = 1, since fixed), and its speed is not yet measured.
+    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel> { FusedKernel.CausalAttention };
 
     private static volatile bool s_allowUnchecked;
 

@@ -382,10 +382,10 @@ public class FusedTests
     public void Kernels_not_yet_checked_on_a_gpu_are_named()
     {
         // A kernel enters the workers' default path in the commit that records its passed GPU check: the other nGPT
-        // kernels and the point-cloud and graph kernels (HHmL's radius queries and edge sums) passed on a lent H100 on
-        // 2026-12-07 (docs/benchmarks.md, fourth and fifth sessions); the short-sequence attention is new and the cross
-        // entropy's kernel changed (its row cache) since.
-        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.CausalAttention, FusedKernel.LinearCrossEntropy]);
+        // kernels (the cross entropy with its row cache included) and the point-cloud and graph kernels (HHmL's radius
+        // queries and edge sums) passed on a lent H100 on 2026-12-07 (docs/benchmarks.md, fourth to sixth sessions); the
+        // short-sequence attention's latest version is neither fully checked nor timed there yet.
+        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.CausalAttention]);
         Enum.GetValues<FusedKernel>().Should().HaveCount(10, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
     }
 }

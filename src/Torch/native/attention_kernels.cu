@@ -9,7 +9,15 @@
 // thread owning both halves, ran no faster than PyTorch's attention).
 #include "attention_kernels.h"
 
+#ifdef DT_CUDA_EMULATION
+// tests/Torch.Tests/native: the kernels compiled for the CPU, each CUDA thread a std::thread, to check their logic
+// where there is no GPU (the launchers below are left out there).
+#include "cuda_emulation.h"
+#define DT_DYNAMIC_SHARED(type, name) type* name = dt_emulation::dynamic_shared<type>()
+#else
 #include <cuda_runtime.h>
+#define DT_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
 #include <math.h>
 #include <stdint.h>
 
@@ -155,7 +163,7 @@ template <int NS>
 __global__ void __launch_bounds__(kThreads, 1)
 forward_kernel(HeadOperand q, HeadOperand k, HeadOperand v, int heads, int time, int dim, float scale, float* __restrict__ out,
                float* __restrict__ lse) {
-  extern __shared__ float4 shared4[];
+  DT_DYNAMIC_SHARED(float4, shared4);
   float* shared = reinterpret_cast<float*>(shared4);
   float* qt = shared;                    // (dim, kLd)
   float* kt = qt + dim * kLd;            // (dim, kLd)
@@ -234,7 +242,7 @@ __global__ void __launch_bounds__(kThreads, 1)
 backward_kernel(HeadOperand q, HeadOperand k, HeadOperand v, HeadOperand grad_out, HeadOperand out,
                 const float* __restrict__ lse, int heads, int time, int dim, float scale, float* __restrict__ grad_q,
                 float* __restrict__ grad_k, float* __restrict__ grad_v) {
-  extern __shared__ float4 shared4[];
+  DT_DYNAMIC_SHARED(float4, shared4);
   float* shared = reinterpret_cast<float*>(shared4);
   float* qt = shared;                    // (dim, kLd) each
   float* kt = qt + dim * kLd;
@@ -359,6 +367,8 @@ backward_kernel(HeadOperand q, HeadOperand k, HeadOperand v, HeadOperand grad_ou
   store(grad_q, scale);
 }
 
+#ifndef DT_CUDA_EMULATION
+
 const char* launched() {
   const cudaError_t e = cudaGetLastError();
   return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
@@ -415,7 +425,11 @@ const char* backward_with(HeadTensor q, HeadTensor k, HeadTensor v, HeadTensor g
   return launched();
 }
 
+#endif  // !DT_CUDA_EMULATION
+
 }  // namespace
+
+#ifndef DT_CUDA_EMULATION
 
 const char* causal_attention_forward(HeadTensor q, HeadTensor k, HeadTensor v, int64_t batch, int64_t heads,
                                      int64_t time, int64_t dim, float scale, float* out, float* lse, void* stream) {
@@ -441,5 +455,7 @@ const char* causal_attention_backward(HeadTensor q, HeadTensor k, HeadTensor v, 
     default: return backward_with<4>(q, k, v, grad_out, out, lse, batch, heads, time, dim, scale, grad_q, grad_k, grad_v, s);
   }
 }
+
+#endif  // !DT_CUDA_EMULATION
 
 }  // namespace dt_attention

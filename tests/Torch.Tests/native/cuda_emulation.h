@@ -1,0 +1,82 @@
+// The CUDA features the attention kernels use, emulated on the CPU so that their source can be checked where there is
+// no GPU: each CUDA thread of a block is a std::thread; __syncthreads and the warp shuffles are barriers; shared
+// memory is one buffer per block, filled with NaN before each block (as a GPU's holds whatever was there). Blocks
+// run one after another. Only what attention_kernels.cu needs is here.
+#pragma once
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#define __global__
+#define __device__
+#define __host__
+#define __forceinline__ inline
+#define __launch_bounds__(threads, blocks)
+#define __restrict__
+
+struct float4 {
+  float x, y, z, w;
+};
+inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
+struct uint3 {
+  unsigned x, y, z;
+};
+inline thread_local uint3 threadIdx, blockIdx;
+using std::max;
+using std::min;
+
+namespace dt_emulation {
+
+struct Block {
+  std::barrier<> all;
+  std::vector<std::unique_ptr<std::barrier<>>> warps;
+  std::vector<float> lanes;
+  std::vector<float4> shared;
+  explicit Block(int threads, size_t shared_bytes) : all(threads), lanes(threads), shared((shared_bytes + 15) / 16) {
+    for (int w = 0; w < threads / 32; ++w) warps.push_back(std::make_unique<std::barrier<>>(32));
+    std::fill(shared.begin(), shared.end(), make_float4(NAN, NAN, NAN, NAN));
+  }
+};
+inline Block* block;
+
+template <typename T>
+T* dynamic_shared() { return reinterpret_cast<T*>(block->shared.data()); }
+
+// Runs kernel() as blocks × threads CUDA threads, one block at a time.
+inline void launch(int blocks, int threads, size_t shared_bytes, const std::function<void()>& kernel) {
+  for (int b = 0; b < blocks; ++b) {
+    Block current(threads, shared_bytes);
+    block = &current;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t, b] {
+        threadIdx = {static_cast<unsigned>(t), 0, 0};
+        blockIdx = {static_cast<unsigned>(b), 0, 0};
+        kernel();
+      });
+    for (auto& thread : pool) thread.join();
+  }
+}
+
+}  // namespace dt_emulation
+
+inline void __syncthreads() { dt_emulation::block->all.arrive_and_wait(); }
+inline float __shfl_xor_sync(unsigned, float value, int offset) {
+  auto& b = *dt_emulation::block;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  b.lanes[threadIdx.x] = value;
+  b.warps[warp]->arrive_and_wait();
+  const float other = b.lanes[warp * 32 + (lane ^ offset)];
+  b.warps[warp]->arrive_and_wait();
+  return other;
+}
+inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
+template <typename T>
+T __ldg(const T* address) { return *address; }
