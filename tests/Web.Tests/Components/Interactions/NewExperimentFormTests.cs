@@ -78,7 +78,8 @@ public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<Das
         var page = Open(context, "?family=command");
         page.Find("[data-testid=config-field-command] textarea").Input("python3 train.py --lr {lr}");
         page.Find("[data-testid=config-extra-add]").Click();
-        page.Find("[data-testid=config-extra-name]").Input("lr");
+        // Once, under the full suite's load, the new row was not there right after the click: wait for it.
+        page.WaitForElement("[data-testid=config-extra-name]", TimeSpan.FromSeconds(10)).Input("lr");
         page.Find("[data-testid=config-extra-value]").Input("0.1");
 
         page.Find("[data-testid=editor-tab-yaml]").Click();
