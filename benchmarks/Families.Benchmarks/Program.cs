@@ -43,6 +43,11 @@ if (options.Family == "attention")
 {
     // --family attention: the short-sequence attention kernel against ATen in float64 at several sizes (each output's
     // relative error), then timed against ATen's attention at the seed's shape.
+    if (!device.IsCuda || !Fused.IsCompiledIn)
+    {
+        Console.WriteLine("The attention kernel needs a CUDA device and a shim built with the fused kernels (build.sh with nvcc); nothing to check here.");
+        return;
+    }
     Console.WriteLine("| (B, H, T, d) | out | ∂q | ∂k | ∂(q/k/v product) |");
     Console.WriteLine("|---|---:|---:|---:|---:|");
     foreach (var (b, h, t, d) in new[] { (16, 8, 128, 48), (3, 5, 37, 20), (2, 3, 1, 8), (2, 2, 128, 64), (1, 1, 37, 48), (1, 1, 128, 64), (2, 2, 64, 48), (2, 2, 65, 48) })

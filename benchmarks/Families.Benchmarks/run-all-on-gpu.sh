@@ -36,7 +36,8 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
 # (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
 # (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
-# DT_BENCH_LEAN=1 leaves the ngpt part's side rows out (chunked head, fused on/off). compile-max, gemm (the nGPT step's products one by one), gemm-lt (the same with ATen's
+# DT_BENCH_LEAN=1 leaves the ngpt part's side rows out (chunked head, fused on/off). attention (the short-sequence attention
+# kernel checked at eight sizes and timed against ATen's), compile-max, gemm (the nGPT step's products one by one), gemm-lt (the same with ATen's
 # cuBLASLt path, TORCH_BLAS_PREFER_CUBLASLT=1). Default: ngpt.
 for part in ${PARTS:-ngpt}; do
     case "$part" in
@@ -45,6 +46,7 @@ for part in ${PARTS:-ngpt}; do
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)
+        attention) run 120 attention --no-reference --family attention ;;   # the short-sequence attention kernel: errors at eight sizes, then timed against ATen's
         concurrency)   # a linear layer's ∂x and ∂W side by side on two streams, against one after the other (PyTorch)
             echo "=== concurrent backward products"
             timeout 60 "$python" "$repo/benchmarks/Families.Benchmarks/concurrent_backward.py" > "$out/concurrency.md" 2>&1
