@@ -115,13 +115,12 @@ internal static class GemmFloor
                 {
                     foreach (var (wi, yi) in slices) mmInto.CallInPlace(x, wi, yi);
                 })));
-            }
-            if (name == "q/k/v")
                 products.Add(new Product(name, "forward as (W xᵀ)ᵀ, then made contiguous", o, n, k, count, Time(() =>
                 {
                     using var product = w.MatMul(x.Transpose(0, 1));
                     _ = product.Transpose(0, 1).Contiguous();
                 })));
+            }
             if (name != "head")
                 foreach (var parts in new[] { 2, 4, 8, 16 })
                     products.Add(new Product(name, $"∂W as {parts} batched slices of K, summed", o, k, n, count, Time(() =>

@@ -4,9 +4,8 @@
 // computed, the high group's (high rows, low columns) always below it, and the diagonal sub-blocks are needed only
 // where tx ≤ ty. The interleaving keeps a quarter warp's 16-byte shared-memory loads on distinct banks. In the T × d
 // products (out, ∂q, ∂k, ∂v) a thread owns the same rows and the columns {tx + 16s}, s < ⌈d/16⌉, and each sum runs
-// only over the causal range of its rows. A head is 128 blocks' worth of work at nGPT's seed shape, about one block per
-// SM: the two groups give each SM sixteen warps to hide latency with (a first version with one group of eight, each
-// thread owning both halves, ran no faster than PyTorch's attention).
+// only over the causal range of its rows. nGPT's seed shape has 128 heads, about one block per SM: the two groups give
+// each SM sixteen warps to hide latency with.
 #include "attention_kernels.h"
 
 #ifdef DT_CUDA_EMULATION
@@ -41,9 +40,8 @@ struct HeadOperand {
 
 // Calls visit(t, c, x[b, h, t, c]) for t < time, c < dim (visit4(t, c4, the float4 of channels 4c4 … 4c4 + 3) where
 // by4). Time runs along a warp's lanes (t = lane + 32k) and channels across the warps, so a warp's transposed stores
-// to shared memory land on consecutive words; every load of a thread is issued before its first store, and there
-// is no division. (A first version, one element per thread in turn with a division for each, left the kernels bound
-// by load latency and integer arithmetic: no faster than PyTorch's attention.)
+// to shared memory land on consecutive words; every load of a thread is issued before its first store (one block per
+// SM cannot hide loads that wait for each other), and there is no division.
 template <typename Visit, typename Visit4>
 __device__ __forceinline__ void load_head(const HeadOperand& operand, int b, int h, int time, int dim, Visit visit,
                                           Visit4 visit4) {

@@ -959,7 +959,7 @@ const char* cross_entropy_rows(void* logits, int32_t type, int64_t rows, int64_t
   if (reinterpret_cast<uintptr_t>(logits) % 16 != 0) return "the logits must be 16-byte aligned";
   if (rows <= 0) return nullptr;
   if (rows > 0x7fffffff) return "too many rows for one launch";
-  if (ld / 8 > 0x7fffffff) return "rows too long for one block";
+  if (ld / 4 > 0x7fffffff) return "rows too long for one block";   // packs of 16 bytes, 4 float32 the fewest
   const auto s = static_cast<cudaStream_t>(stream);
   const char* error = nullptr;
   with_type(type, [&](auto tt) {
