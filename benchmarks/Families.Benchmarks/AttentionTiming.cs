@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dashboard.Torch;
 using static System.FormattableString;
 
@@ -61,28 +60,6 @@ internal static class AttentionTiming
             var y = CausalAttention.Apply(q, k, Values(), scale, useKernel: kernel);
             Autograd.Grad([y], [q, k, qkv], [gradOut]);
         }
-        const int perReplay = 20, replays = 10;
-        for (var i = 0; i < 5; i++) Once();
-        Cuda.Synchronize(device.Index);
-        try
-        {
-            using var graph = new CudaGraph();
-            graph.BeginCapture(device.Index);
-            for (var i = 0; i < perReplay; i++) Once();
-            graph.EndCapture();
-            graph.Replay();
-            Cuda.Synchronize(device.Index);
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < replays; i++) graph.Replay();
-            Cuda.Synchronize(device.Index);
-            return (clock.Elapsed.TotalMilliseconds * 1000 / (perReplay * replays), "CUDA graph of 20, 10 replays");
-        }
-        catch (TorchException)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < perReplay * replays; i++) Once();
-            Cuda.Synchronize(device.Index);
-            return (clock.Elapsed.TotalMilliseconds * 1000 / (perReplay * replays), "eager (capture failed)");
-        }
+        return GraphTimer.PerCall(device, Once);
     }
 }

@@ -88,6 +88,14 @@ internal static class GpuChecks
                 () => FusedCausalAttention(device, 16, 8, 128, 48))),
             (FusedKernel.CausalAttention, Check("fused causal attention = ATen reference in float64, fp32, odd sizes (3 × 5 heads, T 37, d 20; T 1; T 128, d 64)", FusedKernelsPath, 1e-5,
                 () => new[] { FusedCausalAttention(device, 3, 5, 37, 20), FusedCausalAttention(device, 2, 3, 1, 8), FusedCausalAttention(device, 2, 2, 128, 64) }.Max())),
+            (FusedKernel.ScaledRows, Check("scaled head rows w ⊙ (k·s) = ATen reference in float64, fp32 (50,257 × 384, k = √384; out, ∂w, ∂s)", FusedKernelsPath, 1e-5,
+                () => ScaledRowsError(device, 50257, 384))),
+            (FusedKernel.ScaledRows, Check("scaled head rows, odd sizes (1,001 × 45: a column at a time; 3 × 1)", FusedKernelsPath, 1e-5,
+                () => Math.Max(ScaledRowsError(device, 1001, 45), ScaledRowsError(device, 3, 1)))),
+            (FusedKernel.EmbeddingGradient, Check("embedding gradient = ATen reference in float64, fp32 (vocab 50,257 × 384, 16 × 128 tokens, a fifth of them one repeated token)", FusedKernelsPath, 1e-5,
+                () => EmbeddingError(device, 50257, 384, [16, 128]))),
+            (FusedKernel.EmbeddingGradient, Check("embedding gradient, odd sizes (1,000 × 45 with 5,000 tokens; 70 × 8 with 1 token; 300 × 16 with 131,073 tokens: ATen's own gradient past the kernel's limit)", FusedKernelsPath, 1e-5,
+                () => new[] { EmbeddingError(device, 1000, 45, [5000]), EmbeddingError(device, 70, 8, [1]), EmbeddingError(device, 300, 16, [131073]) }.Max())),
             // A float32 row of 60,000 (240 KB) is longer than a block's shared memory: the passes without the row cache.
             (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference in float64, fp32, vocab 60,000 (rows past the shared-memory cache)", FusedKernelsPath, 1e-5,
                 () => FusedLinearCrossEntropy(device, autocast: false, vocab: 60000, rows: 256))),
@@ -362,6 +370,55 @@ internal static class GpuChecks
         var (fast, fastGrads) = Run(kernel: true);
         var (reference, referenceGrads) = Run(kernel: false);
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double ScaledRowsError(Device device, long rows, long cols)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(12);
+        var k = Math.Sqrt(384);
+        var w0 = Torch.Randn([rows, cols]).To(device);
+        var s0 = (Torch.Randn([rows]) / k).To(device);                                     // both signs, some near 0
+        var weight = Torch.Randn([rows, cols]).To(device).To(ScalarType.Float64);
+        (Tensor Out, Tensor[] Grads) Run(bool kernel)
+        {
+            var dtype = kernel ? ScalarType.Float32 : ScalarType.Float64;
+            var w = w0.To(dtype).Detach().RequiresGrad_();
+            var s = s0.To(dtype).Detach().RequiresGrad_();
+            if (kernel && !TableRows.KernelTakesScaled(w, s)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = TableRows.Scaled(w, s, k, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [w, s]);
+            return (result.Detach(), grads.Select(g => g!).ToArray());
+        }
+        var (fast, fastGrads) = Run(kernel: true);
+        var (reference, referenceGrads) = Run(kernel: false);
+        return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double EmbeddingError(Device device, long rows, long cols, long[] tokenShape)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(13);
+        var count = tokenShape.Aggregate(1L, (a, b) => a * b);
+        // Tokens drawn from the whole vocabulary, a fifth of them one token (a row summed from hundreds of rows).
+        var tokens = Torch.RandInt(0, rows, tokenShape);
+        var repeated = Torch.Rand(tokenShape).Lt(0.2);
+        tokens = Torch.Where(repeated, Torch.Full(tokenShape, rows / 2, ScalarType.Int64), tokens).To(device);
+        var w0 = Torch.Randn([rows, cols]).To(device);
+        var weight = Torch.Randn([.. tokenShape, cols]).To(device).To(ScalarType.Float64);
+        (Tensor Out, Tensor Grad) Run(bool kernel)
+        {
+            var w = (kernel ? w0 : w0.To(ScalarType.Float64)).Detach().RequiresGrad_();
+            if (kernel && !TableRows.KernelTakesEmbedding(w, tokens)) throw new InvalidOperationException("the kernel does not take these tensors");
+            var result = TableRows.Embedding(w, tokens, useKernel: kernel);
+            var grads = Autograd.Grad([(result.To(ScalarType.Float64) * weight).Sum()], [w]);
+            return (result.Detach(), grads[0]!);
+        }
+        var (fast, fastGrad) = Run(kernel: true);
+        var (reference, referenceGrad) = Run(kernel: false);
+        return Math.Max(RelativeError(fast, reference), RelativeError(fastGrad, referenceGrad));
     }
 
     private static double FusedCausalAttention(Device device, int batch, int heads, int time, int dim) =>

@@ -96,6 +96,7 @@ if (device.IsCuda)
         Fused.Refuse(FusedKernel.CausalAttention);
         Console.WriteLine("The short-sequence attention kernel is not faster here: refused, the nGPT rows run ATen's attention.\n");
     }
+    TableRowsTiming.Print(device, shape);
 }
 // The fused kernels are on in the nGPT rows (as in a run's config), less any refused by its own check, unless the
 // training with them differed from the training without.

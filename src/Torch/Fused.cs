@@ -37,8 +37,12 @@ public static class Fused
     // The other nGPT kernels passed on an H100 on 2026-12-07 (docs/benchmarks.md, fourth session; the cross entropy with
     // its row cache in the sixth), the point-cloud and graph kernels (HHmL's) the same day (fifth session). The
     // short-sequence attention's latest version passed its GPU check at the seed's shape; its odd-size check failed on
-    // a flaw of the check (a zero reference norm at T = 1, since fixed), and its speed is not yet measured.
-    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel> { FusedKernel.CausalAttention };
+    // a flaw of the check (a zero reference norm at T = 1, since fixed), and its speed is not yet measured. The table-row
+    // kernels (TableRows) are new in the seventh session.
+    public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
+    {
+        FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
+    };
 
     private static volatile bool s_allowUnchecked;
 
@@ -335,7 +339,7 @@ public static class Fused
 
 /// <summary>
 /// The kernels of <see cref="Fused"/>, one per operation (the projection and the deviation are two modes of one), and of
-/// <see cref="PointCloud"/> and <see cref="EdgeSums"/>.
+/// <see cref="PointCloud"/>, <see cref="EdgeSums"/>, <see cref="CausalAttention"/> and <see cref="TableRows"/>.
 /// </summary>
 public enum FusedKernel
 {
@@ -349,4 +353,6 @@ public enum FusedKernel
     RadiusCounts,
     InverseDistanceSums,
     CausalAttention,
+    ScaledRows,
+    EmbeddingGradient,
 }

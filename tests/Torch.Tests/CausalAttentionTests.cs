@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dashboard.Torch.Tests;
 
 /// <summary>
@@ -45,37 +43,8 @@ public class CausalAttentionTests
         // native/attention_emulation.cpp runs attention_kernels.cu's kernels with each CUDA thread a std::thread
         // (native/cuda_emulation.h) at the seed's shape and at odd sizes, against the attention written out in double:
         // the kernels' indexing, masking and loop bounds checked where CI has no GPU.
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Dashboard.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Dashboard.sln above the tests");
-        var here = Path.Combine(root, "tests", "Torch.Tests", "native");
-        var binary = Path.Combine(Path.GetTempPath(), $"attention-emulation-{Guid.NewGuid():N}");
-        try
-        {
-            var build = Run("g++", "-std=c++20", "-O1", "-pthread", "-DDT_CUDA_EMULATION", $"-I{here}", $"-I{Path.Combine(root, "src", "Torch", "native")}",
-                Path.Combine(here, "attention_emulation.cpp"), "-o", binary);
-            build.ExitCode.Should().Be(0, build.Output);
-            var run = Run(binary);
-            run.ExitCode.Should().Be(0, run.Output);
-            run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(5, run.Output);
-        }
-        finally
-        {
-            File.Delete(binary);
-        }
-    }
-
-    private static (int ExitCode, string Output) Run(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        var output = NativeEmulation.Run("attention_emulation.cpp");
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(5, output);
     }
 
     [Fact]

@@ -94,6 +94,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_fused_rotary_normalize(IntPtr x, IntPtr cos, IntPtr sin, IntPtr scale, double scaleMultiplier, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_project_unit(IntPtr* weights, int* dims, int count);
     [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, double scaleMultiplier, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_rows_scaled(IntPtr w, IntPtr s, double k, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_rows_embedding(IntPtr weight, IntPtr indices, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_causal_attention(IntPtr q, IntPtr k, IntPtr v, double scale, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, int normalise, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);

@@ -16,6 +16,7 @@
 #include "attention.h"
 #include "fused.h"
 #include "points.h"
+#include "rows.h"
 #endif
 
 #ifdef DT_WITH_CUDA
@@ -899,6 +900,28 @@ int dt_fused_causal_attention(dt_tensor q, dt_tensor k, dt_tensor v, double scal
     *out = wrap(dt_attention::causal_attention(T(q), T(k), T(v), scale));
 #else
     (void)q; (void)k; (void)v; (void)scale; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_rows_scaled(dt_tensor w, dt_tensor s, double k, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_rows::scaled_rows(T(w), T(s), k));
+#else
+    (void)w; (void)s; (void)k; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_rows_embedding(dt_tensor weight, dt_tensor indices, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_rows::embedding(T(weight), T(indices)));
+#else
+    (void)weight; (void)indices; (void)out;
     no_fused_kernels();
 #endif
   });

@@ -171,6 +171,10 @@ DT_API int dt_fused_scaled_swiglu(dt_tensor uv, dt_tensor scale, double scale_mu
 // softmax(scale * q k^T, causal) v for q, k, v (B, H, T, d) float32 on CUDA, T <= 128, d <= 64; the result (B, H, T, d)
 // lies in memory as (B, T, H, d). Differentiable in q, k and v.
 DT_API int dt_fused_causal_attention(dt_tensor q, dt_tensor k, dt_tensor v, double scale, dt_tensor* out);
+// w * (k s)[:, None], w (V, C), s (V) float32 (row_kernels.cu); differentiable in w and s.
+DT_API int dt_rows_scaled(dt_tensor w, dt_tensor s, double k, dt_tensor* out);
+// weight[indices], weight (V, C) float32, indices int64; its gradient by row_kernels.cu's one-pass kernel.
+DT_API int dt_rows_embedding(dt_tensor weight, dt_tensor indices, dt_tensor* out);
 // Sum over those weights' vectors of | |v| - 1 | (what a projection would move), a float32 scalar; no host sync.
 // normalise 1: the same launch also projects them (each vector divided by the norm it measured).
 DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,

@@ -1,11 +1,12 @@
-// The CUDA features the attention kernels use, emulated on the CPU so that their source can be checked where there is
-// no GPU: each CUDA thread of a block is a std::thread; __syncthreads and the warp shuffles are barriers; shared
-// memory is one buffer per block, filled with NaN before each block (as a GPU's holds whatever was there). Blocks
-// run one after another. Only what attention_kernels.cu needs is here.
+// The CUDA features the attention and table-row kernels use, emulated on the CPU so that their source can be checked
+// where there is no GPU: each CUDA thread of a block is a std::thread; __syncthreads, the warp shuffles and votes are
+// barriers; shared memory is one buffer per block, filled with NaN before each block (as a GPU's holds whatever was
+// there). Blocks run one after another. Only what attention_kernels.cu and row_kernels.cu need is here.
 #pragma once
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -18,7 +19,7 @@
 #define __device__
 #define __host__
 #define __forceinline__ inline
-#define __launch_bounds__(threads, blocks)
+#define __launch_bounds__(...)
 #define __restrict__
 
 struct float4 {
@@ -38,8 +39,9 @@ struct Block {
   std::barrier<> all;
   std::vector<std::unique_ptr<std::barrier<>>> warps;
   std::vector<float> lanes;
+  std::vector<unsigned> votes;
   std::vector<float4> shared;
-  explicit Block(int threads, size_t shared_bytes) : all(threads), lanes(threads), shared((shared_bytes + 15) / 16) {
+  explicit Block(int threads, size_t shared_bytes) : all(threads), lanes(threads), votes(threads), shared((shared_bytes + 15) / 16) {
     for (int w = 0; w < threads / 32; ++w) warps.push_back(std::make_unique<std::barrier<>>(32));
     std::fill(shared.begin(), shared.end(), make_float4(NAN, NAN, NAN, NAN));
   }
@@ -77,6 +79,18 @@ inline float __shfl_xor_sync(unsigned, float value, int offset) {
   b.warps[warp]->arrive_and_wait();
   return other;
 }
+inline unsigned __ballot_sync(unsigned, bool predicate) {
+  auto& b = *dt_emulation::block;
+  const int warp = threadIdx.x / 32;
+  b.votes[threadIdx.x] = predicate ? 1u : 0u;
+  b.warps[warp]->arrive_and_wait();
+  unsigned vote = 0;
+  for (int lane = 0; lane < 32; ++lane) vote |= b.votes[warp * 32 + lane] << lane;
+  b.warps[warp]->arrive_and_wait();
+  return vote;
+}
+inline int __popc(unsigned x) { return std::popcount(x); }
+inline int __ffs(int x) { return x == 0 ? 0 : std::countr_zero(static_cast<unsigned>(x)) + 1; }
 inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
 template <typename T>
 T __ldg(const T* address) { return *address; }

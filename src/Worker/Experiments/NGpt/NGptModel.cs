@@ -150,7 +150,7 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     {
         if (_config.IsSeed) return SeedHiddenAndHead(tokens);
         using var scope = Dashboard.Torch.Torch.NewDisposeScope();
-        var h = _embedding.Forward(tokens);                                            // (B, T, C)
+        var h = TableRows.Embedding(_embedding.Weight, tokens, _config.FusedKernels);   // (B, T, C)
         foreach (var block in _normalized) h = block.Forward(h);
         foreach (var block in _standard) h = block.Forward(h);
         if (_finalNorm is not null) h = _finalNorm.Forward(h);
@@ -158,7 +158,7 @@ public sealed class NGptModel : Module<Tensor, Tensor>
         // touches 1/(B·T/C) of the elements (5× fewer at the seed's shape) and drops a pass over the logits.
         var head = _sz is null
             ? _head.Weight.NewReference()
-            : _head.Weight * (_sz * (_config.LogitScale / _baseScale)).Unsqueeze(1);   // (V, C)
+            : TableRows.Scaled(_head.Weight, _sz, _config.LogitScale / _baseScale, _config.FusedKernels);   // (V, C)
         return (h.MoveToOuterScope(), head.MoveToOuterScope());
     }
 

@@ -1,0 +1,72 @@
+using Dashboard.Torch;
+using static System.FormattableString;
+
+namespace Dashboard.Families.Benchmarks;
+
+using Torch = Dashboard.Torch.Torch;
+
+/// <summary>
+/// nGPT's two table-row operations alone at the seed's shape, float32, forward + backward: the head's scaled rows
+/// s_z ⊙ E_out (V, C) and the token embedding's lookup with its (V, C) gradient, each with its kernel (TableRows)
+/// against its ATen reference. Timed by <see cref="GraphTimer"/>. The floor: each pass over a float32 (V, C) table
+/// moves 4·V·C bytes (77 MB at GPT-2's vocabulary and C = 384, ~23 µs at an H100's ~3.35 TB/s).
+/// </summary>
+internal static class TableRowsTiming
+{
+    public static void Print(Device device, Shape shape)
+    {
+        long v = shape.Vocab, c = shape.Width;
+        Console.WriteLine(Invariant($"Table rows alone, fp32, ({v}, {c}) tables, forward + backward, µs per call (kernel rows say \"not taken\" where not compiled in or refused)"));
+        Console.WriteLine();
+        Console.WriteLine("| Operation | Path | µs per forward + backward | Passes over the table (floor) | How timed |");
+        Console.WriteLine("|---|---|---:|---|---|");
+        foreach (var kernel in new[] { true, false })
+            Row("head rows scaled, w ⊙ (k·s)", kernel, "kernel: 2 + 3", "ATen: 2 + 6", () => ScaledRows(device, v, c, kernel));
+        foreach (var kernel in new[] { true, false })
+            Row(Invariant($"embedding of {shape.Batch} × {shape.Context} tokens"), kernel, "kernel: 1 (the gradient written once)", "ATen: 1 (a zero fill) and a scatter of the token rows", () => Embedding(device, shape, kernel));
+        Console.WriteLine();
+    }
+
+    private static void Row(string operation, bool kernel, string kernelPasses, string referencePasses, Func<(double, string)> time)
+    {
+        var path = kernel ? "kernel (TableRows)" : "ATen reference";
+        var passes = kernel ? kernelPasses : referencePasses;
+        try
+        {
+            var (us, how) = time();
+            Console.WriteLine(Invariant($"| {operation} | {path} | {us:F1} | {passes} | {how} |"));
+        }
+        catch (Exception e) when (e is TorchException or InvalidOperationException)
+        {
+            Console.WriteLine($"| {operation} | {path} | – | {passes} | {e.Message.Split('\n')[0]} |");
+        }
+    }
+
+    private static (double, string) ScaledRows(Device device, long v, long c, bool kernel)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var w = Torch.Randn([v, c]).To(device).RequiresGrad_();
+        var s = Torch.Randn([v]).To(device).RequiresGrad_();
+        var gradOut = Torch.Randn([v, c]).To(device);
+        if (kernel && !TableRows.KernelTakesScaled(w, s)) throw new InvalidOperationException("not taken here (not compiled in, or refused by its GPU check)");
+        return GraphTimer.PerCall(device, () =>
+        {
+            using var inner = Torch.NewDisposeScope();
+            Autograd.Grad([TableRows.Scaled(w, s, 19.6, useKernel: kernel)], [w, s], [gradOut]);
+        });
+    }
+
+    private static (double, string) Embedding(Device device, Shape shape, bool kernel)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var w = Torch.Randn([shape.Vocab, shape.Width]).To(device).RequiresGrad_();
+        var tokens = Torch.RandInt(0, shape.Vocab, [shape.Batch, shape.Context]).To(device);
+        var gradOut = Torch.Randn([shape.Batch, shape.Context, shape.Width]).To(device);
+        if (kernel && !TableRows.KernelTakesEmbedding(w, tokens)) throw new InvalidOperationException("not taken here (not compiled in, or refused by its GPU check)");
+        return GraphTimer.PerCall(device, () =>
+        {
+            using var inner = Torch.NewDisposeScope();
+            Autograd.Grad([TableRows.Embedding(w, tokens, useKernel: kernel)], [w], [gradOut]);
+        });
+    }
+}

@@ -1,0 +1,214 @@
+// Kernels over the rows of a (V, C) table; see row_kernels.h. One warp a row for the scaled rows (the row's sum of
+// products needs no shared memory); a block of 64 rows for the embedding's gradient, which marks the indices that fall
+// in its rows once and then sums, for each row, the gradient rows of its indices in ascending order.
+#include "row_kernels.h"
+
+#ifdef DT_CUDA_EMULATION
+// tests/Torch.Tests/native: the kernels compiled for the CPU, each CUDA thread a std::thread (the launchers are left out).
+#include "cuda_emulation.h"
+#define DT_DYNAMIC_SHARED(type, name) type* name = dt_emulation::dynamic_shared<type>()
+#else
+#include <cuda_runtime.h>
+#define DT_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
+#include <stdint.h>
+
+namespace dt_rows {
+namespace {
+
+constexpr int kThreads = 256;
+constexpr int kWarps = kThreads / 32;
+constexpr int kEmbeddingRows = 64;   // rows of the table a block of the embedding's gradient writes
+
+__device__ __forceinline__ float warp_sum(float x) {
+#pragma unroll
+  for (int offset = 16; offset > 0; offset >>= 1) x += __shfl_xor_sync(0xffffffffu, x, offset);
+  return x;
+}
+
+__device__ __forceinline__ float4 scaled(float4 x, float k) { return make_float4(x.x * k, x.y * k, x.z * k, x.w * k); }
+
+// One warp a row: out = w · (s[r]·k).
+__global__ void __launch_bounds__(kThreads) scaled_rows_forward_kernel(const float* __restrict__ w,
+                                                                       const float* __restrict__ s, float k,
+                                                                       float* __restrict__ out, int64_t rows,
+                                                                       int64_t cols, bool by4) {
+  const int64_t r = static_cast<int64_t>(blockIdx.x) * kWarps + threadIdx.x / 32;
+  if (r >= rows) return;
+  const int lane = threadIdx.x % 32;
+  const float sk = s[r] * k;
+  const float* row = w + r * cols;
+  float* target = out + r * cols;
+  if (by4) {
+    for (int64_t c4 = lane; c4 < cols / 4; c4 += 32)
+      reinterpret_cast<float4*>(target)[c4] = scaled(reinterpret_cast<const float4*>(row)[c4], sk);
+  } else {
+    for (int64_t c = lane; c < cols; c += 32) target[c] = row[c] * sk;
+  }
+}
+
+// One warp a row: grad_w = g · (s[r]·k), grad_s[r] = k · Σ g ⊙ w (the warp's lanes, then a butterfly sum).
+__global__ void __launch_bounds__(kThreads) scaled_rows_backward_kernel(const float* __restrict__ w,
+                                                                        const float* __restrict__ s, float k,
+                                                                        const float* __restrict__ g,
+                                                                        float* __restrict__ grad_w,
+                                                                        float* __restrict__ grad_s, int64_t rows,
+                                                                        int64_t cols, bool by4) {
+  const int64_t r = static_cast<int64_t>(blockIdx.x) * kWarps + threadIdx.x / 32;
+  if (r >= rows) return;   // the whole warp: r is the warp's
+  const int lane = threadIdx.x % 32;
+  const float sk = s[r] * k;
+  const float *row = w + r * cols, *grad = g + r * cols;
+  float* target = grad_w + r * cols;
+  float dot = 0.f;
+  if (by4) {
+    for (int64_t c4 = lane; c4 < cols / 4; c4 += 32) {
+      const float4 x = reinterpret_cast<const float4*>(row)[c4], d = reinterpret_cast<const float4*>(grad)[c4];
+      reinterpret_cast<float4*>(target)[c4] = scaled(d, sk);
+      dot += d.x * x.x + d.y * x.y + d.z * x.z + d.w * x.w;
+    }
+  } else {
+    for (int64_t c = lane; c < cols; c += 32) {
+      target[c] = grad[c] * sk;
+      dot += grad[c] * row[c];
+    }
+  }
+  dot = warp_sum(dot);
+  if (lane == 0) grad_s[r] = dot * k;
+}
+
+// Shared memory: bits (one per index, words of 32), the list of non-zero words, their count.
+__host__ __device__ inline int64_t embedding_shared_words(int n) { return 2 * ((n + 31) / 32) + 1; }
+
+// A block writes rows [first, first + 64) of grad_weight. Its threads mark which indices fall there (a ballot per 32
+// indices); one warp lists the non-zero words in order; then each warp sums, for each of its rows and each of its
+// lanes' columns, the gradient rows of the marked indices equal to that row, in ascending index order.
+__global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int64_t* __restrict__ indices, int n,
+                                                                      const float* __restrict__ g, int64_t rows,
+                                                                      int64_t cols, bool by4,
+                                                                      float* __restrict__ grad_weight) {
+  DT_DYNAMIC_SHARED(uint32_t, shared);
+  const int words = (n + 31) / 32;
+  uint32_t* bits = shared;
+  uint32_t* nonzero = shared + words;
+  uint32_t* nonzero_count = shared + 2 * words;
+  const int64_t first = static_cast<int64_t>(blockIdx.x) * kEmbeddingRows;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+
+  for (int base = 0; base < n; base += kThreads) {
+    const int i = base + static_cast<int>(threadIdx.x);
+    bool mine = false;
+    if (i < n) {
+      const int64_t local = indices[i] - first;
+      mine = local >= 0 && local < kEmbeddingRows;
+    }
+    const uint32_t vote = __ballot_sync(0xffffffffu, mine);
+    if (lane == 0 && base + 32 * warp < n) bits[(base + 32 * warp) / 32] = vote;
+  }
+  __syncthreads();
+  if (warp == 0) {
+    uint32_t found = 0;
+    for (int base = 0; base < words; base += 32) {
+      const int word = base + lane;
+      const bool set = word < words && bits[word] != 0;
+      const uint32_t vote = __ballot_sync(0xffffffffu, set);
+      if (set) nonzero[found + __popc(vote & ((1u << lane) - 1u))] = static_cast<uint32_t>(word);
+      found += static_cast<uint32_t>(__popc(vote));
+    }
+    if (lane == 0) *nonzero_count = found;
+  }
+  __syncthreads();
+  const uint32_t found = *nonzero_count;
+
+  for (int r = warp; r < kEmbeddingRows && first + r < rows; r += kWarps) {
+    const int64_t v = first + r;
+    float* target = grad_weight + v * cols;
+    if (by4) {
+      for (int64_t c4 = lane; c4 < cols / 4; c4 += 32) {
+        float4 sum = make_float4(0.f, 0.f, 0.f, 0.f);
+        for (uint32_t j = 0; j < found; ++j) {
+          const uint32_t word = nonzero[j];
+          for (uint32_t m = bits[word]; m != 0; m &= m - 1u) {
+            const int64_t i = static_cast<int64_t>(word) * 32 + (__ffs(static_cast<int>(m)) - 1);
+            if (indices[i] != v) continue;
+            const float4 d = reinterpret_cast<const float4*>(g + i * cols)[c4];
+            sum = make_float4(sum.x + d.x, sum.y + d.y, sum.z + d.z, sum.w + d.w);
+          }
+        }
+        reinterpret_cast<float4*>(target)[c4] = sum;
+      }
+    } else {
+      for (int64_t c = lane; c < cols; c += 32) {
+        float sum = 0.f;
+        for (uint32_t j = 0; j < found; ++j) {
+          const uint32_t word = nonzero[j];
+          for (uint32_t m = bits[word]; m != 0; m &= m - 1u) {
+            const int64_t i = static_cast<int64_t>(word) * 32 + (__ffs(static_cast<int>(m)) - 1);
+            if (indices[i] == v) sum += g[i * cols + c];
+          }
+        }
+        target[c] = sum;
+      }
+    }
+  }
+}
+
+#ifndef DT_CUDA_EMULATION
+
+const char* launched() {
+  const cudaError_t e = cudaGetLastError();
+  return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
+}
+
+bool aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
+const char* row_blocks(int64_t rows, int64_t per_block, unsigned& blocks) {
+  const int64_t count = (rows + per_block - 1) / per_block;
+  if (count > 0x7fffffff) return "too many rows for one launch";
+  blocks = static_cast<unsigned>(count);
+  return nullptr;
+}
+
+#endif  // !DT_CUDA_EMULATION
+
+}  // namespace
+
+#ifndef DT_CUDA_EMULATION
+
+const char* scaled_rows_forward(const float* w, const float* s, float k, float* out, int64_t rows, int64_t cols,
+                                void* stream) {
+  if (rows == 0 || cols == 0) return nullptr;
+  unsigned blocks = 0;
+  if (const char* e = row_blocks(rows, kWarps, blocks)) return e;
+  const bool by4 = cols % 4 == 0 && aligned(w) && aligned(out);
+  scaled_rows_forward_kernel<<<blocks, kThreads, 0, static_cast<cudaStream_t>(stream)>>>(w, s, k, out, rows, cols, by4);
+  return launched();
+}
+
+const char* scaled_rows_backward(const float* w, const float* s, float k, const float* g, float* grad_w, float* grad_s,
+                                 int64_t rows, int64_t cols, void* stream) {
+  if (rows == 0) return nullptr;
+  unsigned blocks = 0;
+  if (const char* e = row_blocks(rows, kWarps, blocks)) return e;
+  const bool by4 = cols % 4 == 0 && aligned(w) && aligned(g) && aligned(grad_w);
+  scaled_rows_backward_kernel<<<blocks, kThreads, 0, static_cast<cudaStream_t>(stream)>>>(w, s, k, g, grad_w, grad_s,
+                                                                                         rows, cols, by4);
+  return launched();
+}
+
+const char* embedding_backward(const int64_t* indices, int64_t n, const float* g, int64_t rows, int64_t cols,
+                               float* grad_weight, void* stream) {
+  if (n < 0 || n > kMaxEmbeddingIndices) return "too many indices for the embedding's gradient kernel";
+  if (rows == 0 || cols == 0) return nullptr;
+  unsigned blocks = 0;
+  if (const char* e = row_blocks(rows, kEmbeddingRows, blocks)) return e;
+  const bool by4 = cols % 4 == 0 && aligned(g) && aligned(grad_weight);
+  const size_t bytes = static_cast<size_t>(embedding_shared_words(static_cast<int>(n))) * sizeof(uint32_t);
+  embedding_backward_kernel<<<blocks, kThreads, bytes, static_cast<cudaStream_t>(stream)>>>(
+      indices, static_cast<int>(n), g, rows, cols, by4, grad_weight);
+  return launched();
+}
+
+#endif  // !DT_CUDA_EMULATION
+
+}  // namespace dt_rows

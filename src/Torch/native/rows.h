@@ -1,0 +1,15 @@
+// The table-row kernels (row_kernels.cu) as ATen operations with their gradients (rows.cpp), for dashtorch.cpp's
+// dt_rows_* entry points. Only in builds with DT_WITH_FUSED_KERNELS. The ATen references are in src/Torch/TableRows.cs.
+#pragma once
+#include <ATen/ATen.h>
+
+namespace dt_rows {
+
+// w ⊙ (k·s)[:, None] for w (V, C) and s (V) float32 on one CUDA device; differentiable in w and s.
+at::Tensor scaled_rows(const at::Tensor& w, const at::Tensor& s, double k);
+
+// weight[indices] for weight (V, C) float32 and indices int64 (any shape) on one CUDA device: ATen's lookup forward,
+// the gradient by embedding_backward (one pass, no zero-fill; ATen's own where there are more indices than it takes).
+at::Tensor embedding(const at::Tensor& weight, const at::Tensor& indices);
+
+}  // namespace dt_rows

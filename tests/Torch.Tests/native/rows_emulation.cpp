@@ -1,0 +1,87 @@
+// row_kernels.cu's kernels run on the CPU (cuda_emulation.h) against their definitions written out in double: prints
+// each output's relative error ‖kernel − reference‖ / ‖reference‖ per size, exits 1 if any exceeds 1e-5. Built and
+// run by TableRowsTests (g++ -std=c++20 -DDT_CUDA_EMULATION).
+#include "row_kernels.cu"
+
+#include <cstdio>
+#include <random>
+
+namespace {
+
+using namespace dt_rows;
+
+struct Error {
+  double diff = 0, norm = 0;
+  void add(double expected, double actual) {
+    diff += (expected - actual) * (expected - actual);
+    norm += expected * expected;
+  }
+  double relative() const { return std::isfinite(diff) ? std::sqrt(diff) / std::max(std::sqrt(norm), 1e-300) : INFINITY; }
+};
+
+// by4 as the launcher decides it (the vectors here are 16-byte aligned where cols % 4 == 0).
+bool scaled_rows(int rows, int cols, float k) {
+  std::mt19937 random(static_cast<unsigned>(rows * 7 + cols));
+  std::normal_distribution<float> normal;
+  std::vector<float> w(size_t(rows) * cols), s(rows), g(w.size());
+  for (auto& x : w) x = normal(random);
+  for (auto& x : s) x = normal(random);
+  for (auto& x : g) x = normal(random);
+  std::vector<float> out(w.size(), NAN), gw(w.size(), NAN), gs(rows, NAN);
+  const bool by4 = cols % 4 == 0;
+  const int blocks = (rows + kWarps - 1) / kWarps;
+  dt_emulation::launch(blocks, kThreads, 0, [&] { scaled_rows_forward_kernel(w.data(), s.data(), k, out.data(), rows, cols, by4); });
+  dt_emulation::launch(blocks, kThreads, 0, [&] {
+    scaled_rows_backward_kernel(w.data(), s.data(), k, g.data(), gw.data(), gs.data(), rows, cols, by4);
+  });
+  Error e_out, e_w, e_s;
+  for (int r = 0; r < rows; ++r) {
+    double dot = 0;
+    for (int c = 0; c < cols; ++c) {
+      const size_t i = size_t(r) * cols + c;
+      e_out.add(double(w[i]) * s[r] * k, out[i]);
+      e_w.add(double(g[i]) * s[r] * k, gw[i]);
+      dot += double(g[i]) * w[i];
+    }
+    e_s.add(dot * k, gs[r]);
+  }
+  std::printf("scaled rows %d x %d: out %.2e, dw %.2e, ds %.2e\n", rows, cols, e_out.relative(), e_w.relative(), e_s.relative());
+  return std::max({e_out.relative(), e_w.relative(), e_s.relative()}) <= 1e-5;
+}
+
+// Indices from the whole table, a fifth of them one row (many rows summed into it), some outside the table.
+bool embedding(int rows, int cols, int n) {
+  std::mt19937 random(static_cast<unsigned>(rows * 13 + cols + n));
+  std::normal_distribution<float> normal;
+  std::uniform_int_distribution<int64_t> token(0, rows - 1);
+  std::uniform_real_distribution<float> unit;
+  std::vector<int64_t> indices(n);
+  for (auto& i : indices) i = unit(random) < 0.2f ? rows / 2 : token(random);
+  if (n > 3) indices[1] = -1, indices[2] = rows;   // outside: added to no row
+  std::vector<float> g(size_t(n) * cols), gw(size_t(rows) * cols, NAN);
+  for (auto& x : g) x = normal(random);
+  const bool by4 = cols % 4 == 0;
+  const int blocks = (rows + kEmbeddingRows - 1) / kEmbeddingRows;
+  dt_emulation::launch(blocks, kThreads, embedding_shared_words(n) * sizeof(uint32_t),
+                       [&] { embedding_backward_kernel(indices.data(), n, g.data(), rows, cols, by4, gw.data()); });
+  std::vector<double> expected(gw.size(), 0.0);
+  for (int i = 0; i < n; ++i)
+    if (indices[i] >= 0 && indices[i] < rows)
+      for (int c = 0; c < cols; ++c) expected[size_t(indices[i]) * cols + c] += g[size_t(i) * cols + c];
+  Error e;
+  for (size_t i = 0; i < gw.size(); ++i) e.add(expected[i], gw[i]);
+  std::printf("embedding gradient %d x %d, %d indices: %.2e\n", rows, cols, n, e.relative());
+  return e.relative() <= 1e-5;
+}
+
+}  // namespace
+
+int main() {
+  bool ok = true;
+  ok &= scaled_rows(37, 48, 19.6f);    // four columns at a time, a partial block of rows
+  ok &= scaled_rows(9, 45, 0.5f);      // a column at a time
+  ok &= embedding(200, 48, 300);       // several blocks, indices past one word of bits
+  ok &= embedding(130, 45, 1000);      // a column at a time, the last block partial
+  ok &= embedding(70, 8, 1);           // one index
+  return ok ? 0 : 1;
+}
