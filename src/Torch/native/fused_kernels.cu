@@ -287,12 +287,13 @@ normalized_residual_backward_cached_kernel(const TH* __restrict__ h, const TU* _
 
 // Where row `row` (= ((b·H + h)·T + t)) of x starts, and its position t and head h.
 struct RotaryRow {
-  int64_t x_offset, t, h;
+  int64_t x_offset, gx_offset, t, h;
 };
 
 __device__ __forceinline__ RotaryRow rotary_row(const RotaryShape& s, int64_t row) {
   const int64_t t = row % s.time, h = (row / s.time) % s.heads, b = row / (s.time * s.heads);
-  return {b * s.x_strides[0] + h * s.x_strides[1] + t * s.x_strides[2], t, h};
+  return {b * s.x_strides[0] + h * s.x_strides[1] + t * s.x_strides[2],
+          b * s.gx_strides[0] + h * s.gx_strides[1] + t * s.gx_strides[2], t, h};
 }
 
 // r_i = x_i cos_i − x_{i+d/2} sin_i (first half), x_i cos_i + x_{i−d/2} sin_i (second half).
@@ -363,11 +364,11 @@ rotary_normalize_backward_kernel(const TX* __restrict__ x, RotaryShape shape, co
     const float z = rotated(xr, stride, cr, sr, j, half) / n;
     return ((multiplier * scr[j]) * load(gr, j) - z * zgz) / n;
   };
-  TX* gxr = grad_x + at.x_offset;
+  TX* gxr = grad_x + at.gx_offset;
   for (int64_t i = lane; i < d; i += kWarp) {
     const float gx = i < half ? grad_r(i) * cr[i] + grad_r(i + half) * sr[i + half]
                               : -grad_r(i - half) * sr[i - half] + grad_r(i) * cr[i];
-    store(gxr, i * stride, gx);
+    store(gxr, i * shape.gx_strides[3], gx);
   }
 }
 
@@ -476,15 +477,16 @@ rotary_normalize_backward_paired_kernel(const TX* __restrict__ x, RotaryShape sh
       ps2[p] += g2[p] * z2[p] * multiplier;
     }
     zgz = warp_sum(zgz);
-    TX* gxr = grad_x + x_offset;
+    TX* gxr = grad_x + blk.b * shape.gx_strides[0] + blk.h * shape.gx_strides[1] + t * shape.gx_strides[2];
+    const int64_t gx_stride = shape.gx_strides[3];
 #pragma unroll
     for (int p = 0; p < 2; ++p) {
       const int j = lane + p * kWarp;
       if (j >= half) continue;
       const float gr1 = ((multiplier * scr[j]) * g1[p] - z1[p] * zgz) / n;
       const float gr2 = ((multiplier * scr[j + half]) * g2[p] - z2[p] * zgz) / n;
-      store(gxr, j * stride, gr1 * cr[j] + gr2 * sr[j + half]);
-      store(gxr, (j + half) * stride, -gr1 * sr[j] + gr2 * cr[j + half]);
+      store(gxr, j * gx_stride, gr1 * cr[j] + gr2 * sr[j + half]);
+      store(gxr, (j + half) * gx_stride, -gr1 * sr[j] + gr2 * cr[j + half]);
     }
   }
 #pragma unroll
