@@ -78,6 +78,9 @@ Console.Error.WriteLine($"libtorch {Dashboard.Torch.Torch.Version}, device {devi
     $"nGPT {shape}, {steps} timed steps");
 
 string[] precisions = device.IsCuda ? ["fp32", "bf16"] : ["fp32"];
+// DT_BENCH_PRECISIONS=fp32 (comma-separated, of fp32, bf16, tf32): only those rows, binding and PyTorch (a short lease).
+var precisionFilter = Environment.GetEnvironmentVariable("DT_BENCH_PRECISIONS") is { Length: > 0 } only ? only.Split(',') : null;
+if (precisionFilter is not null) precisions = precisions.Where(precisionFilter.Contains).ToArray();
 // DT_BENCH_LEAN=1: leave out the rows that answer side questions (the chunked head beside the plain one, the fused
 // kernels on against off), for a lease too short for the whole table.
 var lean = Environment.GetEnvironmentVariable("DT_BENCH_LEAN") == "1";
@@ -169,6 +172,7 @@ if (options.Python is not null)
     List<string> arguments = [script, "--device", options.Device, "--json", "--steps", steps.ToString(CultureInfo.InvariantCulture)];
     if (options.Quick) arguments.Add("--quick");
     if (options.ReferenceModes is { } modes) arguments.AddRange(["--modes", modes]);
+    if (precisionFilter is not null) arguments.AddRange(["--precisions", string.Join(",", precisionFilter)]);
     var psi = new ProcessStartInfo(options.Python, arguments) { RedirectStandardOutput = true, UseShellExecute = false };
     using var process = Process.Start(psi)!;
     var output = process.StandardOutput.ReadToEnd();
@@ -223,7 +227,7 @@ foreach (var precision in precisions)
         $"{ratio} | {bestRatio} | {Number((graph ?? eager)?.PeakMemoryMb)} | {notes} |");
 }
 Console.WriteLine();
-if (device.IsCuda && graphRefused is null)
+if (device.IsCuda && graphRefused is null && precisionFilter?.Contains("tf32") != false)
 {
     // precision: tf32, a run's opt-in (PyTorch's default, and the fp32 rows above, keep TF32 off).
     var tf32 = FamilyBenchmarks.NGpt(device, shape, bf16: false, cudaGraph: true, steps, tf32: true);

@@ -32,7 +32,7 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
     timeout "$limit" "$app/Dashboard.Families.Benchmarks" --device cuda "${reference[@]}" "$@" > "$out/$name.md" 2> "$out/$name.log"
     echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
 }
-# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), ngpt-compile (torch.compile the only PyTorch row), harmonic, hhml, sympscale, sympscale-training
+# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), ngpt-compile (torch.compile the only PyTorch row), ngpt-fp32 (and fp32 the only precision), harmonic, hhml, sympscale, sympscale-training
 # (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
 # (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
@@ -44,6 +44,7 @@ for part in ${PARTS:-ngpt}; do
         ngpt) run 500 ngpt --reference-modes eager,graph,compile ;;   # ~300 s on an H100 (2026-12-07): a call of its own
         ngpt-binding) run 300 ngpt-binding --no-reference --steps 50 ;;
         ngpt-compile) run 500 ngpt-compile --reference-modes compile ;;   # the ngpt part with torch.compile its only PyTorch row (a shorter lease)
+        ngpt-fp32) DT_BENCH_PRECISIONS=fp32 run 400 ngpt-fp32 --reference-modes compile ;;   # and fp32 (TF32 off) its only precision
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)
