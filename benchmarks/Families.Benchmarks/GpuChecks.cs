@@ -123,6 +123,8 @@ internal static class GpuChecks
             Check("nGPT training with the fused kernels that passed = without (eager, loss and parameters after 6 steps)", FusedTrainingPath, 1e-4,
                 () => TrainedAlike(device, shape, fused => new Paths(false, false, fused))),
         ]);
+        // DT_BENCH_CHECKS=ngpt: nGPT's checks only (a short lease), without the other families'.
+        if (Environment.GetEnvironmentVariable("DT_BENCH_CHECKS") == "ngpt") return checks;
         checks.AddRange(LstmChecks.Run(device));    // the LSTM's flat cuDNN weights (HHmL's agent)
         checks.AddRange(GraphChecks.Run(device));   // every family's graphed step, and the fallback on a failed capture
         return checks;

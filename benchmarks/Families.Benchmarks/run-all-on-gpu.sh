@@ -44,7 +44,7 @@ for part in ${PARTS:-ngpt}; do
         ngpt) run 500 ngpt --reference-modes eager,graph,compile ;;   # ~300 s on an H100 (2026-12-07): a call of its own
         ngpt-binding) run 300 ngpt-binding --no-reference --steps 50 ;;
         ngpt-compile) run 500 ngpt-compile --reference-modes compile ;;   # the ngpt part with torch.compile its only PyTorch row (a shorter lease)
-        ngpt-fp32) DT_BENCH_PRECISIONS=fp32 run 400 ngpt-fp32 --reference-modes compile ;;   # and fp32 (TF32 off) its only precision
+        ngpt-fp32) DT_BENCH_PRECISIONS=fp32 DT_BENCH_CHECKS=ngpt run 400 ngpt-fp32 --reference-modes compile ;;   # and fp32 (TF32 off) its only precision, nGPT's checks only
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)

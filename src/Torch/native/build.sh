@@ -107,20 +107,28 @@ if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA && [ "${DT_FUSED_KERNELS
         if [ -e "$d/libcudart.so" ]; then cudart_libs=(-L"$d" -Wl,-rpath,"$d" -lcudart); break; fi
       done
     fi
-    nvcc_log="$out.fused.$$.log"
-    for cu in fused_kernels point_kernels attention_kernels row_kernels; do
-      obj="$out.$cu.$$.o"
+    # The .cu files compile side by side (a minute each for several archs); each has its own log.
+    units=(fused_kernels point_kernels attention_kernels row_kernels)
+    pids=()
+    for cu in "${units[@]}"; do
       echo "build.sh: nvcc $nvcc: compiling $cu.cu for sm ${archs% }"
-      if ! "$nvcc" -std=c++17 -O3 -ccbin "$cxx" -Xcompiler -fPIC -Xcompiler -fvisibility=hidden "${arch_flags[@]}" \
-           -c "$here/$cu.cu" -o "$obj" > "$nvcc_log" 2>&1; then
-        fused_why="nvcc failed on $cu.cu: $(tail -5 "$nvcc_log" | tr '\n' ' ')"
-        rm -f "$obj" "${fused_objs[@]}"
-        fused_objs=()
-        break
-      fi
-      fused_objs+=("$obj")
+      "$nvcc" -std=c++17 -O3 -ccbin "$cxx" -Xcompiler -fPIC -Xcompiler -fvisibility=hidden "${arch_flags[@]}" \
+        -c "$here/$cu.cu" -o "$out.$cu.$$.o" > "$out.$cu.$$.log" 2>&1 &
+      pids+=($!)
     done
-    rm -f "$nvcc_log"
+    for i in "${!units[@]}"; do
+      cu="${units[$i]}"
+      if wait "${pids[$i]}"; then
+        fused_objs+=("$out.$cu.$$.o")
+      elif [ -z "$fused_why" ]; then
+        fused_why="nvcc failed on $cu.cu: $(tail -5 "$out.$cu.$$.log" | tr '\n' ' ')"
+      fi
+      rm -f "$out.$cu.$$.log"
+    done
+    if [ -n "$fused_why" ]; then
+      for cu in "${units[@]}"; do rm -f "$out.$cu.$$.o"; done
+      fused_objs=()
+    fi
   fi
 elif [ "${DT_FUSED_KERNELS:-1}" = 0 ]; then
   fused_why="DT_FUSED_KERNELS=0"

@@ -49,7 +49,7 @@ constexpr int64_t kRotaryPairedMaxDim = 128;
 const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
                                      const float* sin, const float* scale, float scale_multiplier, void* out,
                                      int32_t out_type, float* norms, void* stream);
-X
+// Its gradients given g = ∂L/∂out (contiguous): grad_x (x's type, strides gx_strides) and the per-row contributions to
 // ∂L/∂scale (the stored one: k times those to the scale used), float32 (B·H·T, d), which the caller sums over
 // batch and time.
 // The backward's partials of ∂L/∂scale are (B, H, rotary_scale_parts_time(shape), d) float32, for the caller to sum
