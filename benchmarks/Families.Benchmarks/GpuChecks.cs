@@ -29,9 +29,38 @@ internal static class GpuChecks
 
     public static IReadOnlyList<GpuCheck> Run(Device device, Shape shape)
     {
-        // The kernels first, each against its ATen reference run in float64 on the same values (so the error is the
-        // kernel's alone; bf16 tolerances cover bf16-stored gradients). A kernel that fails is refused for the rest of
-        // the run (Fused.Refuse), so the checks and rows below use its reference and one bad kernel costs only itself.
+        var checks = KernelChecks(device);
+        checks.AddRange(
+        [
+            Check("CUDA-graph nGPT step = eager step (loss and parameters after 6 steps)", GraphPath, 1e-4, () => GraphEqualsEager(device, shape)),
+            Check("chunked head + cross entropy = plain head (eager nGPT, loss and parameters after 6 steps)", ChunkedHeadPath, 1e-4,
+                () => ChunkedEqualsPlain(device, shape)),
+            Check("capturable AdamW on the device = AdamW with host step counts", "capturable-adamw", 1e-5,
+                () => AdamWPaths(device, new AdamWOptions(true, false), new AdamWOptions(false, false))),
+            Check("fused AdamW (_fused_adamw_) = multi-tensor capturable AdamW", FusedAdamWPath, 1e-5,
+                () => AdamWPaths(device, new AdamWOptions(true, true), new AdamWOptions(true, false))),
+            Check("fused AdamW = multi-tensor capturable AdamW, float64 parameters (SympScale's; the kernel reads its step counts as float32)",
+                FusedAdamWPath, 1e-12, () => AdamWPaths(device, new AdamWOptions(true, true), new AdamWOptions(true, false), ScalarType.Float64)),
+            Check("bf16 autocast matmul = fp32 matmul (bf16 operands)", "autocast", 1e-2, () => Autocast(device)),
+            Check("fused attention (scaled_dot_product_attention) = composed attention", "attention", 1e-4, () => Attention(device)),
+            Check("rms_norm op = composed x·rsqrt(mean x² + ε)·w", "rms-norm", 1e-5, () => RmsNorm(device)),
+            Check("nGPT training with the fused kernels that passed = without (eager, loss and parameters after 6 steps)", FusedTrainingPath, 1e-4,
+                () => TrainedAlike(device, shape, fused => new Paths(false, false, fused))),
+        ]);
+        // DT_BENCH_CHECKS=ngpt: nGPT's checks only (a short lease), without the other families'.
+        if (Environment.GetEnvironmentVariable("DT_BENCH_CHECKS") == "ngpt") return checks;
+        checks.AddRange(LstmChecks.Run(device));    // the LSTM's flat cuDNN weights (HHmL's agent)
+        checks.AddRange(GraphChecks.Run(device));   // every family's graphed step, and the fallback on a failed capture
+        return checks;
+    }
+
+    /// <summary>
+    /// The kernels, each against its ATen reference run in float64 on the same values (so the error is the kernel's
+    /// alone; bf16 tolerances cover bf16-stored gradients). A kernel that fails is refused for the rest of the run
+    /// (Fused.Refuse), so the checks and rows after it use its reference and one bad kernel costs only itself.
+    /// </summary>
+    public static List<GpuCheck> KernelChecks(Device device)
+    {
         var kernels = new List<(FusedKernel Kernel, GpuCheck Check)>
         {
             (FusedKernel.NormalizedResidual, Check("fused normalized residual = ATen reference, fp32 (values and gradients)", FusedKernelsPath, 1e-5,
@@ -102,32 +131,10 @@ internal static class GpuChecks
         };
         foreach (var (kernel, check) in kernels)
             if (!check.Passed) Fused.Refuse(kernel);
-        var checks = kernels.Select(k => k.Check with
+        return kernels.Select(k => k.Check with
         {
             Name = k.Check.Passed ? k.Check.Name : k.Check.Name + " (kernel refused for the rest of the run)",
         }).ToList();
-        checks.AddRange(
-        [
-            Check("CUDA-graph nGPT step = eager step (loss and parameters after 6 steps)", GraphPath, 1e-4, () => GraphEqualsEager(device, shape)),
-            Check("chunked head + cross entropy = plain head (eager nGPT, loss and parameters after 6 steps)", ChunkedHeadPath, 1e-4,
-                () => ChunkedEqualsPlain(device, shape)),
-            Check("capturable AdamW on the device = AdamW with host step counts", "capturable-adamw", 1e-5,
-                () => AdamWPaths(device, new AdamWOptions(true, false), new AdamWOptions(false, false))),
-            Check("fused AdamW (_fused_adamw_) = multi-tensor capturable AdamW", FusedAdamWPath, 1e-5,
-                () => AdamWPaths(device, new AdamWOptions(true, true), new AdamWOptions(true, false))),
-            Check("fused AdamW = multi-tensor capturable AdamW, float64 parameters (SympScale's; the kernel reads its step counts as float32)",
-                FusedAdamWPath, 1e-12, () => AdamWPaths(device, new AdamWOptions(true, true), new AdamWOptions(true, false), ScalarType.Float64)),
-            Check("bf16 autocast matmul = fp32 matmul (bf16 operands)", "autocast", 1e-2, () => Autocast(device)),
-            Check("fused attention (scaled_dot_product_attention) = composed attention", "attention", 1e-4, () => Attention(device)),
-            Check("rms_norm op = composed x·rsqrt(mean x² + ε)·w", "rms-norm", 1e-5, () => RmsNorm(device)),
-            Check("nGPT training with the fused kernels that passed = without (eager, loss and parameters after 6 steps)", FusedTrainingPath, 1e-4,
-                () => TrainedAlike(device, shape, fused => new Paths(false, false, fused))),
-        ]);
-        // DT_BENCH_CHECKS=ngpt: nGPT's checks only (a short lease), without the other families'.
-        if (Environment.GetEnvironmentVariable("DT_BENCH_CHECKS") == "ngpt") return checks;
-        checks.AddRange(LstmChecks.Run(device));    // the LSTM's flat cuDNN weights (HHmL's agent)
-        checks.AddRange(GraphChecks.Run(device));   // every family's graphed step, and the fallback on a failed capture
-        return checks;
     }
 
     public static void Print(IReadOnlyList<GpuCheck> checks)

@@ -65,6 +65,34 @@ if (options.Family == "attention")
     AttentionTiming.Print(device, Shape.Seed);
     return;
 }
+if (options.Family == "kernels")
+{
+    // --family kernels (a short lease): every fused kernel's GPU check, the attention and table-row kernels timed against
+    // ATen's, then nGPT's fp32 (TF32 off) graphed step with the table-row kernels and without them (no PyTorch rows).
+    if (!device.IsCuda || !Fused.IsCompiledIn)
+    {
+        Console.WriteLine("The kernels need a CUDA device and a shim built with the fused kernels (build.sh with nvcc); nothing to check here.");
+        return;
+    }
+    var kernelChecks = GpuChecks.KernelChecks(device);
+    GpuChecks.Print(kernelChecks);
+    var (attentionUs, atenUs) = AttentionTiming.Print(device, Shape.Seed);
+    if (attentionUs is { } ka && atenUs is { } ra && ka >= ra) Fused.Refuse(FusedKernel.CausalAttention);
+    TableRowsTiming.Print(device, Shape.Seed);
+    var timedSteps = options.Steps ?? 100;
+    var with = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
+    Fused.Refuse(FusedKernel.ScaledRows);
+    Fused.Refuse(FusedKernel.EmbeddingGradient);
+    var without = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
+    Console.WriteLine("nGPT fp32 (TF32 off), binding CUDA graph, tokens/s (same call)");
+    Console.WriteLine();
+    Console.WriteLine("| Step | tokens/s | final loss | Notes |");
+    Console.WriteLine("|---|---:|---:|---|");
+    Console.WriteLine($"| with the table-row kernels (and whatever passed above) | {with.TokensPerSecond:N0} | {with.FinalLoss:F4} | {with.Note} |");
+    Console.WriteLine($"| without them (ATen's head scaling and embedding gradient) | {without.TokensPerSecond:N0} | {without.FinalLoss:F4} | {without.Note} |");
+    Console.WriteLine();
+    return;
+}
 if (options.Family == "harmonic")
 {
     // seed 004 alone (HarmonicBenchmark.cs).

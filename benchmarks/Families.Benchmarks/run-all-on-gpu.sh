@@ -32,7 +32,7 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
     timeout "$limit" "$app/Dashboard.Families.Benchmarks" --device cuda "${reference[@]}" "$@" > "$out/$name.md" 2> "$out/$name.log"
     echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
 }
-# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), ngpt-compile (torch.compile the only PyTorch row), ngpt-fp32 (and fp32 the only precision), harmonic, hhml, sympscale, sympscale-training
+# Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), ngpt-compile (torch.compile the only PyTorch row), ngpt-fp32 (and fp32 the only precision), kernels (every kernel's check and timing, the binding's fp32 step; no PyTorch), harmonic, hhml, sympscale, sympscale-training
 # (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
 # (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
@@ -48,7 +48,8 @@ for part in ${PARTS:-ngpt}; do
         harmonic) run 240 harmonic --family harmonic ;;   # torch.compile of three models, the MoE with graph breaks
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)
-        attention) run 120 attention --no-reference --family attention ;;   # the short-sequence attention kernel: errors at eight sizes, then timed against ATen's
+        attention) run 120 attention --no-reference --family attention ;;
+        kernels) run 150 kernels --no-reference --family kernels ;;   # every kernel's check, kernel timings, nGPT's fp32 graphed step with and without the table-row kernels   # the short-sequence attention kernel: errors at eight sizes, then timed against ATen's
         concurrency)   # a linear layer's ∂x and ∂W side by side on two streams, against one after the other (PyTorch)
             echo "=== concurrent backward products"
             timeout 60 "$python" "$repo/benchmarks/Families.Benchmarks/concurrent_backward.py" > "$out/concurrency.md" 2>&1
