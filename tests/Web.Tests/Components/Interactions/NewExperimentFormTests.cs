@@ -62,13 +62,16 @@ public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<Das
         page.Find("[data-testid=run-count-preview]").TextContent.Should().Contain("1 run");
 
         page.Find("[data-testid=sweep-axis-add]").Click();
-        page.Find("[data-testid=sweep-axis-field]").Input("lr");
+        // Under the full suite's load the added row was once not in the page's markup right after the click (as in the
+        // YAML test below): wait for it, and for each preview, instead of reading the markup at once.
+        page.WaitForElement("[data-testid=sweep-axis-field]", TimeSpan.FromSeconds(10)).Input("lr");
         page.Find("[data-testid=sweep-axis-values]").Input("0.1, 0.01, 0.001");
-        page.Find("[data-testid=run-count-preview]").TextContent.Should().Contain("3 runs").And.Contain("3 lr");
+        page.WaitForAssertion(() => page.Find("[data-testid=run-count-preview]").TextContent.Should().Contain("3 runs").And.Contain("3 lr"),
+            TimeSpan.FromSeconds(10));
 
         page.Find("[data-testid=sweep-seeds]").Input("2");
-        var preview = page.Find("[data-testid=run-count-preview]").TextContent;
-        preview.Should().Contain("6 runs").And.Contain("3 lr × 2 seeds");
+        page.WaitForAssertion(() => page.Find("[data-testid=run-count-preview]").TextContent.Should().Contain("6 runs").And.Contain("3 lr × 2 seeds"),
+            TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -91,6 +94,18 @@ public sealed class NewExperimentFormTests(DashboardApp app) : IClassFixture<Das
         page.Find("[data-testid=editor-tab-form]").Click();
         page.Find("[data-testid=config-extra-value]").GetAttribute("value").Should().Be("0.003");
         page.Find("[data-testid=config-field-command] textarea").GetAttribute("value").Should().Be("python3 train.py --lr {lr}");
+    }
+
+    [Fact]
+    public void A_start_time_is_read_in_the_browsers_zone_whichever_answers_first_the_zone_or_the_database()
+    {
+        using var context = Context();
+        var page = Open(context, "?family=command");
+        page.Find("[data-testid=schedule-at]").Change(true);
+        // The zone may come back before the page's draft exists (the draft is made after a database read): the draft
+        // still gets it.
+        page.WaitForAssertion(() => page.Find("[data-testid=run-options]").TextContent.Should().Contain("Your local time (Europe/Berlin)"),
+            TimeSpan.FromSeconds(10));
     }
 
     [Fact]
