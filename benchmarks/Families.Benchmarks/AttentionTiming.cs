@@ -8,12 +8,13 @@ using Torch = Dashboard.Torch.Torch;
 /// <summary>
 /// nGPT's causal attention alone at the seed's shape, forward + backward in float32: the short-sequence kernel
 /// (CausalAttention) against ATen's scaled_dot_product_attention. Twenty of them captured in one CUDA graph and replayed,
-/// so that the table shows GPU time, not launch overhead; eager launches where capture fails.
+/// so that the table shows GPU time, not launch overhead; eager launches where capture fails. A kernel that is not faster
+/// than ATen's here is refused for the rest of the run, so later rows run the faster of the two.
 /// </summary>
 internal static class AttentionTiming
 {
-    /// <summary>Prints the table; returns the kernel's and ATen's µs (null where not measured, e.g. a kernel refused by its check).</summary>
-    public static (double? Kernel, double? Reference) Print(Device device, Shape shape)
+    /// <summary>Prints the table, and refuses the kernel where it was timed and is not faster (a kernel refused by its check is not timed).</summary>
+    public static void Print(Device device, Shape shape)
     {
         double? kernelUs = null, referenceUs = null;
         int b = shape.Batch, h = shape.Heads, t = shape.Context, d = shape.Width / shape.Heads;
@@ -37,7 +38,11 @@ internal static class AttentionTiming
             }
         }
         Console.WriteLine();
-        return (kernelUs, referenceUs);
+        if (kernelUs is { } k && referenceUs is { } r && k >= r)
+        {
+            Fused.Refuse(FusedKernel.CausalAttention);
+            Console.WriteLine("The short-sequence attention kernel is not faster here: refused, later rows run ATen's attention.\n");
+        }
     }
 
     private static (double Microseconds, string How) Time(Device device, Shape shape, bool kernel)

@@ -76,8 +76,7 @@ if (options.Family == "kernels")
     }
     var kernelChecks = GpuChecks.KernelChecks(device);
     GpuChecks.Print(kernelChecks);
-    var (attentionUs, atenUs) = AttentionTiming.Print(device, Shape.Seed);
-    if (attentionUs is { } ka && atenUs is { } ra && ka >= ra) Fused.Refuse(FusedKernel.CausalAttention);
+    AttentionTiming.Print(device, Shape.Seed);
     TableRowsTiming.Print(device, Shape.Seed);
     var timedSteps = options.Steps ?? 100;
     var with = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
@@ -117,16 +116,11 @@ var checks = device.IsCuda ? GpuChecks.Run(device, shape) : [];
 var graphRefused = checks.Where(c => c.Path is GpuChecks.GraphPath or GpuChecks.FusedAdamWPath && !c.Passed && c.Failure?.Contains("no _fused_adamw_") != true)
     .Select(c => c.Name).FirstOrDefault();
 var chunkedRefused = checks.Any(c => c.Path == GpuChecks.ChunkedHeadPath && !c.Passed);
-// The short-sequence attention kernel against ATen's attention on this GPU: where it is not faster it is refused, so
-// the rows below run the faster of the two (the table says which; a kernel refused by its check is not timed).
+// The short-sequence attention and table-row kernels against ATen on this GPU: one that is not faster is refused, so
+// the rows below run the faster of the two (the tables say which; a kernel refused by its check is not timed).
 if (device.IsCuda)
 {
-    var (kernelUs, referenceUs) = AttentionTiming.Print(device, shape);
-    if (kernelUs is { } k && referenceUs is { } r && k >= r)
-    {
-        Fused.Refuse(FusedKernel.CausalAttention);
-        Console.WriteLine("The short-sequence attention kernel is not faster here: refused, the nGPT rows run ATen's attention.\n");
-    }
+    AttentionTiming.Print(device, shape);
     TableRowsTiming.Print(device, shape);
 }
 // The fused kernels are on in the nGPT rows (as in a run's config), less any refused by its own check, unless the
