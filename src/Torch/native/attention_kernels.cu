@@ -303,6 +303,16 @@ backward_kernel(HeadOperand q, HeadOperand k, HeadOperand v, HeadOperand grad_ou
         if (tx + 16 * s < dim) row[tx + 16 * s] = factor * gr[r][s];
     }
   };
+  // gr[r][s] += mv[r] x(t, tx + 16 s): one term of a product with x transposed in xt (channel-major, time along rows).
+  auto add_outer = [&](const float (&mv)[4], const float* xt, int t) {
+    float xv[NS];
+#pragma unroll
+    for (int s = 0; s < NS; ++s) xv[s] = tx + 16 * s < dim ? xt[(tx + 16 * s) * kLd + t] : 0.f;
+#pragma unroll
+    for (int r = 0; r < 4; ++r)
+#pragma unroll
+      for (int s = 0; s < NS; ++s) gr[r][s] = fmaf(mv[r], xv[s], gr[r][s]);
+  };
   // Σ_{i ≥ j} m(i, j) x(i, c) for the thread's rows j, m in ps (row-major; 0 where i < j), x transposed in xt.
   auto sum_over_later_rows = [&](const float* xt) {
     clear();
@@ -310,13 +320,7 @@ backward_kernel(HeadOperand q, HeadOperand k, HeadOperand v, HeadOperand grad_ou
     for (int i = row0; i < time; ++i) {
       const float4 m = *reinterpret_cast<const float4*>(ps + i * kLd + row0);
       const float mv[4] = {m.x, m.y, m.z, m.w};
-      float xv[NS];
-#pragma unroll
-      for (int s = 0; s < NS; ++s) xv[s] = tx + 16 * s < dim ? xt[(tx + 16 * s) * kLd + i] : 0.f;
-#pragma unroll
-      for (int r = 0; r < 4; ++r)
-#pragma unroll
-        for (int s = 0; s < NS; ++s) gr[r][s] = fmaf(mv[r], xv[s], gr[r][s]);
+      add_outer(mv, xt, i);
     }
   };
 
@@ -354,13 +358,7 @@ backward_kernel(HeadOperand q, HeadOperand k, HeadOperand v, HeadOperand grad_ou
     float mv[4];
 #pragma unroll
     for (int r = 0; r < 4; ++r) mv[r] = ps[(row0 + r) * kLd + j];
-    float kv[NS];
-#pragma unroll
-    for (int s = 0; s < NS; ++s) kv[s] = tx + 16 * s < dim ? kt[(tx + 16 * s) * kLd + j] : 0.f;
-#pragma unroll
-    for (int r = 0; r < 4; ++r)
-#pragma unroll
-      for (int s = 0; s < NS; ++s) gr[r][s] = fmaf(mv[r], kv[s], gr[r][s]);
+    add_outer(mv, kt, j);
   }
   store(grad_q, scale);
 }
