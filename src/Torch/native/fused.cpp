@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -166,10 +167,26 @@ bool non_overlapping(const at::Tensor& x) {
   return true;
 }
 
-RotaryShape rotary_shape(const at::Tensor& x, const at::Tensor& g = at::Tensor()) {
-  RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}, {}};
-  if (g.defined())
-    for (int i = 0; i < 4; ++i) shape.g_strides[i] = g.stride(i);
+// Strides that lay x's elements out densely in x's own dimension order (the innermost dimension the one of smallest
+// stride): for a slice of a wider tensor, the slice's layout without the gaps.
+std::vector<int64_t> dense_strides_like(const at::Tensor& x) {
+  std::vector<int64_t> order(x.dim()), strides(x.dim());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return x.stride(a) > x.stride(b); });
+  int64_t next = 1;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    strides[*it] = next;
+    next *= std::max<int64_t>(x.size(*it), 1);
+  }
+  return strides;
+}
+
+RotaryShape rotary_shape(const at::Tensor& x, const at::Tensor& g = at::Tensor(), const at::Tensor& grad_x = at::Tensor()) {
+  RotaryShape shape{x.size(0), x.size(1), x.size(2), x.size(3), {x.stride(0), x.stride(1), x.stride(2), x.stride(3)}, {}, {}};
+  for (int i = 0; i < 4; ++i) {
+    if (g.defined()) shape.g_strides[i] = g.stride(i);
+    if (grad_x.defined()) shape.gx_strides[i] = grad_x.stride(i);
+  }
   return shape;
 }
 
@@ -215,10 +232,10 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
     if (x.size(3) > kRotaryPairedMaxDim || !non_overlapping(g)) g = g.contiguous();
     const int64_t batch = x.size(0), heads = x.size(1), dim = x.size(3);
     c10::cuda::CUDAGuard guard(x.device());
-    // x's strides (x does not overlap itself: see rotary_normalize), so the kernel writes it as it reads x and the
-    // transpose or slice behind x needs no copy.
-    auto grad_x = at::empty_strided(x.sizes(), x.strides(), x.options());
-    const RotaryShape shape = rotary_shape(x, g);
+    // x's dimension order, dense: for nGPT's q and k, (B, H, T, d) views of a (B, T, 3C) product, a (B, T, C) gradient
+    // that the product's backward (a cat of q's, k's and v's) copies as contiguous rows, not as rows with gaps.
+    auto grad_x = at::empty_strided(x.sizes(), dense_strides_like(x), x.options());
+    const RotaryShape shape = rotary_shape(x, g, grad_x);
     auto grad_scale_rows = at::empty({batch, heads, rotary_scale_parts_time(shape), dim}, x.options().dtype(at::kFloat));
     check(rotary_normalize_backward(x.data_ptr(), element_type(x.scalar_type()), shape, c.data_ptr<float>(),
                                     s.data_ptr<float>(), sc.data_ptr<float>(), multiplier, g.data_ptr(),

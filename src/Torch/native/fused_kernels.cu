@@ -11,6 +11,8 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include <algorithm>
+
 namespace dt_fused {
 namespace {
 
@@ -285,12 +287,13 @@ normalized_residual_backward_cached_kernel(const TH* __restrict__ h, const TU* _
 
 // Where row `row` (= ((b·H + h)·T + t)) of x starts, and its position t and head h.
 struct RotaryRow {
-  int64_t x_offset, t, h;
+  int64_t x_offset, gx_offset, t, h;
 };
 
 __device__ __forceinline__ RotaryRow rotary_row(const RotaryShape& s, int64_t row) {
   const int64_t t = row % s.time, h = (row / s.time) % s.heads, b = row / (s.time * s.heads);
-  return {b * s.x_strides[0] + h * s.x_strides[1] + t * s.x_strides[2], t, h};
+  return {b * s.x_strides[0] + h * s.x_strides[1] + t * s.x_strides[2],
+          b * s.gx_strides[0] + h * s.gx_strides[1] + t * s.gx_strides[2], t, h};
 }
 
 // r_i = x_i cos_i − x_{i+d/2} sin_i (first half), x_i cos_i + x_{i−d/2} sin_i (second half).
@@ -361,11 +364,11 @@ rotary_normalize_backward_kernel(const TX* __restrict__ x, RotaryShape shape, co
     const float z = rotated(xr, stride, cr, sr, j, half) / n;
     return ((multiplier * scr[j]) * load(gr, j) - z * zgz) / n;
   };
-  TX* gxr = grad_x + at.x_offset;
+  TX* gxr = grad_x + at.gx_offset;
   for (int64_t i = lane; i < d; i += kWarp) {
     const float gx = i < half ? grad_r(i) * cr[i] + grad_r(i + half) * sr[i + half]
                               : -grad_r(i - half) * sr[i - half] + grad_r(i) * cr[i];
-    store(gxr, i * stride, gx);
+    store(gxr, i * shape.gx_strides[3], gx);
   }
 }
 
@@ -474,15 +477,16 @@ rotary_normalize_backward_paired_kernel(const TX* __restrict__ x, RotaryShape sh
       ps2[p] += g2[p] * z2[p] * multiplier;
     }
     zgz = warp_sum(zgz);
-    TX* gxr = grad_x + x_offset;
+    TX* gxr = grad_x + blk.b * shape.gx_strides[0] + blk.h * shape.gx_strides[1] + t * shape.gx_strides[2];
+    const int64_t gx_stride = shape.gx_strides[3];
 #pragma unroll
     for (int p = 0; p < 2; ++p) {
       const int j = lane + p * kWarp;
       if (j >= half) continue;
       const float gr1 = ((multiplier * scr[j]) * g1[p] - z1[p] * zgz) / n;
       const float gr2 = ((multiplier * scr[j + half]) * g2[p] - z2[p] * zgz) / n;
-      store(gxr, j * stride, gr1 * cr[j] + gr2 * sr[j + half]);
-      store(gxr, (j + half) * stride, -gr1 * sr[j] + gr2 * cr[j + half]);
+      store(gxr, j * gx_stride, gr1 * cr[j] + gr2 * sr[j + half]);
+      store(gxr, (j + half) * gx_stride, -gr1 * sr[j] + gr2 * cr[j + half]);
     }
   }
 #pragma unroll
@@ -635,6 +639,9 @@ scaled_swiglu_backward_kernel(const TUV* __restrict__ uv, const float* __restric
 // ---------------------------------------------------------------- cross entropy over a head's logits
 
 constexpr int kCeThreads = 512;
+// Two blocks' caches and static shared memory within an SM's 228 KB (the runtime keeps 1 KB a block): a bf16 row of
+// GPT-2's vocabulary (100.5 KB) fits whole, a float32 one by half.
+constexpr int kCeCacheBytes = 108 * 1024;
 
 // 16 bytes of a row: 8 bf16/fp16 or 4 fp32 elements, loaded and stored as one vector.
 template <typename T>
@@ -665,13 +672,15 @@ __device__ __forceinline__ void softmax_merge(float& m, float& s, float m2, floa
 // A block per row of logits (rows, ld), the first vocab columns in use. Leaves loss_rows[r] = logsumexp(x) − x[t]
 // and, in place of the row, ∂loss_r/∂x = softmax(x) − onehot(t), with the padding columns (vocab ≤ j < ld) zero.
 // A row whose target is ignore_index has loss 0 and gradient 0; a target outside [0, vocab) gives loss NaN.
-// cached: the row is kept in dynamic shared memory (ld elements) between the two passes, so it is read from memory
-// once, not twice: with several 200 KB rows per SM in flight the second pass would miss the L2 (GPT-2's vocabulary in
-// float32 is 1.2 GB a step read and written instead of 0.8).
+// The row's first cached_packs packs are kept in dynamic shared memory between the two passes, so they are read from
+// memory once, not twice. The cache holds at most kCeCacheBytes, so that two blocks share an SM: one block's stores
+// (pass 2) overlap the other's loads (pass 1), where one block per SM left them in turn. The rest of a longer row is
+// read again in pass 2, mostly from the L2 (two blocks per SM leave ~100 KB of a float32 GPT-2 row uncached: ~26 MB
+// across the card).
 template <typename T>
-__global__ void __launch_bounds__(kCeThreads)
+__global__ void __launch_bounds__(kCeThreads, 2)
 cross_entropy_rows_kernel(T* __restrict__ logits, int64_t ld, int64_t vocab, const int64_t* __restrict__ targets,
-                          int64_t ignore_index, float* __restrict__ loss_rows, bool cached) {
+                          int64_t ignore_index, float* __restrict__ loss_rows, int32_t cached_packs) {
   using P = Pack<T>;
   extern __shared__ uint4 row_cache[];
   const int64_t row = blockIdx.x;
@@ -705,7 +714,7 @@ cross_entropy_rows_kernel(T* __restrict__ logits, int64_t ld, int64_t vocab, con
     for (int u = 0; u < kUnroll; ++u) {
       const int32_t p = base + u * static_cast<int32_t>(blockDim.x);
       if (p >= packs) break;
-      if (cached) row_cache[p] = pack[u].raw;
+      if (p < cached_packs) row_cache[p] = pack[u].raw;
       const int64_t first = static_cast<int64_t>(p) * P::kSize;
 #pragma unroll
       for (int i = 0; i < P::kSize; ++i)
@@ -728,11 +737,11 @@ cross_entropy_rows_kernel(T* __restrict__ logits, int64_t ld, int64_t vocab, con
   }
   __syncthreads();
 
-  // Pass 2: the gradient, from the cache where there is one (each thread reads back the packs it stored).
+  // Pass 2: the gradient, from the cache where it holds the pack (each thread reads back the packs it stored).
   const float lse = row_lse;
   for (int32_t p = threadIdx.x; p < packs; p += blockDim.x) {
     P pack;
-    pack.raw = cached ? row_cache[p] : reinterpret_cast<const uint4*>(x)[p];
+    pack.raw = p < cached_packs ? row_cache[p] : reinterpret_cast<const uint4*>(x)[p];
     const int64_t first = static_cast<int64_t>(p) * P::kSize;
 #pragma unroll
     for (int i = 0; i < P::kSize; ++i) {
@@ -965,26 +974,17 @@ const char* cross_entropy_rows(void* logits, int32_t type, int64_t rows, int64_t
   with_type(type, [&](auto tt) {
     using T = typename decltype(tt)::type;
     const auto kernel = cross_entropy_rows_kernel<T>;
-    // The row cache where a row fits in the block's shared memory (opted in up to the device's limit, once per
-    // element type; a failed opt-in only means the uncached passes).
-    const size_t bytes = static_cast<size_t>(ld) * sizeof(T);
+    // The row cache: as much of the row as kCeCacheBytes holds (opted in once per element type; a failed opt-in
+    // only means the uncached passes).
     static int opted_in_bytes = -1;
     if (opted_in_bytes < 0) {
-      int device = 0, limit = 0;
-      if (cudaGetDevice(&device) == cudaSuccess &&
-          cudaDeviceGetAttribute(&limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device) == cudaSuccess) {
-        // Room for the kernel's static shared memory beside the cache.
-        limit -= 1024;
-        opted_in_bytes = limit > 0 && cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit) == cudaSuccess
-                             ? limit : 0;
-      } else {
-        opted_in_bytes = 0;
-      }
+      opted_in_bytes = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kCeCacheBytes) == cudaSuccess
+                           ? kCeCacheBytes : 0;
       cudaGetLastError();   // a refused opt-in is not this launch's error
     }
-    const bool cached = bytes <= static_cast<size_t>(opted_in_bytes);
-    kernel<<<static_cast<unsigned>(rows), kCeThreads, cached ? bytes : 0, s>>>(static_cast<T*>(logits), ld, vocab, targets,
-                                                                               ignore_index, loss_rows, cached);
+    const int64_t cached_packs = std::min<int64_t>(ld / Pack<T>::kSize, opted_in_bytes / 16);
+    kernel<<<static_cast<unsigned>(rows), kCeThreads, static_cast<size_t>(cached_packs) * 16, s>>>(
+        static_cast<T*>(logits), ld, vocab, targets, ignore_index, loss_rows, static_cast<int32_t>(cached_packs));
     error = launched();
   });
   return error;

@@ -32,7 +32,7 @@ const char* normalized_residual_backward(const void* h, int32_t h_type, const vo
                                          const float* inv_norms, void* grad_h, void* grad_u, float* grad_alpha_rows,
                                          int64_t rows, int64_t cols, void* stream);
 
-// nGPT's q/k path, row by row over x (B, H, T, d) with element strides x_strides (grad_x has the same strides):
+// nGPT's q/k path, row by row over x (B, H, T, d) with element strides x_strides (grad_x strides gx_strides):
 //   r = x ⊙ cos[t] + rotate_half(x) ⊙ sin[t]   (rotate_half(x) = (−x₂, x₁), the half-split rotary layout)
 //   out[b, h, t] = (k·scale[h]) ⊙ r / ‖r‖       out contiguous (B, H, T, d)
 // cos, sin: float32 (≥ T, d) contiguous; scale: float32 (H, d), the stored s_qk, used times k = scale_multiplier.
@@ -41,6 +41,7 @@ struct RotaryShape {
   int64_t batch, heads, time, dim;
   int64_t x_strides[4];
   int64_t g_strides[4];   // the backward's ∂L/∂out (B, H, T, d), any non-overlapping strides where d ≤ kRotaryPairedMaxDim
+  int64_t gx_strides[4];  // the backward's ∂L/∂x: x's dimension order without x's gaps (a slice of a product gives a dense one)
 };
 // Head sizes up to this go through the paired kernels (a lane per rotation pair); larger ones through per-row loops,
 // whose backward wants ∂L/∂out contiguous.
@@ -48,7 +49,7 @@ constexpr int64_t kRotaryPairedMaxDim = 128;
 const char* rotary_normalize_forward(const void* x, int32_t x_type, RotaryShape shape, const float* cos,
                                      const float* sin, const float* scale, float scale_multiplier, void* out,
                                      int32_t out_type, float* norms, void* stream);
-// Its gradients given g = ∂L/∂out (contiguous): grad_x (x's type and strides) and the per-row contributions to
+// Its gradients given g = ∂L/∂out (contiguous): grad_x (x's type, strides gx_strides) and the per-row contributions to
 // ∂L/∂scale (the stored one: k times those to the scale used), float32 (B·H·T, d), which the caller sums over
 // batch and time.
 // The backward's partials of ∂L/∂scale are (B, H, rotary_scale_parts_time(shape), d) float32, for the caller to sum
