@@ -42,7 +42,7 @@ public sealed class HarmonicFamily : ExperimentFamily
         new("detector", ConfigFieldType.Choice, "as-run",
             "Field: as-run = the seed's code (four fixed initial conditions, mean early correlation > 0.3); corrected = the author's later fix (randomised initial conditions, early vs late correlation, variance bound).",
             Choices: Detectors),
-        new("trial_batch", ConfigFieldType.Integer, 0, "Field: trials per batch on the device (0: all at once).", Min: 0, Max: 100_000),
+        new("trial_batch", ConfigFieldType.Integer, 0, "Field: trials per batch on the device (0: chosen by size, at most 256 MB of mode amplitudes a batch and at least four batches a run).", Min: 0, Max: 100_000),
         new("activity", ConfigFieldType.Choice, "modes",
             "Field: lag correlations from mode amplitudes (exact, since the modes are orthonormal) or from the T×N spatial activity in chunks, as the seed computed them.",
             Choices: ["modes", "spatial"]),

@@ -122,4 +122,18 @@ public sealed class HarmonicFieldTests
         summary.SpeedMean.Should().Be(3.0);
         summary.Metrics()["detection_rate/spiral"].Should().Be(1.0);
     }
+
+    [Theory]
+    [InlineData(1000, 200, 1000, 100, 0, 25)]      // small: four reports (25 trials are 20 MB of amplitudes)
+    [InlineData(2500, 500, 2000, 500, 0, 67)]      // medium: 4 MB a trial, 256 MB a batch → 67 (eight batches)
+    [InlineData(4900, 800, 5000, 200, 0, 16)]      // large: 16 MB a trial
+    [InlineData(10000, 1000, 100_000, 3, 0, 1)]    // 400 MB a trial: one at a time
+    [InlineData(1000, 200, 1000, 100, 30, 30)]     // a set batch is taken as given
+    [InlineData(1000, 200, 1000, 10, 64, 10)]      // ... up to the trial count
+    [InlineData(256, 40, 200, 2, 0, 1)]
+    public void A_zero_trial_batch_bounds_memory_and_reports_at_least_four_times(int nodes, int modes, int timesteps, int trials, int set, int expected)
+    {
+        var config = new HarmonicConfig { Nodes = nodes, Modes = modes, Timesteps = timesteps, Trials = trials, TrialBatch = set };
+        TrialBatch.For(config).Should().Be(expected);
+    }
 }

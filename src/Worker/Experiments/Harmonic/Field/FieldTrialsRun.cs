@@ -31,7 +31,7 @@ public static class FieldTrialsRun
         context.Summary["eigh_seconds"] = Math.Round(trials.EigenSeconds, 3);
         context.Summary["device"] = target.Device.ToString();
 
-        var batch = config.TrialBatch > 0 ? Math.Min(config.TrialBatch, config.Trials) : config.Trials;
+        var batch = TrialBatch.For(config);
         var rows = new List<TrialResult>(config.Trials);
         for (long first = 0; first < config.Trials; first += batch)
         {
