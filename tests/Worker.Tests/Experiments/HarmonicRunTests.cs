@@ -12,14 +12,14 @@ public sealed class HarmonicRunTests() : BuiltInFamilyRunTests("harmonic")
     [Fact]
     public async Task The_tiny_field_preset_reports_detection_rotation_speed_and_keeps_every_trial()
     {
-        var run = await EnqueueAsync("""{"family": "harmonic", "preset": "tiny-field", "config": {"trial_batch": 8}}""");
+        var run = await EnqueueAsync("""{"family": "harmonic", "preset": "tiny-field"}""");
         await RunOneAsync();
 
         (await ScalarAsync<string>("SELECT state FROM runs WHERE id = $1", run)).Should().Be("succeeded");
         var keys = (await new MetricQueries(DataSource).KeysAsync(run)).ToDictionary(k => k.Key);
         keys.Keys.Should().Contain(["detection_rate", "detection_rate/gaussian", "detection_rate/plane_wave", "detection_rate/spiral",
             "detection_rate/random", "rotation/mean", "rotation/sd", "rotation/cv", "rotation/nan_count", "speed/mean", "trials_per_sec"]);
-        keys["detection_rate"].Count.Should().Be(2, "one record per batch of 8 of the 16 trials");
+        keys["detection_rate"].Count.Should().Be(4, "trial_batch 0 runs the 16 trials in four batches, a record after each");
         (await ScalarAsync<long>("SELECT step FROM runs WHERE id = $1", run)).Should().Be(16);
         (await ScalarAsync<string>("SELECT summary->>'lattice' FROM runs WHERE id = $1", run)).Should().Be("16×16");
 
