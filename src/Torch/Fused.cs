@@ -39,11 +39,13 @@ public static class Fused
     // short-sequence attention's latest version passed its GPU check at the seed's shape; its odd-size check failed on
     // a flaw of the check (a zero reference norm at T = 1, since fixed), and its speed is not yet measured. The table-row
     // kernels (TableRows) are new in the seventh session, which also changed the cross entropy's row cache (two blocks
-    // an SM) and where the rotary backward writes ∂x (densely): both back here until they pass again.
+    // an SM) and where the rotary backward writes ∂x (densely): both back here until they pass again. The eighth sums the
+    // residual's, the rotary's and SwiGLU's per-block parameter partials in a kernel of its own (row_kernels.cu) instead
+    // of ATen's sum: those three are back here until their checks (which compare the parameters' gradients) pass.
     public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
     {
         FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
-        FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize,
+        FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize, FusedKernel.NormalizedResidual, FusedKernel.ScaledSwiGlu,
     };
 
     private static volatile bool s_allowUnchecked;

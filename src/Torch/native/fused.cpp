@@ -5,6 +5,7 @@
 #include "fused.h"
 
 #include "fused_kernels.h"
+#include "row_kernels.h"
 
 #include <ATen/ATen.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -37,6 +38,15 @@ void check(const char* error, const char* what) {
 }
 
 void* current_stream(const at::Tensor& t) { return c10::cuda::getCurrentCUDAStream(t.device().index()).stream(); }
+
+// The parameters' gradients from the kernels' per-block partials x (outer, mid, inner, cols), float32 contiguous: the sum
+// over outer and inner, (mid, cols), in one launch (ATen's sum over these few hundred rows is latency-bound, ~10 µs).
+at::Tensor sum_partials(const at::Tensor& x, int64_t outer, int64_t mid, int64_t inner, int64_t cols) {
+  auto out = at::empty({mid, cols}, x.options());
+  check(dt_rows::sum_partials(x.data_ptr<float>(), outer, mid, inner, cols, out.data_ptr<float>(), current_stream(x)),
+        "sum of the kernels' partials");
+  return out;
+}
 
 void check_normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
   if (!h.is_cuda() || !u.is_cuda() || !alpha.is_cuda() || h.device() != u.device() || h.device() != alpha.device())
@@ -104,7 +114,7 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
                                        cols, current_stream(hc)),
           "fused normalized residual (backward)");
     // The rows' parts are ∂L/∂s already (the kernel applied ∂α/∂s), so one sum and no further op.
-    auto grad_alpha = (vector ? grad_alpha_rows.sum(0) : grad_alpha_rows.sum()).reshape(alpha.sizes()).to(alpha.scalar_type());
+    auto grad_alpha = sum_partials(grad_alpha_rows, 1, 1, parts, vector ? cols : 1).reshape(alpha.sizes()).to(alpha.scalar_type());
     return {grad_h, grad_u, grad_alpha, at::Tensor(), at::Tensor()};
   }
 };
@@ -148,7 +158,8 @@ struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
                                  g.data_ptr(), element_type(g.scalar_type()), grad_uv.data_ptr(),
                                  grad_scale_chunks.data_ptr<float>(), rows, f, current_stream(uv)),
           "fused scaled SwiGLU (backward)");
-    return {grad_uv, grad_scale_chunks.sum(0).reshape(scale.sizes()).to(scale.scalar_type()), at::Tensor()};
+    auto grad_scale = sum_partials(grad_scale_chunks, 1, 1, kScaledSwigluRowChunks, 2 * f);
+    return {grad_uv, grad_scale.reshape(scale.sizes()).to(scale.scalar_type()), at::Tensor()};
   }
 };
 
@@ -242,7 +253,8 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
                                     element_type(g.scalar_type()), norms.data_ptr<float>(), grad_x.data_ptr(),
                                     grad_scale_rows.data_ptr<float>(), current_stream(x)),
           "fused rotary normalize (backward)");
-    auto grad_scale = grad_scale_rows.sum(at::IntArrayRef{0, 2}).reshape(scale.sizes()).to(scale.scalar_type());
+    auto grad_scale = sum_partials(grad_scale_rows, batch, heads, rotary_scale_parts_time(shape), dim)
+                          .reshape(scale.sizes()).to(scale.scalar_type());
     return {grad_x, at::Tensor(), at::Tensor(), grad_scale, at::Tensor()};
   }
 };

@@ -153,6 +153,31 @@ __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int6
   }
 }
 
+// A block sums 32 columns of one m: warp w adds rows w, w + 32, ... (each lane its column), the 32 warps' sums meet in
+// shared memory transposed, and warp w adds up column w's 32 of them with a butterfly. Fixed order: deterministic.
+constexpr int kSumSlices = 32;
+
+__global__ void __launch_bounds__(32 * kSumSlices) sum_partials_kernel(const float* __restrict__ x, int outer, int mid,
+                                                                       int inner, int cols, int column_blocks,
+                                                                       float* __restrict__ out) {
+  DT_DYNAMIC_SHARED(float, slice_sums);   // [32 columns][33]: padded against bank conflicts
+  const int m = blockIdx.x / column_blocks, first = (blockIdx.x % column_blocks) * 32;
+  const int lane = threadIdx.x % 32, slice = threadIdx.x / 32;
+  const int c = first + lane, rows = outer * inner;
+  float sum = 0.f;
+  if (c < cols) {
+#pragma unroll 4
+    for (int r = slice; r < rows; r += kSumSlices) {
+      const int a = r / inner, p = r - a * inner;
+      sum += x[((static_cast<int64_t>(a) * mid + m) * inner + p) * cols + c];
+    }
+  }
+  slice_sums[lane * 33 + slice] = sum;
+  __syncthreads();
+  const float total = warp_sum(slice_sums[slice * 33 + lane]);
+  if (lane == 0 && first + slice < cols) out[static_cast<int64_t>(m) * cols + first + slice] = total;
+}
+
 #ifndef DT_CUDA_EMULATION
 
 const char* launched() {
@@ -206,6 +231,19 @@ const char* embedding_backward(const int64_t* indices, int64_t n, const float* g
   const size_t bytes = static_cast<size_t>(embedding_shared_words(static_cast<int>(n))) * sizeof(uint32_t);
   embedding_backward_kernel<<<blocks, kThreads, bytes, static_cast<cudaStream_t>(stream)>>>(
       indices, static_cast<int>(n), g, rows, cols, by4, grad_weight);
+  return launched();
+}
+
+const char* sum_partials(const float* x, int64_t outer, int64_t mid, int64_t inner, int64_t cols, float* out,
+                         void* stream) {
+  if (mid == 0 || cols == 0) return nullptr;
+  if (outer * inner > 0x7fffffff || cols > 0x7fffffff) return "too many partial sums for one launch";
+  const int64_t column_blocks = (cols + 31) / 32;
+  if (column_blocks * mid > 0x7fffffff) return "too many columns for one launch";
+  sum_partials_kernel<<<static_cast<unsigned>(column_blocks * mid), 32 * kSumSlices, 32 * 33 * sizeof(float),
+                        static_cast<cudaStream_t>(stream)>>>(x, static_cast<int>(outer), static_cast<int>(mid),
+                                                             static_cast<int>(inner), static_cast<int>(cols),
+                                                             static_cast<int>(column_blocks), out);
   return launched();
 }
 

@@ -1,6 +1,7 @@
 // CUDA kernels over the rows of a (V, C) table (row_kernels.cu), behind plain C++ launchers as fused_kernels.h: a head
 // whose rows are scaled (nGPT's s_z ⊙ E_out) and an embedding's gradient, each in one pass where ATen makes two or three
-// over the 77 MB of GPT-2's float32 tables. Compiled in where build.sh finds nvcc (DT_WITH_FUSED_KERNELS); every launcher
+// over the 77 MB of GPT-2's float32 tables; and the column sums of the fused kernels' per-block partials (rows summed).
+// Compiled in where build.sh finds nvcc (DT_WITH_FUSED_KERNELS); every launcher
 // returns nullptr on success or the CUDA error's message. Float32, contiguous, 16-byte rows read four columns at a time
 // where cols % 4 == 0 and the pointers allow.
 #pragma once
@@ -27,5 +28,11 @@ constexpr int64_t kMaxEmbeddingIndices = 131072;
 // zero-filled first. Indices outside [0, rows) add to no row (the forward lookup has refused them already).
 const char* embedding_backward(const int64_t* indices, int64_t n, const float* g, int64_t rows, int64_t cols,
                                float* grad_weight, void* stream);
+
+// Sums of per-block partials, as the fused kernels' backwards leave them for their parameters' gradients:
+// out[m, c] = Σ_{a < outer} Σ_{p < inner} x[a, m, p, c] for x (outer, mid, inner, cols) and out (mid, cols), both
+// contiguous. One launch where ATen's sum over a few hundred rows is latency-bound; the order of the sum is fixed.
+const char* sum_partials(const float* x, int64_t outer, int64_t mid, int64_t inner, int64_t cols, float* out,
+                         void* stream);
 
 }  // namespace dt_rows

@@ -74,6 +74,28 @@ bool embedding(int rows, int cols, int n) {
   return e.relative() <= 1e-5;
 }
 
+// x (outer, mid, inner, cols) summed over outer and inner, against the sum in double.
+bool partial_sums(int outer, int mid, int inner, int cols) {
+  std::mt19937 random(static_cast<unsigned>(outer * 31 + mid * 7 + inner * 3 + cols));
+  std::normal_distribution<float> normal;
+  std::vector<float> x(size_t(outer) * mid * inner * cols), out(size_t(mid) * cols, NAN);
+  for (auto& v : x) v = normal(random);
+  const int column_blocks = (cols + 31) / 32;
+  dt_emulation::launch(column_blocks * mid, 32 * kSumSlices, 32 * 33 * sizeof(float), [&] {
+    sum_partials_kernel(x.data(), outer, mid, inner, cols, column_blocks, out.data());
+  });
+  Error e;
+  for (int m = 0; m < mid; ++m)
+    for (int c = 0; c < cols; ++c) {
+      double sum = 0;
+      for (int a = 0; a < outer; ++a)
+        for (int p = 0; p < inner; ++p) sum += x[((size_t(a) * mid + m) * inner + p) * cols + c];
+      e.add(sum, out[size_t(m) * cols + c]);
+    }
+  std::printf("partial sums (%d, %d, %d, %d): %.2e\n", outer, mid, inner, cols, e.relative());
+  return e.relative() <= 1e-5;
+}
+
 }  // namespace
 
 int main() {
@@ -83,5 +105,8 @@ int main() {
   ok &= embedding(200, 48, 300);       // several blocks, indices past one word of bits
   ok &= embedding(130, 45, 1000);      // a column at a time, the last block partial
   ok &= embedding(70, 8, 1);           // one index
+  ok &= partial_sums(1, 1, 77, 40);    // the residual's and SwiGLU's (parts, cols): a partial column block, 77 rows
+  ok &= partial_sums(3, 2, 5, 33);     // the rotary's (B, H, parts, d) over B and parts
+  ok &= partial_sums(1, 1, 3, 1);      // a scalar's parts: fewer rows than warps
   return ok ? 0 : 1;
 }
