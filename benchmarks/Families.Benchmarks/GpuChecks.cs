@@ -61,8 +61,18 @@ internal static class GpuChecks
     /// </summary>
     public static List<GpuCheck> KernelChecks(Device device)
     {
+        // First, and refused at once if it fails: the residual's, rotary's and SwiGLU's backwards below sum their
+        // parameter partials with it, so their checks then measure their own kernels with ATen's sum.
+        var partialSums = Check("sum of the kernels' parameter partials = ATen sum in float64 (the seed shape's residual 256 × 384, rotary 8 × 6 × 8 × 64, SwiGLU 16 × 3,072; odd: 3 × 2 × 77 × 33, 3 × 1)",
+            FusedKernelsPath, 1e-5, () => new[]
+            {
+                SumOfPartialsError(device, [1, 1, 256, 384]), SumOfPartialsError(device, [8, 6, 8, 64]), SumOfPartialsError(device, [1, 1, 16, 3072]),
+                SumOfPartialsError(device, [3, 2, 77, 33]), SumOfPartialsError(device, [1, 1, 3, 1]),
+            }.Max());
+        if (!partialSums.Passed) Fused.Refuse(FusedKernel.PartialSums);
         var kernels = new List<(FusedKernel Kernel, GpuCheck Check)>
         {
+            (FusedKernel.PartialSums, partialSums),
             (FusedKernel.NormalizedResidual, Check("fused normalized residual = ATen reference, fp32 (values and gradients)", FusedKernelsPath, 1e-5,
                 () => FusedResidual(device, ScalarType.Float32, ScalarType.Float32, 384))),
             (FusedKernel.NormalizedResidual, Check("fused normalized residual = ATen reference, h fp32 + u bf16 as under autocast, scalar α", FusedKernelsPath, 1e-2,
@@ -379,6 +389,17 @@ internal static class GpuChecks
         var (fast, fastGrads) = Run(kernel: true);
         var (reference, referenceGrads) = Run(kernel: false);
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
+    }
+
+    private static double SumOfPartialsError(Device device, long[] shape)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(14);
+        var x = Torch.Randn(shape).To(device);
+        if (!Fused.KernelTakesSumOfPartials(x)) throw new InvalidOperationException("the kernel does not take this tensor");
+        var fast = Fused.SumOfPartials(x);
+        return RelativeError(fast, x.To(ScalarType.Float64).Sum([0, 2]));
     }
 
     private static double ScaledRowsError(Device device, long rows, long cols)

@@ -12,7 +12,12 @@ namespace Dashboard.Torch;
 /// </summary>
 public static class Fused
 {
-    private static readonly Lazy<bool> s_compiledIn = new(() => NativeMethods.dt_has_fused_kernels() != 0);
+    private static readonly Lazy<bool> s_compiledIn = new(() =>
+    {
+        var compiledIn = NativeMethods.dt_has_fused_kernels() != 0;
+        if (compiledIn) PushPartialSums();
+        return compiledIn;
+    });
 
     /// <summary>Whether the shim was compiled with the fused kernels (logs and benchmarks say which path ran).</summary>
     public static bool IsCompiledIn => s_compiledIn.Value;
@@ -26,6 +31,7 @@ public static class Fused
     public static void Refuse(FusedKernel kernel)
     {
         lock (s_refused) s_refused.Add(kernel);
+        if (IsCompiledIn) PushPartialSums();
     }
 
     /// <summary>
@@ -39,26 +45,50 @@ public static class Fused
     // short-sequence attention's latest version passed its GPU check at the seed's shape; its odd-size check failed on
     // a flaw of the check (a zero reference norm at T = 1, since fixed), and its speed is not yet measured. The table-row
     // kernels (TableRows) are new in the seventh session, which also changed the cross entropy's row cache (two blocks
-    // an SM) and where the rotary backward writes ∂x (densely): both back here until they pass again. The eighth sums the
-    // residual's, the rotary's and SwiGLU's per-block parameter partials in a kernel of its own (row_kernels.cu) instead
-    // of ATen's sum: those three are back here until their checks (which compare the parameters' gradients) pass.
+    // an SM) and where the rotary backward writes ∂x (densely): both back here until they pass again. The eighth's sum of
+    // the kernels' parameter partials (PartialSums) has not run on a GPU either; without it the backwards use ATen's sum.
     public static readonly IReadOnlySet<FusedKernel> NotYetCheckedOnGpu = new HashSet<FusedKernel>
     {
         FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
-        FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize, FusedKernel.NormalizedResidual, FusedKernel.ScaledSwiGlu,
+        FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize, FusedKernel.PartialSums,
     };
 
     private static volatile bool s_allowUnchecked;
 
     /// <summary>Uses the kernels of <see cref="NotYetCheckedOnGpu"/> too in this process (to check them on a GPU).</summary>
-    public static void AllowUnchecked() => s_allowUnchecked = true;
-
-    internal static bool Usable(FusedKernel kernel)
+    public static void AllowUnchecked()
     {
-        if (!IsCompiledIn) return false;
+        s_allowUnchecked = true;
+        if (IsCompiledIn) PushPartialSums();
+    }
+
+    internal static bool Usable(FusedKernel kernel) => IsCompiledIn && Allowed(kernel);
+
+    private static bool Allowed(FusedKernel kernel)
+    {
         if (NotYetCheckedOnGpu.Contains(kernel) && !s_allowUnchecked) return false;
         lock (s_refused) return !s_refused.Contains(kernel);
     }
+
+    // The partial sums run inside the native backwards, which cannot ask Usable: the shim holds a switch that follows it.
+    private static void PushPartialSums() => NativeMethods.dt_rows_use_partial_sums_kernel(Allowed(FusedKernel.PartialSums) ? 1 : 0);
+
+    /// <summary>
+    /// x (outer, mid, inner, cols) summed over outer and inner, (mid, cols): how the fused residual, rotary and SwiGLU
+    /// backwards turn their per-block partials into their parameters' gradients. The kernel (float32 on CUDA) sums in a
+    /// fixed order in one launch; otherwise ATen's sum. Not differentiable (a gradient's last step).
+    /// </summary>
+    public static Tensor SumOfPartials(Tensor x, bool useKernel = true)
+    {
+        if (x.Dim != 4) throw new ArgumentException($"x must have 4 dimensions (outer, mid, inner, cols); it has {x.Dim}.", nameof(x));
+        if (useKernel && KernelTakesSumOfPartials(x))
+            return Tensor.Wrap(NativeMethods.dt_rows_sum_partials(x.Handle, out var result), result);
+        return x.Sum([0, 2]);
+    }
+
+    /// <summary>Whether <see cref="SumOfPartials"/> (and the fused backwards' own sums) run the kernel for x.</summary>
+    public static bool KernelTakesSumOfPartials(Tensor x) =>
+        Usable(FusedKernel.PartialSums) && x.Device.IsCuda && x.Dtype == ScalarType.Float32 && x.Dim == 4;
 
     /// <summary>
     /// nGPT's normalised residual update (Loshchilov et al. 2024, eq. 10–11) along the last dimension:
@@ -359,4 +389,5 @@ public enum FusedKernel
     CausalAttention,
     ScaledRows,
     EmbeddingGradient,
+    PartialSums,
 }

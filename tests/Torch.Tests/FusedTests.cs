@@ -379,6 +379,25 @@ public class FusedTests
     public void Scaled_swiglu_gradient_in_the_stored_scale_matches_finite_differences() =>
         GradCheck.Check(v => Fused.ScaledSwiGlu(v[0], v[1], multiplier: 5.5), GradCheck.Random(3, 2, 6), GradCheck.Random(0.05, 0.3, 6));
     [Fact]
+    public void Sum_of_partials_sums_over_the_outer_and_inner_dimensions()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var values = Enumerable.Range(0, 2 * 3 * 4 * 5).Select(i => (double)(i * i % 17)).ToArray();
+        var x = Tensor.From(values, [2, 3, 4, 5]);
+        var sums = Fused.SumOfPartials(x).ToArray<double>();
+        for (var m = 0; m < 3; m++)
+            for (var c = 0; c < 5; c++)
+            {
+                double expected = 0;
+                for (var a = 0; a < 2; a++)
+                    for (var p = 0; p < 4; p++) expected += values[((a * 3 + m) * 4 + p) * 5 + c];
+                sums[m * 5 + c].Should().Be(expected);
+            }
+        Fused.KernelTakesSumOfPartials(x.To(ScalarType.Float32)).Should().BeFalse("CPU tensors take ATen's sum");
+        FluentActions.Invoking(() => Fused.SumOfPartials(Tensor.From(values, [120]))).Should().Throw<ArgumentException>().WithMessage("*4 dimensions*");
+    }
+
+    [Fact]
     public void Kernels_not_yet_checked_on_a_gpu_are_named()
     {
         // A kernel enters the workers' default path in the commit that records its passed GPU check: the other nGPT
@@ -386,9 +405,9 @@ public class FusedTests
         // queries and edge sums) passed on a lent H100 on 2026-12-07 (docs/benchmarks.md, fourth to sixth sessions); the
         // short-sequence attention's latest version is neither fully checked nor timed there yet, the table-row kernels
         // (seventh session), that session's changes to the cross entropy and the rotary backward, and the eighth's sum of
-        // the residual's, rotary's and SwiGLU's parameter partials (row_kernels.cu) not yet run there.
+        // the kernels' parameter partials (row_kernels.cu) not yet run there.
         Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
-            FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize, FusedKernel.NormalizedResidual, FusedKernel.ScaledSwiGlu]);
-        Enum.GetValues<FusedKernel>().Should().HaveCount(12, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
+            FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize, FusedKernel.PartialSums]);
+        Enum.GetValues<FusedKernel>().Should().HaveCount(13, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
     }
 }

@@ -96,6 +96,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dt_fused_scaled_swiglu(IntPtr uv, IntPtr scale, double scaleMultiplier, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_rows_scaled(IntPtr w, IntPtr s, double k, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_rows_embedding(IntPtr weight, IntPtr indices, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_rows_sum_partials(IntPtr x, out IntPtr result);
+    [LibraryImport(Library)] internal static partial void dt_rows_use_partial_sums_kernel(int on);
     [LibraryImport(Library)] internal static partial int dt_fused_causal_attention(IntPtr q, IntPtr k, IntPtr v, double scale, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, int normalise, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);

@@ -927,6 +927,26 @@ int dt_rows_embedding(dt_tensor weight, dt_tensor indices, dt_tensor* out) {
   });
 }
 
+int dt_rows_sum_partials(dt_tensor x, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    *out = wrap(dt_rows::sum_partials(T(x)));
+#else
+    (void)x; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+// Whether the fused kernels' backwards sum their parameter partials by kernel (Fused.cs decides); nothing without them.
+void dt_rows_use_partial_sums_kernel(int32_t on) {
+#ifdef DT_WITH_FUSED_KERNELS
+  dt_rows::use_partial_sums_kernel(on != 0);
+#else
+  (void)on;
+#endif
+}
+
 int dt_fused_linear_cross_entropy(dt_tensor hidden, dt_tensor weight, dt_tensor targets, int32_t compute_dtype,
                                   int64_t ignore_index, dt_tensor* out) {
   return guarded([&] {

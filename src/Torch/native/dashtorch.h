@@ -175,6 +175,10 @@ DT_API int dt_fused_causal_attention(dt_tensor q, dt_tensor k, dt_tensor v, doub
 DT_API int dt_rows_scaled(dt_tensor w, dt_tensor s, double k, dt_tensor* out);
 // weight[indices], weight (V, C) float32, indices int64; its gradient by row_kernels.cu's one-pass kernel.
 DT_API int dt_rows_embedding(dt_tensor weight, dt_tensor indices, dt_tensor* out);
+// x (outer, mid, inner, cols) float32 summed over outer and inner, (mid, cols), by row_kernels.cu's sum_partials.
+DT_API int dt_rows_sum_partials(dt_tensor x, dt_tensor* out);
+// on 1: the fused kernels' backwards sum their parameter partials with that kernel instead of ATen's sum (off at load).
+DT_API void dt_rows_use_partial_sums_kernel(int32_t on);
 // Sum over those weights' vectors of | |v| - 1 | (what a projection would move), a float32 scalar; no host sync.
 // normalise 1: the same launch also projects them (each vector divided by the norm it measured).
 DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,

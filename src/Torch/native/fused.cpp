@@ -5,7 +5,7 @@
 #include "fused.h"
 
 #include "fused_kernels.h"
-#include "row_kernels.h"
+#include "rows.h"
 
 #include <ATen/ATen.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -39,13 +39,13 @@ void check(const char* error, const char* what) {
 
 void* current_stream(const at::Tensor& t) { return c10::cuda::getCurrentCUDAStream(t.device().index()).stream(); }
 
-// The parameters' gradients from the kernels' per-block partials x (outer, mid, inner, cols), float32 contiguous: the sum
-// over outer and inner, (mid, cols), in one launch (ATen's sum over these few hundred rows is latency-bound, ~10 µs).
-at::Tensor sum_partials(const at::Tensor& x, int64_t outer, int64_t mid, int64_t inner, int64_t cols) {
-  auto out = at::empty({mid, cols}, x.options());
-  check(dt_rows::sum_partials(x.data_ptr<float>(), outer, mid, inner, cols, out.data_ptr<float>(), current_stream(x)),
-        "sum of the kernels' partials");
-  return out;
+// A parameter's gradient from a kernel's per-block partials x, viewed as (outer, mid, inner, cols): the sum over outer
+// and inner, (mid, cols). By row_kernels' sum_partials where Fused.cs has turned it on (one launch; ATen's sum over these
+// few hundred rows is latency-bound, ~10 µs in the fp32 profile), else by `aten`, the ATen sum the kernels were checked with.
+template <typename AtenSum>
+at::Tensor sum_partials(const at::Tensor& x, int64_t outer, int64_t mid, int64_t inner, int64_t cols, AtenSum aten) {
+  if (!dt_rows::partial_sums_kernel_on()) return aten();
+  return dt_rows::sum_partials(x.view({outer, mid, inner, cols}));
 }
 
 void check_normalized_residual(const at::Tensor& h, const at::Tensor& u, const at::Tensor& alpha) {
@@ -114,7 +114,9 @@ struct NormalizedResidual : public torch::autograd::Function<NormalizedResidual>
                                        cols, current_stream(hc)),
           "fused normalized residual (backward)");
     // The rows' parts are ∂L/∂s already (the kernel applied ∂α/∂s), so one sum and no further op.
-    auto grad_alpha = sum_partials(grad_alpha_rows, 1, 1, parts, vector ? cols : 1).reshape(alpha.sizes()).to(alpha.scalar_type());
+    auto grad_alpha = sum_partials(grad_alpha_rows, 1, 1, parts, vector ? cols : 1, [&] {
+                        return vector ? grad_alpha_rows.sum(0) : grad_alpha_rows.sum();
+                      }).reshape(alpha.sizes()).to(alpha.scalar_type());
     return {grad_h, grad_u, grad_alpha, at::Tensor(), at::Tensor()};
   }
 };
@@ -158,7 +160,8 @@ struct ScaledSwiglu : public torch::autograd::Function<ScaledSwiglu> {
                                  g.data_ptr(), element_type(g.scalar_type()), grad_uv.data_ptr(),
                                  grad_scale_chunks.data_ptr<float>(), rows, f, current_stream(uv)),
           "fused scaled SwiGLU (backward)");
-    auto grad_scale = sum_partials(grad_scale_chunks, 1, 1, kScaledSwigluRowChunks, 2 * f);
+    auto grad_scale = sum_partials(grad_scale_chunks, 1, 1, kScaledSwigluRowChunks, 2 * f,
+                                   [&] { return grad_scale_chunks.sum(0); });
     return {grad_uv, grad_scale.reshape(scale.sizes()).to(scale.scalar_type()), at::Tensor()};
   }
 };
@@ -253,8 +256,9 @@ struct RotaryNormalize : public torch::autograd::Function<RotaryNormalize> {
                                     element_type(g.scalar_type()), norms.data_ptr<float>(), grad_x.data_ptr(),
                                     grad_scale_rows.data_ptr<float>(), current_stream(x)),
           "fused rotary normalize (backward)");
-    auto grad_scale = sum_partials(grad_scale_rows, batch, heads, rotary_scale_parts_time(shape), dim)
-                          .reshape(scale.sizes()).to(scale.scalar_type());
+    auto grad_scale = sum_partials(grad_scale_rows, batch, heads, rotary_scale_parts_time(shape), dim, [&] {
+                        return grad_scale_rows.sum(at::IntArrayRef{0, 2});
+                      }).reshape(scale.sizes()).to(scale.scalar_type());
     return {grad_x, at::Tensor(), at::Tensor(), grad_scale, at::Tensor()};
   }
 };

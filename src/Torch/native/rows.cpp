@@ -9,6 +9,7 @@
 #include <c10/cuda/CUDAStream.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -94,6 +95,27 @@ at::Tensor embedding(const at::Tensor& weight, const at::Tensor& indices) {
   if (weight.scalar_type() != at::kFloat || indices.scalar_type() != at::kLong || weight.dim() != 2)
     throw std::invalid_argument("embedding: weight must be (V, C) float32 and indices int64");
   return Embedding::apply(weight, indices);
+}
+
+
+namespace {
+std::atomic<bool> partial_sums_on{false};
+}
+
+void use_partial_sums_kernel(bool on) { partial_sums_on.store(on); }
+
+bool partial_sums_kernel_on() { return partial_sums_on.load(); }
+
+at::Tensor sum_partials(const at::Tensor& x) {
+  if (!x.is_cuda() || x.scalar_type() != at::kFloat || x.dim() != 4)
+    throw std::invalid_argument("sum of partials: x must be (outer, mid, inner, cols) float32 on a CUDA device");
+  const c10::cuda::CUDAGuard guard(x.device());
+  const auto xc = x.contiguous();
+  auto out = at::empty({x.size(1), x.size(3)}, xc.options());
+  check(dt_rows::sum_partials(xc.data_ptr<float>(), x.size(0), x.size(1), x.size(2), x.size(3), out.data_ptr<float>(),
+                              current_stream(xc)),
+        "sum of partials");
+  return out;
 }
 
 }  // namespace dt_rows
