@@ -38,6 +38,10 @@ public abstract class ExperimentFamily
         return result;
     }
 
+    /// <summary>The fields a run with this config does not read (another variant's), in the family's order.</summary>
+    public IReadOnlyList<string> FieldsNotUsedBy(JsonObject config) =>
+        Fields.Where(f => !f.IsUsedBy(config)).Select(f => f.Name).ToList();
+
     /// <summary>Every problem with a complete config (defaults already applied), fields named "config.x".</summary>
     public IReadOnlyList<ValidationError> Validate(JsonObject config, string prefix = "config")
     {

@@ -59,6 +59,17 @@ public sealed class ExperimentDraft
         public string Values { get; set; } = "";
     }
 
+    /// <summary>
+    /// Whether the runs this draft makes read the field: false only for another variant's field while the variant is one
+    /// value (not swept, no named configs that could set it).
+    /// </summary>
+    public bool Reads(ConfigField field)
+    {
+        if (field.UsedWithVariants is null || Configs is not null || Axes.Any(a => a.Path.Trim() == ConfigField.VariantField)) return true;
+        var variant = Fields.GetValueOrDefault(ConfigField.VariantField);
+        return string.IsNullOrEmpty(variant) || field.UsedWithVariants.Contains(variant);
+    }
+
     public enum ScheduleKind { Now, At, Tonight }
 
     /// <summary>A fresh form: the family's defaults, with a preset's config and sweep applied when given.</summary>

@@ -58,4 +58,16 @@ public sealed class HarmonicFamilyTests
     {
         Family.Validate(Family.WithDefaults(new JsonObject { ["nodes"] = 1000, ["modes"] = 961 })).Should().BeEmpty();
     }
+
+    [Fact]
+    public void A_variant_reads_its_own_fields_and_the_shared_ones_only()
+    {
+        var field = Family.FieldsNotUsedBy(Family.WithDefaults([]));
+        field.Should().Contain(["model", "layers", "steps", "learning_rate", "cuda_graph", "precision"])
+            .And.NotContain(["variant", "seed", "nodes", "trials", "trial_batch", "detector"]);
+        var gpt = Family.FieldsNotUsedBy(Family.WithDefaults(new JsonObject { ["variant"] = "gpt" }));
+        gpt.Should().BeEquivalentTo(["nodes", "modes", "timesteps", "trials", "detector", "trial_batch", "activity"]);
+        field.Concat(gpt).Should().OnlyHaveUniqueItems("no field belongs to neither variant");
+        new NGptFamily().FieldsNotUsedBy(new NGptFamily().WithDefaults([])).Should().BeEmpty("families without marked fields read them all");
+    }
 }

@@ -73,7 +73,7 @@ public sealed class ConfigFieldsFormTests
         var html = await Render(draft, errors);
 
         var depth = FieldBlock(html, "depth");
-        depth.Should().Contain("class=\"field invalid \"").And.Contain("1–256.").And.Contain("value=\"0\"");
+        depth.Should().Contain("class=\"field invalid\"").And.Contain("1–256.").And.Contain("value=\"0\"");
         depth.Should().Contain("<div class=\"validation-message\" data-testid=\"field-error\">must be at least 1, got 0.</div>");
         FieldBlock(html, "width").Should().NotContain("field-error");
         FieldBlock(html, "variant").Should().MatchRegex("<option value=\"mhc\"[^>]*selected");
@@ -93,5 +93,24 @@ public sealed class ConfigFieldsFormTests
         FieldBlock(html, "total_steps").Should().Contain("must be an integer, got \"many\".");
         FieldBlock(html, "command").Should().Contain("is required.").And.Contain("<span class=\"required\" title=\"required\">*</span>");
         html.Should().Contain("value=\"lr\"").And.Contain("value=\"0.1\"");
+    }
+
+    [Fact]
+    public async Task Another_variants_fields_are_marked_unless_the_variant_is_swept()
+    {
+        var draft = ExperimentDraft.For(Catalogue.Get("harmonic"));   // variant field
+        var html = await Render(draft, []);
+        FieldBlock(html, "layers").Should().Contain("unused").And.Contain("Not read by variant field.");
+        FieldBlock(html, "trials").Should().NotContain("field-unused");
+        FieldBlock(html, "seed").Should().NotContain("field-unused");
+
+        draft.Fields["variant"] = "gpt";
+        html = await Render(draft, []);
+        FieldBlock(html, "trials").Should().Contain("Not read by variant gpt.");
+        FieldBlock(html, "layers").Should().NotContain("field-unused");
+
+        draft.Axes.Add(new ExperimentDraft.Axis { Path = "variant", Values = "field, gpt" });
+        html = await Render(draft, []);
+        html.Should().NotContain("field-unused", "a sweep over the variant reads every field in some run");
     }
 }

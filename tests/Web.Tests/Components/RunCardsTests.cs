@@ -36,6 +36,21 @@ public sealed class RunCardsTests
         html.QuerySelectorAll("[data-testid=run-final-metrics] tr").Select(Cells).Should().Equal("loss 0.4321", "grad_norm NaN");
     }
 
+    [Fact]
+    public async Task Config_sets_apart_the_fields_the_run_does_not_read()
+    {
+        var html = await MarkupDocument.RenderAsync<RunConfigCard>(new Dictionary<string, object?>
+        {
+            [nameof(RunConfigCard.Config)] = """{"variant": "field", "trials": 16, "layers": 4, "steps": 5000}""",
+            [nameof(RunConfigCard.AxisKeys)] = new HashSet<string> { "trials" },
+            [nameof(RunConfigCard.UnusedKeys)] = new HashSet<string> { "layers", "steps" },
+        });
+        html.QuerySelectorAll("[data-testid=run-config] > .table-wrap tr").Select(Cells).Should().Equal("variant field", "trials 16sweep");
+        var unused = html.QuerySelector("[data-testid=config-unused]")!;
+        unused.QuerySelector("summary")!.Text().Should().Be("2 fields this run's variant does not read");
+        unused.QuerySelectorAll("tr").Select(Cells).Should().Equal("layers 4", "steps 5000");
+    }
+
     private static string Cells(AngleSharp.Dom.IElement row) => string.Join(' ', row.Children.Select(c => c.Text()));
 
     [Fact]

@@ -41,6 +41,7 @@ public sealed partial class RunPage
     private IReadOnlyList<Artifact> artifacts = [];
     private RunLogTail log = RunLogTail.None;
     private IReadOnlySet<string> axisKeys = new HashSet<string>();
+    private IReadOnlySet<string> unusedKeys = new HashSet<string>();
     private RunWatch? watch;
     private readonly CancellationTokenSource stop = new();
     private bool disposed;
@@ -94,6 +95,7 @@ public sealed partial class RunPage
             notFound = detail is null;
             if (detail is null) return;
             axisKeys = AxisKeysOf(detail.Run.AxisValues);
+            unusedKeys = UnusedKeysOf(detail.Run.Family, detail.Run.Config);
             if (charts is null)
             {
                 var primary = Families.All.FirstOrDefault(f => f.Name == detail.Run.Family)?.PrimaryMetric;
@@ -189,6 +191,18 @@ public sealed partial class RunPage
     private static IReadOnlySet<string> AxisKeysOf(string axisValues)
     {
         try { return JsonNode.Parse(axisValues) is JsonObject o ? o.Select(p => p.Key).ToHashSet() : new HashSet<string>(); }
+        catch (System.Text.Json.JsonException) { return new HashSet<string>(); }
+    }
+
+    /// <summary>The config fields this run's variant does not read (harmonic's GPT fields in a field run, and so on).</summary>
+    private IReadOnlySet<string> UnusedKeysOf(string family, string config)
+    {
+        try
+        {
+            return Families.All.FirstOrDefault(f => f.Name == family) is { } known && JsonNode.Parse(config) is JsonObject o
+                ? known.FieldsNotUsedBy(o).ToHashSet()
+                : new HashSet<string>();
+        }
         catch (System.Text.Json.JsonException) { return new HashSet<string>(); }
     }
 
