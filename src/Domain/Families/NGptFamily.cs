@@ -19,6 +19,7 @@ public sealed class NGptFamily : ExperimentFamily
 {
     public const string FamilyName = "ngpt";
     public static readonly string[] Variants = ["ngpt", "gpt", "ngpt-seed"];
+    private static readonly string[] Normalized = ["ngpt", "ngpt-seed"];   // the GPT baseline has no α, s_z or projection
     public static readonly string[] Tokenizers = ["bytes", "gpt2"];
 
     /// <summary>GPT-2's BPE vocabulary: 50,000 merges, 256 bytes and &lt;|endoftext|&gt;.</summary>
@@ -60,11 +61,11 @@ public sealed class NGptFamily : ExperimentFamily
         new("weight_decay", ConfigFieldType.Number, 0.0, "Decoupled weight decay of the matrices (nGPT uses none; ngpt-seed applies it to both groups, 0.01 in the seed).", Min: 0, Max: 10),
         new("projection_every", ConfigFieldType.Integer, 1,
             "nGPT: project the weight matrices back to unit norm on every step s with s % N = 0 (1: every step, as in the paper; 10: lazy).",
-            Min: 1, Max: 1_000_000),
+            Min: 1, Max: 1_000_000, UsedWithVariants: Normalized),
         new("alpha_shape", ConfigFieldType.Choice, "vector", "nGPT: eigen learning rates α per channel (vector) or one per block and branch (scalar).",
-            Choices: AlphaShapes),
-        new("alpha_init", ConfigFieldType.Number, 0.28, "nGPT: initial α of the attention and MLP updates.", Min: 0, Max: 10),
-        new("logit_scale", ConfigFieldType.Number, 10.0, "nGPT: initial s_z, the scale of the cosine logits (ngpt-seed: one learned scalar).", Min: 0, Max: 1000),
+            Choices: AlphaShapes, UsedWithVariants: Normalized),
+        new("alpha_init", ConfigFieldType.Number, 0.28, "nGPT: initial α of the attention and MLP updates.", Min: 0, Max: 10, UsedWithVariants: Normalized),
+        new("logit_scale", ConfigFieldType.Number, 10.0, "nGPT: initial s_z, the scale of the cosine logits (ngpt-seed: one learned scalar).", Min: 0, Max: 1000, UsedWithVariants: Normalized),
         new("val_every", ConfigFieldType.Integer, 50, "Report val/loss every N steps (and always after the last step).", Min: 1),
         new("val_batches", ConfigFieldType.Integer, 8, "Validation batches per evaluation (fixed windows of the held-out documents).", Min: 1, Max: 10_000),
         new("precision", ConfigFieldType.Choice, "float32", "On CUDA: float32, float32 with TensorFloat-32 matmuls (tf32: faster, 10-bit products, off in PyTorch by default), or bfloat16 autocast; CPU runs use float32.",

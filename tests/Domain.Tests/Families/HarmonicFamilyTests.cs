@@ -68,6 +68,10 @@ public sealed class HarmonicFamilyTests
         var gpt = Family.FieldsNotUsedBy(Family.WithDefaults(new JsonObject { ["variant"] = "gpt" }));
         gpt.Should().BeEquivalentTo(["nodes", "modes", "timesteps", "trials", "detector", "trial_batch", "activity"]);
         field.Concat(gpt).Should().OnlyHaveUniqueItems("no field belongs to neither variant");
-        new NGptFamily().FieldsNotUsedBy(new NGptFamily().WithDefaults([])).Should().BeEmpty("families without marked fields read them all");
+        var ngpt = new NGptFamily();
+        ngpt.FieldsNotUsedBy(ngpt.WithDefaults([])).Should().BeEmpty("nGPT reads every field");
+        ngpt.FieldsNotUsedBy(ngpt.WithDefaults(new JsonObject { ["variant"] = "gpt" }))
+            .Should().Equal(["projection_every", "alpha_shape", "alpha_init", "logit_scale"], "the GPT baseline has no α, s_z or projection");
+        new ResidualStreamsFamily().FieldsNotUsedBy(new ResidualStreamsFamily().WithDefaults([])).Should().BeEmpty("unmarked fields are read by every variant");
     }
 }
