@@ -18,6 +18,7 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
 {
     public const string FamilyName = "residual-streams";
     public static readonly string[] Variants = ["baseline", "hc", "mhc"];
+    private static readonly string[] Mixed = ["hc", "mhc"];   // the baseline has one stream and no mixing
     public static readonly string[] Architectures = ["seed", "mlp"];
     public static readonly string[] NanPolicies = ["stop", "continue"];
 
@@ -35,7 +36,7 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
             "seed: the seed's code (transformer block returning x + attn + ff, static mixers from logits 2I − 1); " +
             "mlp: the earlier port (RMSNorm GELU MLP, HC mixing I + noise).", Choices: Architectures),
         new("depth", ConfigFieldType.Integer, 24, "Number of residual blocks.", Min: 1, Max: 256),
-        new("streams", ConfigFieldType.Integer, 4, "Parallel residual streams (HC and mHC).", Min: 1, Max: 16),
+        new("streams", ConfigFieldType.Integer, 4, "Parallel residual streams (HC and mHC).", Min: 1, Max: 16, UsedWithVariants: Mixed),
         new("width", ConfigFieldType.Integer, 64, "Hidden width of each stream (d_model).", Min: 4, Max: 4096),
         new("d_ff", ConfigFieldType.Integer, 0, "seed: feed-forward width (0: 4 × width).", Min: 0, Max: 65536),
         new("heads", ConfigFieldType.Integer, 4, "seed: attention heads (must divide width).", Min: 1, Max: 128),
@@ -45,8 +46,8 @@ public sealed class ResidualStreamsFamily : ExperimentFamily
         new("steps", ConfigFieldType.Integer, 50, "Training steps.", Min: 1, Max: 1_000_000),
         new("learning_rate", ConfigFieldType.Number, 3e-3, "AdamW learning rate.", Min: 0, Max: 10),
         new("weight_decay", ConfigFieldType.Number, 0.0, "AdamW decoupled weight decay (all parameters, as the seed).", Min: 0, Max: 10),
-        new("sinkhorn_iterations", ConfigFieldType.Integer, 20, "Sinkhorn-Knopp iterations per mixing matrix (mHC).", Min: 1, Max: 1000),
-        new("hc_init_noise", ConfigFieldType.Number, 0.3, "mlp: std of the noise added to HC's identity mixing at init.", Min: 0, Max: 10),
+        new("sinkhorn_iterations", ConfigFieldType.Integer, 20, "Sinkhorn-Knopp iterations per mixing matrix (mHC).", Min: 1, Max: 1000, UsedWithVariants: ["mhc"]),
+        new("hc_init_noise", ConfigFieldType.Number, 0.3, "mlp: std of the noise added to HC's identity mixing at init.", Min: 0, Max: 10, UsedWithVariants: ["hc"]),
         new("on_nan", ConfigFieldType.Choice, "stop",
             "A NaN or infinite loss is recorded at its step; stop: the run ends there as diverged; continue: it trains on (as the seed did).",
             Choices: NanPolicies),

@@ -58,20 +58,4 @@ public sealed class HarmonicFamilyTests
     {
         Family.Validate(Family.WithDefaults(new JsonObject { ["nodes"] = 1000, ["modes"] = 961 })).Should().BeEmpty();
     }
-
-    [Fact]
-    public void A_variant_reads_its_own_fields_and_the_shared_ones_only()
-    {
-        var field = Family.FieldsNotUsedBy(Family.WithDefaults([]));
-        field.Should().Contain(["model", "layers", "steps", "learning_rate", "cuda_graph", "precision"])
-            .And.NotContain(["variant", "seed", "nodes", "trials", "trial_batch", "detector"]);
-        var gpt = Family.FieldsNotUsedBy(Family.WithDefaults(new JsonObject { ["variant"] = "gpt" }));
-        gpt.Should().BeEquivalentTo(["nodes", "modes", "timesteps", "trials", "detector", "trial_batch", "activity"]);
-        field.Concat(gpt).Should().OnlyHaveUniqueItems("no field belongs to neither variant");
-        var ngpt = new NGptFamily();
-        ngpt.FieldsNotUsedBy(ngpt.WithDefaults([])).Should().BeEmpty("nGPT reads every field");
-        ngpt.FieldsNotUsedBy(ngpt.WithDefaults(new JsonObject { ["variant"] = "gpt" }))
-            .Should().Equal(["projection_every", "alpha_shape", "alpha_init", "logit_scale"], "the GPT baseline has no α, s_z or projection");
-        new ResidualStreamsFamily().FieldsNotUsedBy(new ResidualStreamsFamily().WithDefaults([])).Should().BeEmpty("unmarked fields are read by every variant");
-    }
 }
