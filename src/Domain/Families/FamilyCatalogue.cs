@@ -13,9 +13,10 @@ public sealed class FamilyCatalogue
 
     public IReadOnlyCollection<ExperimentFamily> All => _families.Values;
 
+    /// <summary>The family of this name, or null (a stored run of a family this deployment no longer offers).</summary>
+    public ExperimentFamily? Find(string? name) => name is not null && _families.TryGetValue(name, out var family) ? family : null;
+
     public ExperimentFamily Get(string? name, string field = "family") =>
-        name is not null && _families.TryGetValue(name, out var family)
-            ? family
-            : throw new InvalidInputException(field,
-                $"unknown family '{name}'; known families: {string.Join(", ", _families.Keys.Order())}.");
+        Find(name) ?? throw new InvalidInputException(field,
+            $"unknown family '{name}'; known families: {string.Join(", ", _families.Keys.Order())}.");
 }

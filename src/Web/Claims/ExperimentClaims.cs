@@ -15,7 +15,7 @@ public sealed record ExperimentClaims(
 {
     public static ExperimentClaims Of(ExperimentDetail detail, FamilyCatalogue catalogue)
     {
-        var family = catalogue.All.FirstOrDefault(f => f.Name == detail.Experiment.Family);
+        var family = catalogue.Find(detail.Experiment.Family);
         var results = detail.Results();
         var aggregates = SweepAggregation.Aggregate(results, family?.Divergence);
         var metric = family?.PrimaryMetric ?? Domain.Metrics.MetricKey.Loss;

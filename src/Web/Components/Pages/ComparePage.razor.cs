@@ -150,7 +150,7 @@ public sealed partial class ComparePage
     }
 
     private ExperimentFamily? FamilyOf(RunDetail? run) =>
-        run is null ? null : Families.All.FirstOrDefault(f => f.Name == run.Run.Family);
+        run is null ? null : Families.Find(run.Run.Family);
 
     /// <summary>
     /// The family's primary metric when the runs report it, else loss, else the first key. A metric the user picked

@@ -98,7 +98,7 @@ public sealed partial class RunPage
             unusedKeys = UnusedKeysOf(detail.Run.Family, detail.Run.Config);
             if (charts is null)
             {
-                var primary = Families.All.FirstOrDefault(f => f.Name == detail.Run.Family)?.PrimaryMetric;
+                var primary = Families.Find(detail.Run.Family)?.PrimaryMetric;
                 charts = new LiveChartSet(Metrics, keys => MetricGroups.ForRun(Id, keys.GetValueOrDefault(Id, []).Select(s => s.Key), primary));
             }
             await charts.LoadAsync([Id], options.XAxis, stop.Token);
@@ -199,7 +199,7 @@ public sealed partial class RunPage
     {
         try
         {
-            return Families.All.FirstOrDefault(f => f.Name == family) is { } known && JsonNode.Parse(config) is JsonObject o
+            return Families.Find(family) is { } known && JsonNode.Parse(config) is JsonObject o
                 ? known.FieldsNotUsedBy(o).ToHashSet()
                 : new HashSet<string>();
         }
