@@ -8,8 +8,9 @@ namespace Dashboard.Torch;
 /// the causal half) and ATen's scaled_dot_product_attention as the reference and for everything else. In float32
 /// PyTorch's fused attention pads the head to 64 and tiles by 64 × 64; at nGPT's seed shape (T = 128, d = 48) that is
 /// most of its time. Same values and gradients to float32 rounding; the kernel's result (and its gradients) lie in
-/// memory as (B, T, H, d), so merging the heads afterwards is free. Held back in <see cref="Fused.NotYetCheckedOnGpu"/>:
-/// no version has yet been measured faster than ATen's float32 attention there, and the latest is not yet timed.
+/// memory as (B, T, H, d), so merging the heads afterwards is free. Held back in <see cref="Fused.HeldBack"/>:
+/// no version has yet been measured faster than ATen's float32 attention there; the latest passed its GPU checks, but a
+/// CUDA graph of it alone (the timing's) fails to capture, so it is not yet timed.
 /// </summary>
 public static class CausalAttention
 {

@@ -9,11 +9,15 @@ namespace Dashboard.Torch;
 /// tensors of the captured region alive and copy new inputs into them before each replay.
 /// Warm up (run the region once) before capturing. While capturing, host reads on the capturing thread throw
 /// (<see cref="HostReads"/>): the capture then fails with a reason that names the read.
+/// Disposing a graph whose capture is still open ends the capture (discarding what it recorded), so that a region that
+/// threw mid-capture does not leave every later CUDA call in the process failing with "operation not permitted when
+/// stream is capturing".
 /// </summary>
 public sealed class CudaGraph : IDisposable
 {
     private IntPtr _graph;
     private IDisposable? _noHostReads;
+    private bool _capturing;
 
     public CudaGraph() => NativeMethods.Check(NativeMethods.dt_cuda_graph_new(out _graph));
 
@@ -21,6 +25,7 @@ public sealed class CudaGraph : IDisposable
     public void BeginCapture(int device = -1)
     {
         NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_begin(Live(), device));
+        _capturing = true;
         _noHostReads = HostReads.Forbid("capturing a CUDA graph");
     }
 
@@ -28,6 +33,7 @@ public sealed class CudaGraph : IDisposable
     {
         _noHostReads?.Dispose();
         _noHostReads = null;
+        _capturing = false;
         NativeMethods.Check(NativeMethods.dt_cuda_graph_capture_end(Live()));
     }
 
@@ -37,6 +43,12 @@ public sealed class CudaGraph : IDisposable
 
     public void Dispose()
     {
+        if (_capturing && _graph != IntPtr.Zero)
+        {
+            // The capture failed already (the caller is unwinding from it): end it, and keep the caller's exception.
+            try { EndCapture(); }
+            catch (TorchException) { }
+        }
         var g = Interlocked.Exchange(ref _graph, IntPtr.Zero);
         if (g != IntPtr.Zero) NativeMethods.dt_cuda_graph_free(g);
     }

@@ -398,16 +398,12 @@ public class FusedTests
     }
 
     [Fact]
-    public void Kernels_not_yet_checked_on_a_gpu_are_named()
+    public void Kernels_held_back_from_the_workers_are_named()
     {
-        // A kernel enters the workers' default path in the commit that records its passed GPU check: the other nGPT
-        // kernels (the cross entropy with its row cache included) and the point-cloud and graph kernels (HHmL's radius
-        // queries and edge sums) passed on a lent H100 on 2026-12-07 (docs/benchmarks.md, fourth to sixth sessions); the
-        // short-sequence attention's latest version is neither fully checked nor timed there yet, the table-row kernels
-        // (seventh session), that session's changes to the cross entropy and the rotary backward, and the eighth's sum of
-        // the kernels' parameter partials (row_kernels.cu) not yet run there.
-        Fused.NotYetCheckedOnGpu.Should().BeEquivalentTo([FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
-            FusedKernel.LinearCrossEntropy, FusedKernel.RotaryNormalize, FusedKernel.PartialSums]);
-        Enum.GetValues<FusedKernel>().Should().HaveCount(13, "a new kernel is added to NotYetCheckedOnGpu until its GPU check has run");
+        // A kernel enters the workers' default path in the commit that records its passed GPU check and a step at least
+        // as fast with it (docs/benchmarks.md): the short-sequence attention is not yet timed, the table-row kernels made
+        // the fp32 graphed step slower on an H100 (ninth session).
+        Fused.HeldBack.Should().BeEquivalentTo([FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient]);
+        Enum.GetValues<FusedKernel>().Should().HaveCount(13, "a new kernel is added to HeldBack until its GPU check has run");
     }
 }
