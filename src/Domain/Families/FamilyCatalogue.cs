@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Dashboard.Domain.Families;
 
 /// <summary>The experiment families a deployment offers, by name.</summary>
@@ -19,4 +22,19 @@ public sealed class FamilyCatalogue
     public ExperimentFamily Get(string? name, string field = "family") =>
         Find(name) ?? throw new InvalidInputException(field,
             $"unknown family '{name}'; known families: {string.Join(", ", _families.Keys.Order())}.");
+
+    /// <summary>
+    /// The fields of a stored run's config that its variant does not read (harmonic's GPT fields in a field run, and so
+    /// on); empty for an unknown family or a config that is not a JSON object.
+    /// </summary>
+    public IReadOnlySet<string> FieldsNotUsedBy(string? family, string config)
+    {
+        try
+        {
+            return Find(family) is { } known && JsonNode.Parse(config) is JsonObject o
+                ? known.FieldsNotUsedBy(o).ToHashSet(StringComparer.Ordinal)
+                : new HashSet<string>();
+        }
+        catch (JsonException) { return new HashSet<string>(); }
+    }
 }

@@ -57,4 +57,33 @@ public sealed class ConfigDiffTableTests
         ConfigDiff.Distinguishing(rows, 4).Should().Equal("lr=0.01, model.width=512, seed=0", "lr=0.001, model.width=512, seed=1",
             "lr=0.01, model.width=1024", "lr=0.01, model.width=512");
     }
+
+    [Fact]
+    public async Task A_field_a_run_does_not_read_is_marked_and_is_no_difference()
+    {
+        // An nGPT run and two GPT baselines: alpha_init differs only where the baselines ignore it; lr differs among
+        // the runs that read it.
+        string[] configs =
+        [
+            """{"variant": "ngpt", "alpha_init": 0.05, "lr": 0.01}""",
+            """{"variant": "gpt", "alpha_init": 0.5, "lr": 0.01}""",
+            """{"variant": "gpt", "alpha_init": 0.05, "lr": 0.02}""",
+        ];
+        IReadOnlyList<IReadOnlySet<string>> unread = [new HashSet<string>(), new HashSet<string> { "alpha_init" }, new HashSet<string> { "alpha_init" }];
+        var rows = ConfigDiff.Of(configs, unread);
+        rows.Where(r => r.Differs).Select(r => r.Key).Should().Equal("variant", "lr");
+        ConfigDiff.Distinguishing(rows, 3).Should().Equal("variant=ngpt, lr=0.01", "variant=gpt, lr=0.01", "variant=gpt, lr=0.02");
+
+        var html = await MarkupDocument.RenderAsync<ConfigDiffTable>(new Dictionary<string, object?>
+        {
+            [nameof(ConfigDiffTable.Columns)] = new[] { "a", "b", "c" },
+            [nameof(ConfigDiffTable.Rows)] = rows,
+            [nameof(ConfigDiffTable.ShowAllInitially)] = true,
+        });
+        var alpha = html.QuerySelector("[data-testid=config-diff-row][data-key=alpha_init]")!;
+        alpha.ClassList.Should().NotContain("differs");
+        alpha.QuerySelectorAll("td.unread").Select(td => td.Text()).Should().Equal("0.5 (not read)", "0.05 (not read)");
+        alpha.QuerySelectorAll("td").First().Text().Should().Be("0.05");
+        html.QuerySelector("p.muted")!.Text().Should().StartWith("2 of 3 fields differ");
+    }
 }

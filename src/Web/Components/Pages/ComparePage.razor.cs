@@ -91,7 +91,8 @@ public sealed partial class ComparePage
             loadError = null;
             runs = await Details.GetManyAsync(ids, stop.Token);
             missing = ids.Except(runs.Select(r => r.Run.Id)).ToList();
-            diff = ConfigDiff.Of(runs.Select(r => r.Run.Config).ToList());
+            diff = ConfigDiff.Of(runs.Select(r => r.Run.Config).ToList(),
+                runs.Select(r => Families.FieldsNotUsedBy(r.Run.Family, r.Run.Config)).ToList());
             var distinguishing = ConfigDiff.Distinguishing(diff, runs.Count);
             labels = runs.Select((r, i) => (r.Run.Id, Label: $"{r.Experiment.Name} · #{r.Run.Id}" + (distinguishing[i].Length > 0 ? $" ({distinguishing[i]})" : "")))
                 .ToDictionary(x => x.Id, x => x.Label);

@@ -95,7 +95,7 @@ public sealed partial class RunPage
             notFound = detail is null;
             if (detail is null) return;
             axisKeys = AxisKeysOf(detail.Run.AxisValues);
-            unusedKeys = UnusedKeysOf(detail.Run.Family, detail.Run.Config);
+            unusedKeys = Families.FieldsNotUsedBy(detail.Run.Family, detail.Run.Config);
             if (charts is null)
             {
                 var primary = Families.Find(detail.Run.Family)?.PrimaryMetric;
@@ -191,18 +191,6 @@ public sealed partial class RunPage
     private static IReadOnlySet<string> AxisKeysOf(string axisValues)
     {
         try { return JsonNode.Parse(axisValues) is JsonObject o ? o.Select(p => p.Key).ToHashSet() : new HashSet<string>(); }
-        catch (System.Text.Json.JsonException) { return new HashSet<string>(); }
-    }
-
-    /// <summary>The config fields this run's variant does not read (harmonic's GPT fields in a field run, and so on).</summary>
-    private IReadOnlySet<string> UnusedKeysOf(string family, string config)
-    {
-        try
-        {
-            return Families.Find(family) is { } known && JsonNode.Parse(config) is JsonObject o
-                ? known.FieldsNotUsedBy(o).ToHashSet()
-                : new HashSet<string>();
-        }
         catch (System.Text.Json.JsonException) { return new HashSet<string>(); }
     }
 
