@@ -46,7 +46,8 @@ public static class Fused
     // graph kernels (HHmL's) in the fifth, the sum of the parameter partials (PartialSums) in the ninth. Held back:
     // the short-sequence attention passed its checks, but a graph capture of it alone fails (the timing's), so it is not
     // yet timed; the table-row kernels (TableRows) passed theirs and are faster alone (head rows 135 against 244 µs,
-    // embedding gradient 55 against 118), yet the fp32 graphed step ran 147,590 tokens/s with them and 157,411 without.
+    // embedding gradient 54 against 117), yet the fp32 graphed step ran 147,590–147,779 tokens/s with them and
+    // 156,503–157,411 without (two calls, ninth session).
     public static readonly IReadOnlySet<FusedKernel> HeldBack = new HashSet<FusedKernel>
     {
         FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
