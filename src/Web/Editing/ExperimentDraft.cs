@@ -60,14 +60,20 @@ public sealed class ExperimentDraft
     }
 
     /// <summary>
-    /// Whether the runs this draft makes read the field: false only for another variant's field while the variant is one
-    /// value (not swept, no named configs that could set it).
+    /// Why the runs this draft makes do not read the field ("variant gpt", "architecture mlp"), or null where they may:
+    /// only for another variant's (or architecture's) field while that is one value (not swept, no named configs that
+    /// could set it).
     /// </summary>
-    public bool Reads(ConfigField field)
+    public string? NotReadBecause(ConfigField field)
     {
-        if (field.UsedWithVariants is null || Configs is not null || Axes.Any(a => a.Path.Trim() == ConfigField.VariantField)) return true;
-        var variant = Fields.GetValueOrDefault(ConfigField.VariantField);
-        return string.IsNullOrEmpty(variant) || field.UsedWithVariants.Contains(variant);
+        if (Configs is not null) return null;
+        foreach (var (name, values) in field.ReadWhen())
+        {
+            if (Axes.Any(a => a.Path.Trim() == name)) continue;
+            var value = Fields.GetValueOrDefault(name);
+            if (!string.IsNullOrEmpty(value) && !values.Contains(value)) return $"{name} {value}";
+        }
+        return null;
     }
 
     public enum ScheduleKind { Now, At, Tonight }

@@ -3,7 +3,7 @@ using Dashboard.Domain.Families;
 
 namespace Dashboard.Domain.Tests.Families;
 
-/// <summary>ConfigField.UsedWithVariants as the families mark it, checked against what their executors read.</summary>
+/// <summary>ConfigField.UsedWithVariants (and UsedWithArchitectures) as the families mark them, checked against what their executors read.</summary>
 public sealed class VariantFieldsTests
 {
     [Fact]
@@ -22,7 +22,10 @@ public sealed class VariantFieldsTests
             .Should().Equal(["projection_every", "alpha_shape", "alpha_init", "logit_scale"], "the GPT baseline has no α, s_z or projection");
         var streams = new ResidualStreamsFamily();
         streams.FieldsNotUsedBy(streams.WithDefaults([])).Should().Equal(["hc_init_noise"], "mHC starts from uniform logits");
-        streams.FieldsNotUsedBy(streams.WithDefaults(new JsonObject { ["variant"] = "hc" })).Should().Equal(["sinkhorn_iterations"]);
+        streams.FieldsNotUsedBy(streams.WithDefaults(new JsonObject { ["variant"] = "hc" }))
+            .Should().Equal(["sinkhorn_iterations", "hc_init_noise"], "the seed's HC starts from logits 2I − 1, no noise");
+        streams.FieldsNotUsedBy(streams.WithDefaults(new JsonObject { ["variant"] = "hc", ["architecture"] = "mlp" }))
+            .Should().Equal(["d_ff", "heads", "sinkhorn_iterations"], "the MLP port has no attention and a 4 × width MLP");
         streams.FieldsNotUsedBy(streams.WithDefaults(new JsonObject { ["variant"] = "baseline" }))
             .Should().Equal(["streams", "sinkhorn_iterations", "hc_init_noise"]);
     }

@@ -113,4 +113,23 @@ public sealed class ConfigFieldsFormTests
         html = await Render(draft, []);
         html.Should().NotContain("field-unused", "a sweep over the variant reads every field in some run");
     }
+
+    [Fact]
+    public async Task Another_architectures_fields_are_marked_too()
+    {
+        var draft = ExperimentDraft.For(Catalogue.Get("residual-streams"));   // variant mhc, architecture seed
+        var html = await Render(draft, []);
+        FieldBlock(html, "heads").Should().NotContain("field-unused");
+        FieldBlock(html, "hc_init_noise").Should().Contain("Not read by variant mhc.");
+
+        draft.Fields["architecture"] = "mlp";
+        draft.Fields["variant"] = "hc";
+        html = await Render(draft, []);
+        FieldBlock(html, "heads").Should().Contain("Not read by architecture mlp.");
+        FieldBlock(html, "hc_init_noise").Should().NotContain("field-unused");
+
+        draft.Axes.Add(new ExperimentDraft.Axis { Path = "architecture", Values = "seed, mlp" });
+        html = await Render(draft, []);
+        FieldBlock(html, "heads").Should().NotContain("field-unused", "a sweep over the architecture reads it in some run");
+    }
 }

@@ -47,7 +47,7 @@ public sealed class RunCardsTests
         });
         html.QuerySelectorAll("[data-testid=run-config] > .table-wrap tr").Select(Cells).Should().Equal("variant field", "trials 16sweep");
         var unused = html.QuerySelector("[data-testid=config-unused]")!;
-        unused.QuerySelector("summary")!.Text().Should().Be("2 fields this run's variant does not read");
+        unused.QuerySelector("summary")!.Text().Should().Be("2 fields this run does not read (its variant or architecture ignores them)");
         unused.QuerySelectorAll("tr").Select(Cells).Should().Equal("layers 4", "steps 5000");
     }
 

@@ -17,7 +17,7 @@ public sealed record ConfigDiffRow(string Key, IReadOnlyList<string?> Values, IR
 /// <summary>Lines up the configs of several runs field by field, in the order the fields first appear.</summary>
 public static class ConfigDiff
 {
-    /// <param name="unread">Per run, the fields its variant does not read (FamilyCatalogue.FieldsNotUsedBy); null: all read.</param>
+    /// <param name="unread">Per run, the fields its variant or architecture does not read (FamilyCatalogue.FieldsNotUsedBy); null: all read.</param>
     public static IReadOnlyList<ConfigDiffRow> Of(IReadOnlyList<string> configs, IReadOnlyList<IReadOnlySet<string>>? unread = null)
     {
         var flat = configs.Select(c => ConfigEntries.Flatten(c).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)).ToList();
