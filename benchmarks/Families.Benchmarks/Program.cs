@@ -27,6 +27,12 @@ if (options.Family is "ngpt-profile" or "ngpt-profile-graph" or "ngpt-profile-fp
 {
     // --family ngpt-profile[-graph][-fp32]: a few nGPT steps (eager or graphed; bf16 autocast or fp32) inside a profiled
     // range, for ncu (KernelProfile.cs, kernel_profile.py).
+    // The workers' kernels, and of the held-back ones only those DT_BENCH_HELD_BACK names (comma-separated FusedKernel
+    // names), so that a profile with a held-back kernel and one without differ in it alone.
+    var heldBackNamed = (Environment.GetEnvironmentVariable("DT_BENCH_HELD_BACK") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    foreach (var kernel in Fused.HeldBack.Where(k => !heldBackNamed.Contains(k.ToString())))
+        Fused.Refuse(kernel);
+    Console.Error.WriteLine($"held-back kernels profiled: {(heldBackNamed.Length == 0 ? "none" : string.Join(", ", heldBackNamed))}");
     KernelProfile.Run(device, options.Steps ?? 3, graph: options.Family.Contains("-graph"), bf16: !options.Family.EndsWith("-fp32"));
     return;
 }

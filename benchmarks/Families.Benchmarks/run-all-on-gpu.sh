@@ -35,7 +35,8 @@ run() {   # run SECONDS NAME ARGS... (the PyTorch reference beside it, unless AR
 # Parts: ngpt, ngpt-binding (the binding's rows and checks only, no PyTorch), ngpt-compile (torch.compile the only PyTorch row), ngpt-fp32 (and fp32 the only precision), kernels (every kernel's check and timing, the binding's fp32 step; no PyTorch), harmonic, hhml, sympscale, sympscale-training
 # (its graph checks and the binding's training rows only), profile (ncu
 # kernel classes of three paths), profile-graph (ncu: the binding's graphed step alone, its 40 largest kernels), profile-fp32
-# (ncu: the binding's graphed fp32 step and torch.compile's fp32 step),
+# (ncu: the binding's graphed fp32 step and torch.compile's fp32 step), profile-table-rows (ncu: the binding's graphed
+# fp32 step without and with the held-back table-row kernels),
 # DT_BENCH_LEAN=1 leaves the ngpt part's side rows out (chunked head, fused on/off). attention (the short-sequence attention
 # kernel checked at eight sizes and timed against ATen's), compile-max, gemm (the nGPT step's products one by one), gemm-lt (the same with ATen's
 # cuBLASLt path, TORCH_BLAS_PREFER_CUBLASLT=1). Default: ngpt.
@@ -75,6 +76,15 @@ for part in ${PARTS:-ngpt}; do
                 --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/profile-fp32" \
                 --paths "binding graph,torch.compile" --precision fp32 --steps 2 --top 25 > "$out/profile-fp32.md" 2> "$out/profile-fp32.log"
             echo "exit $?"; cat "$out/profile-fp32.md"; tail -5 "$out/profile-fp32.log" ;;
+        profile-table-rows)   # why the table-row kernels, faster alone, made the fp32 graphed step ~0.8 ms slower (ninth session)
+            for held in "" "ScaledRows,EmbeddingGradient"; do
+                name="profile-rows-$([ -n "$held" ] && echo with || echo without)"
+                echo "=== kernel profile (ncu), fp32 graphed step, held-back kernels allowed: ${held:-none}"
+                DT_BENCH_HELD_BACK="$held" timeout 200 "$python" "$repo/benchmarks/Families.Benchmarks/kernel_profile.py" --binding "$app/Dashboard.Families.Benchmarks" \
+                    --python "$python" --reference "$repo/benchmarks/Families.Benchmarks/reference.py" --keep "$out/$name" \
+                    --paths "binding graph" --precision fp32 --steps 2 --top 40 > "$out/$name.md" 2> "$out/$name.log"
+                echo "exit $?"; cat "$out/$name.md"; tail -5 "$out/$name.log"
+            done ;;
         compile-max)
             echo "=== torch.compile max-autotune-no-cudagraphs (bf16)"
             timeout 300 "$python" "$repo/benchmarks/Families.Benchmarks/reference.py" --device cuda --json --modes compile-max \
