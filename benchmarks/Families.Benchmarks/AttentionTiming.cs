@@ -57,8 +57,15 @@ internal static class AttentionTiming
         var scale = Math.Sqrt(d);
         Tensor Values() => qkv.Narrow(2, 2 * c, c).View(b, t, h, d).Transpose(1, 2);
         // Apply would quietly run ATen's attention for a kernel that is not compiled in or was refused: say so instead.
-        if (kernel && !CausalAttention.KernelTakes(q, k, Values()))
-            throw new InvalidOperationException("not taken here (not compiled in, or refused by its GPU check)");
+        // The view is disposed at once: a view of qkv alive until the capture keeps qkv's gradient accumulator, made here
+        // on the default stream, in the autograd graph, and the capture then fails ("operation would make the legacy
+        // stream depend on a capturing blocking stream"; ninth session's timings).
+        if (kernel)
+        {
+            using var values = Values();
+            if (!CausalAttention.KernelTakes(q, k, values))
+                throw new InvalidOperationException("not taken here (not compiled in, or refused by its GPU check)");
+        }
         void Once()
         {
             using var inner = Torch.NewDisposeScope();
