@@ -75,8 +75,8 @@ if (options.Family == "attention")
 if (options.Family == "kernels")
 {
     // --family kernels (a short lease): every fused kernel's GPU check, the attention and table-row kernels timed against
-    // ATen's, then nGPT's fp32 (TF32 off) graphed step with the table-row kernels, without them, and without the
-    // partial-sums kernel too (no PyTorch rows).
+    // ATen's, then nGPT's fp32 (TF32 off) graphed step with every kernel, then dropping the table-row kernels, the
+    // attention kernel and the partial-sums kernel one after another (no PyTorch rows).
     if (!device.IsCuda || !Fused.IsCompiledIn)
     {
         Console.WriteLine("The kernels need a CUDA device and a shim built with the fused kernels (build.sh with nvcc); nothing to check here.");
@@ -93,14 +93,17 @@ if (options.Family == "kernels")
     Fused.Refuse(FusedKernel.ScaledRows);
     Fused.Refuse(FusedKernel.EmbeddingGradient);
     var without = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
+    Fused.Refuse(FusedKernel.CausalAttention);
+    var workers = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
     Fused.Refuse(FusedKernel.PartialSums);
     var withoutSums = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
-    Console.WriteLine("nGPT fp32 (TF32 off), binding CUDA graph, tokens/s (same call)");
+    Console.WriteLine("nGPT fp32 (TF32 off), binding CUDA graph, tokens/s (same call; each row also without the kernels the rows above dropped)");
     Console.WriteLine();
     Console.WriteLine("| Step | tokens/s | final loss | Notes |");
     Console.WriteLine("|---|---:|---:|---|");
-    Console.WriteLine($"| with the table-row kernels (and every other kernel that passed above, held back or not) | {with.TokensPerSecond:N0} | {with.FinalLoss:F4} | {with.Note} |");
-    Console.WriteLine($"| without them (ATen's head scaling and embedding gradient) | {without.TokensPerSecond:N0} | {without.FinalLoss:F4} | {without.Note} |");
+    Console.WriteLine($"| every kernel that passed above, held back or not (the table rows', and attention unless refused above) | {with.TokensPerSecond:N0} | {with.FinalLoss:F4} | {with.Note} |");
+    Console.WriteLine($"| without the table-row kernels (ATen's head scaling and embedding gradient) | {without.TokensPerSecond:N0} | {without.FinalLoss:F4} | {without.Note} |");
+    Console.WriteLine($"| and without the attention kernel (ATen's attention): the workers' set | {workers.TokensPerSecond:N0} | {workers.FinalLoss:F4} | {workers.Note} |");
     Console.WriteLine($"| and without the partial-sums kernel (ATen's sums of the parameter partials) | {withoutSums.TokensPerSecond:N0} | {withoutSums.FinalLoss:F4} | {withoutSums.Note} |");
     Console.WriteLine();
     return;
