@@ -45,9 +45,9 @@ public static class Fused
     // entropy's row cache in the sixth, its two blocks an SM and the rotary's dense ∂x in the ninth), the point-cloud and
     // graph kernels (HHmL's) in the fifth, the sum of the parameter partials (PartialSums) in the ninth. Held back:
     // the short-sequence attention passed its checks, but its timing's graph capture failed (on a flaw of the timing,
-    // since fixed), so it is not yet timed; the table-row kernels (TableRows) passed theirs and are faster alone (head rows 135 against 244 µs,
-    // embedding gradient 54 against 117), yet the fp32 graphed step ran 147,590–147,779 tokens/s with them and
-    // 156,503–157,411 without (two calls, ninth session).
+    // since fixed), so it is not yet timed; the table-row kernels (TableRows) passed theirs and are faster alone (head
+    // rows 135 against 244 µs, embedding gradient 54 against 117), yet the fp32 graphed step ran 147,590–147,779
+    // tokens/s with them and 156,503–157,411 without (two calls, ninth session).
     public static readonly IReadOnlySet<FusedKernel> HeldBack = new HashSet<FusedKernel>
     {
         FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,

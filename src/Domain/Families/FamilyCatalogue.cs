@@ -24,8 +24,8 @@ public sealed class FamilyCatalogue
             $"unknown family '{name}'; known families: {string.Join(", ", _families.Keys.Order())}.");
 
     /// <summary>
-    /// The fields of a stored run's config that its variant does not read (harmonic's GPT fields in a field run, and so
-    /// on); empty for an unknown family or a config that is not a JSON object.
+    /// The fields of a stored run's config that its variant or architecture does not read (harmonic's GPT fields in a
+    /// field run, and so on); empty for an unknown family or a config that is not a JSON object.
     /// </summary>
     public IReadOnlySet<string> FieldsNotUsedBy(string? family, string config)
     {

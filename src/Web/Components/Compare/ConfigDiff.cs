@@ -4,7 +4,7 @@ namespace Dashboard.Web.Components.Compare;
 
 /// <summary>
 /// One config field across the compared runs: its value in each (null where a run lacks it), which runs do not read it
-/// (their variant ignores the field: null when every run reads it), and whether they differ. A value no run reads is no
+/// (their variant or architecture ignores the field: null when every run reads it), and whether they differ. A value no run reads is no
 /// difference: an nGPT run's alpha_init beside a GPT baseline's is compared only with other nGPT runs'.
 /// </summary>
 public sealed record ConfigDiffRow(string Key, IReadOnlyList<string?> Values, IReadOnlyList<bool>? Unread = null)
