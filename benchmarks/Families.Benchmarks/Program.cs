@@ -99,12 +99,14 @@ if (options.Family == "kernels")
     var withoutSums = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
     Console.WriteLine("nGPT fp32 (TF32 off), binding CUDA graph, tokens/s (same call; each row also without the kernels the rows above dropped)");
     Console.WriteLine();
-    Console.WriteLine("| Step | tokens/s | final loss | Notes |");
-    Console.WriteLine("|---|---:|---:|---|");
-    Console.WriteLine($"| every kernel that passed above, held back or not (the table rows', and attention unless refused above) | {with.TokensPerSecond:N0} | {with.FinalLoss:F4} | {with.Note} |");
-    Console.WriteLine($"| without the table-row kernels (ATen's head scaling and embedding gradient) | {without.TokensPerSecond:N0} | {without.FinalLoss:F4} | {without.Note} |");
-    Console.WriteLine($"| and without the attention kernel (ATen's attention): the workers' set | {workers.TokensPerSecond:N0} | {workers.FinalLoss:F4} | {workers.Note} |");
-    Console.WriteLine($"| and without the partial-sums kernel (ATen's sums of the parameter partials) | {withoutSums.TokensPerSecond:N0} | {withoutSums.FinalLoss:F4} | {withoutSums.Note} |");
+    // ms a step beside tokens/s, so that a row's difference reads as time (the seed's step is 16 × 128 tokens).
+    string Ms(Throughput t) => (Shape.Seed.Batch * Shape.Seed.Context / t.TokensPerSecond * 1000).ToString("F3", CultureInfo.InvariantCulture);
+    Console.WriteLine("| Step | tokens/s | ms a step | final loss | Notes |");
+    Console.WriteLine("|---|---:|---:|---:|---|");
+    Console.WriteLine($"| every kernel that passed above, held back or not (the table rows', and attention unless refused above) | {with.TokensPerSecond:N0} | {Ms(with)} | {with.FinalLoss:F4} | {with.Note} |");
+    Console.WriteLine($"| without the table-row kernels (ATen's head scaling and embedding gradient) | {without.TokensPerSecond:N0} | {Ms(without)} | {without.FinalLoss:F4} | {without.Note} |");
+    Console.WriteLine($"| and without the attention kernel (ATen's attention): the workers' set | {workers.TokensPerSecond:N0} | {Ms(workers)} | {workers.FinalLoss:F4} | {workers.Note} |");
+    Console.WriteLine($"| and without the partial-sums kernel (ATen's sums of the parameter partials) | {withoutSums.TokensPerSecond:N0} | {Ms(withoutSums)} | {withoutSums.FinalLoss:F4} | {withoutSums.Note} |");
     Console.WriteLine();
     return;
 }
