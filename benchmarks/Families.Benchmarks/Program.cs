@@ -30,6 +30,11 @@ if (options.Family is "ngpt-profile" or "ngpt-profile-graph" or "ngpt-profile-fp
     // The workers' kernels, and of the held-back ones only those DT_BENCH_HELD_BACK names (comma-separated FusedKernel
     // names), so that a profile with a held-back kernel and one without differ in it alone.
     var heldBackNamed = (Environment.GetEnvironmentVariable("DT_BENCH_HELD_BACK") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    if (heldBackNamed.FirstOrDefault(n => !Fused.HeldBack.Any(k => k.ToString() == n)) is { } unknown)
+    {
+        Console.Error.WriteLine($"DT_BENCH_HELD_BACK: '{unknown}' is not a held-back kernel; they are {string.Join(", ", Fused.HeldBack)}.");
+        Environment.Exit(2);
+    }
     foreach (var kernel in Fused.HeldBack.Where(k => !heldBackNamed.Contains(k.ToString())))
         Fused.Refuse(kernel);
     Console.Error.WriteLine($"held-back kernels profiled: {(heldBackNamed.Length == 0 ? "none" : string.Join(", ", heldBackNamed))}");

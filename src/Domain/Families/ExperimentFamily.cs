@@ -38,9 +38,15 @@ public abstract class ExperimentFamily
         return result;
     }
 
-    /// <summary>The fields a run with this config does not read (another variant's), in the family's order.</summary>
-    public IReadOnlyList<string> FieldsNotUsedBy(JsonObject config) =>
-        Fields.Where(f => !f.IsUsedBy(config)).Select(f => f.Name).ToList();
+    /// <summary>
+    /// The fields a run with this config does not read (another variant's or architecture's), in the family's order. A
+    /// field the config lacks counts at its default, as the worker reads it.
+    /// </summary>
+    public IReadOnlyList<string> FieldsNotUsedBy(JsonObject config)
+    {
+        var resolved = WithDefaults(config);
+        return Fields.Where(f => !f.IsUsedBy(resolved)).Select(f => f.Name).ToList();
+    }
 
     /// <summary>Every problem with a complete config (defaults already applied), fields named "config.x".</summary>
     public IReadOnlyList<ValidationError> Validate(JsonObject config, string prefix = "config")

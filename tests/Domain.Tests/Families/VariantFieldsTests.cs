@@ -28,5 +28,7 @@ public sealed class VariantFieldsTests
             .Should().Equal(["d_ff", "heads", "sinkhorn_iterations"], "the MLP port has no attention and a 4 × width MLP");
         streams.FieldsNotUsedBy(streams.WithDefaults(new JsonObject { ["variant"] = "baseline" }))
             .Should().Equal(["streams", "sinkhorn_iterations", "hc_init_noise"]);
+        streams.FieldsNotUsedBy(new JsonObject { ["variant"] = "hc" })
+            .Should().Equal(["sinkhorn_iterations", "hc_init_noise"], "a stored config without architecture runs the default, seed");
     }
 }
