@@ -135,6 +135,8 @@ internal static class GpuChecks
                 () => EmbeddingError(device, 50257, 384, [16, 128]))),
             (FusedKernel.EmbeddingGradient, Check("embedding gradient, odd sizes (1,000 × 45 with 5,000 tokens; 70 × 8 with 1 token; 300 × 16 with 131,073 tokens: ATen's own gradient past the kernel's limit)", FusedKernelsPath, 1e-5,
                 () => new[] { EmbeddingError(device, 1000, 45, [5000]), EmbeddingError(device, 70, 8, [1]), EmbeddingError(device, 300, 16, [131073]) }.Max())),
+            (FusedKernel.EmbeddingGradient, Check("embedding gradient, the product's tokens (ids < 256 of 50,257 × 384: 64 × 1,024 tokens in four blocks of rows, their lists in chunks)", FusedKernelsPath, 1e-5,
+                () => EmbeddingError(device, 50257, 384, [64, 1024], ids: 256))),
             // A float32 row of 60,000 (240 KB) is longer than a block's shared memory: the passes without the row cache.
             (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference in float64, fp32, vocab 60,000 (rows past the shared-memory cache)", FusedKernelsPath, 1e-5,
                 () => FusedLinearCrossEntropy(device, autocast: false, vocab: 60000, rows: 256))),
@@ -426,16 +428,17 @@ internal static class GpuChecks
         return new[] { RelativeError(fast, reference) }.Concat(fastGrads.Zip(referenceGrads, RelativeError)).Max();
     }
 
-    private static double EmbeddingError(Device device, long rows, long cols, long[] tokenShape)
+    private static double EmbeddingError(Device device, long rows, long cols, long[] tokenShape, long? ids = null)
     {
         if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(13);
         var count = tokenShape.Aggregate(1L, (a, b) => a * b);
-        // Tokens drawn from the whole vocabulary, a fifth of them one token (a row summed from hundreds of rows).
-        var tokens = Torch.RandInt(0, rows, tokenShape);
+        // Tokens drawn from the whole vocabulary (or its first ids), a fifth of them one token (a row summed from hundreds of rows).
+        var drawn = ids ?? rows;
+        var tokens = Torch.RandInt(0, drawn, tokenShape);
         var repeated = Torch.Rand(tokenShape).Lt(0.2);
-        tokens = Torch.Where(repeated, Torch.Full(tokenShape, rows / 2, ScalarType.Int64), tokens).To(device);
+        tokens = Torch.Where(repeated, Torch.Full(tokenShape, drawn / 2, ScalarType.Int64), tokens).To(device);
         var w0 = Torch.Randn([rows, cols]).To(device);
         var weight = Torch.Randn([.. tokenShape, cols]).To(device).To(ScalarType.Float64);
         (Tensor Out, Tensor Grad) Run(bool kernel)

@@ -1,6 +1,7 @@
 // Kernels over the rows of a (V, C) table; see row_kernels.h. One warp a row for the scaled rows (the row's sum of
 // products needs no shared memory); a block of 64 rows for the embedding's gradient, which marks the indices that fall
-// in its rows once and then sums, for each row, the gradient rows of its indices in ascending order.
+// in its rows, sorts them by row in shared memory and then sums, for each row, the gradient rows of its indices in
+// ascending order.
 #include "row_kernels.h"
 
 #ifdef DT_CUDA_EMULATION
@@ -77,12 +78,19 @@ __global__ void __launch_bounds__(kThreads) scaled_rows_backward_kernel(const fl
   if (lane == 0) grad_s[r] = dot * k;
 }
 
-// Shared memory: bits (one per index, words of 32), the list of non-zero words, their count.
-__host__ __device__ inline int64_t embedding_shared_words(int n) { return 2 * ((n + 31) / 32) + 1; }
+// Shared memory: bits (one per index, words of 32), the list of non-zero words, their count, the end of the chunk,
+// the rows' starts in the list and their cursors, the list.
+constexpr int kEmbeddingList = 2048;   // entries of a block's list: its indices are listed (and summed) this many at a time
+__host__ __device__ inline int64_t embedding_shared_words(int n) {
+  return 2 * ((n + 31) / 32) + 2 + (kEmbeddingRows + 1) + kEmbeddingRows + kEmbeddingList;
+}
 
 // A block writes rows [first, first + 64) of grad_weight. Its threads mark which indices fall there (a ballot per 32
-// indices); one warp lists the non-zero words in order; then each warp sums, for each of its rows and each of its
-// lanes' columns, the gradient rows of the marked indices equal to that row, in ascending index order.
+// indices) and one warp lists the non-zero words in order. Then, a chunk of at most kEmbeddingList marked indices at a
+// time, warp 0 sorts the chunk's indices by row (a count, a scan, then a stable placement: the words in ascending
+// order, __match_any_sync ranking a word's equal rows), and the block's threads, one (row, 4 columns) each, add up
+// each row's gradient rows in that order onto what the chunks before left. So each row is summed in ascending i
+// whatever the scheduling, and a row named by many indices costs a list walk, not a scan of every marked index.
 __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int64_t* __restrict__ indices, int n,
                                                                       const float* __restrict__ g, int64_t rows,
                                                                       int64_t cols, bool by4,
@@ -92,6 +100,10 @@ __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int6
   uint32_t* bits = shared;
   uint32_t* nonzero = shared + words;
   uint32_t* nonzero_count = shared + 2 * words;
+  uint32_t* chunk_end = nonzero_count + 1;
+  uint32_t* row_start = chunk_end + 1;                  // [kEmbeddingRows + 1]
+  uint32_t* cursor = row_start + kEmbeddingRows + 1;    // [kEmbeddingRows]
+  uint32_t* list = cursor + kEmbeddingRows;             // [kEmbeddingList]
   const int64_t first = static_cast<int64_t>(blockIdx.x) * kEmbeddingRows;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
 
@@ -119,38 +131,74 @@ __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int6
   }
   __syncthreads();
   const uint32_t found = *nonzero_count;
+  const int64_t block_rows = rows - first < kEmbeddingRows ? rows - first : kEmbeddingRows;
+  const int64_t steps = by4 ? cols / 4 : cols;          // a thread's item: (row, 4 columns), or (row, column)
 
-  for (int r = warp; r < kEmbeddingRows && first + r < rows; r += kWarps) {
-    const int64_t v = first + r;
-    float* target = grad_weight + v * cols;
-    if (by4) {
-      for (int64_t c4 = lane; c4 < cols / 4; c4 += 32) {
-        float4 sum = make_float4(0.f, 0.f, 0.f, 0.f);
-        for (uint32_t j = 0; j < found; ++j) {
-          const uint32_t word = nonzero[j];
-          for (uint32_t m = bits[word]; m != 0; m &= m - 1u) {
-            const int64_t i = static_cast<int64_t>(word) * 32 + (__ffs(static_cast<int>(m)) - 1);
-            if (indices[i] != v) continue;
-            const float4 d = reinterpret_cast<const float4*>(g + i * cols)[c4];
-            sum = make_float4(sum.x + d.x, sum.y + d.y, sum.z + d.z, sum.w + d.w);
-          }
-        }
-        reinterpret_cast<float4*>(target)[c4] = sum;
+  uint32_t begin = 0;
+  do {   // at least once: a block none of whose rows is named still writes its zeros
+    if (warp == 0) {
+      if (lane == 0) {
+        uint32_t end = begin, total = 0;
+        while (end < found && total + __popc(bits[nonzero[end]]) <= kEmbeddingList) total += __popc(bits[nonzero[end++]]);
+        *chunk_end = end;
       }
-    } else {
-      for (int64_t c = lane; c < cols; c += 32) {
-        float sum = 0.f;
-        for (uint32_t j = 0; j < found; ++j) {
-          const uint32_t word = nonzero[j];
-          for (uint32_t m = bits[word]; m != 0; m &= m - 1u) {
-            const int64_t i = static_cast<int64_t>(word) * 32 + (__ffs(static_cast<int>(m)) - 1);
-            if (indices[i] == v) sum += g[i * cols + c];
-          }
-        }
-        target[c] = sum;
+      for (int r = lane; r <= kEmbeddingRows; r += 32) row_start[r] = 0;
+      __syncwarp();
+      const uint32_t end = *chunk_end;
+      // Count each row's indices in the chunk (row_start[r + 1]), a word at a time.
+      for (uint32_t j = begin; j < end; ++j) {
+        const uint32_t word = nonzero[j];
+        const bool set = (bits[word] >> lane) & 1u;
+        const int local = set ? static_cast<int>(indices[static_cast<int64_t>(word) * 32 + lane] - first) : -1;
+        const uint32_t same = __match_any_sync(0xffffffffu, local);
+        if (set && (same & ((1u << lane) - 1u)) == 0) row_start[local + 1] += static_cast<uint32_t>(__popc(same));
+        __syncwarp();
+      }
+      if (lane == 0)
+        for (int r = 1; r <= kEmbeddingRows; ++r) row_start[r] += row_start[r - 1];
+      __syncwarp();
+      for (int r = lane; r < kEmbeddingRows; r += 32) cursor[r] = row_start[r];
+      __syncwarp();
+      // Place them: words in ascending order, and within a word the lanes of one row in ascending order.
+      for (uint32_t j = begin; j < end; ++j) {
+        const uint32_t word = nonzero[j];
+        const bool set = (bits[word] >> lane) & 1u;
+        const int local = set ? static_cast<int>(indices[static_cast<int64_t>(word) * 32 + lane] - first) : -1;
+        const uint32_t same = __match_any_sync(0xffffffffu, local);
+        const uint32_t before = same & ((1u << lane) - 1u);
+        if (set) list[cursor[local] + __popc(before)] = word * 32 + static_cast<uint32_t>(lane);
+        __syncwarp();
+        if (set && before == 0) cursor[local] += static_cast<uint32_t>(__popc(same));
+        __syncwarp();
       }
     }
-  }
+    __syncthreads();
+    const uint32_t next = *chunk_end;   // read before the block's sync below, after which warp 0 writes the next
+    const bool first_chunk = begin == 0;
+    for (int64_t item = threadIdx.x; item < block_rows * steps; item += kThreads) {
+      const int r = static_cast<int>(item / steps);
+      const int64_t step = item - r * steps;
+      const uint32_t from = row_start[r], to = row_start[r + 1];
+      if (!first_chunk && from == to) continue;
+      float* target = grad_weight + (first + r) * cols;
+      if (by4) {
+        float4 sum = first_chunk ? make_float4(0.f, 0.f, 0.f, 0.f) : reinterpret_cast<const float4*>(target)[step];
+#pragma unroll 4
+        for (uint32_t e = from; e < to; ++e) {
+          const float4 d = reinterpret_cast<const float4*>(g + static_cast<int64_t>(list[e]) * cols)[step];
+          sum = make_float4(sum.x + d.x, sum.y + d.y, sum.z + d.z, sum.w + d.w);
+        }
+        reinterpret_cast<float4*>(target)[step] = sum;
+      } else {
+        float sum = first_chunk ? 0.f : target[step];
+#pragma unroll 4
+        for (uint32_t e = from; e < to; ++e) sum += g[static_cast<int64_t>(list[e]) * cols + step];
+        target[step] = sum;
+      }
+    }
+    __syncthreads();
+    begin = next;
+  } while (begin < found);
 }
 
 // A block sums 32 columns of one m: warp w adds rows w, w + 32, ... (each lane its column), the 32 warps' sums meet in

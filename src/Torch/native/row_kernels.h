@@ -18,8 +18,8 @@ const char* scaled_rows_forward(const float* w, const float* s, float k, float* 
 const char* scaled_rows_backward(const float* w, const float* s, float k, const float* g, float* grad_w, float* grad_s,
                                  int64_t rows, int64_t cols, void* stream);
 
-// The most indices embedding_backward takes: a block keeps one bit per index (and a list of the non-zero words) in its
-// 48 KB of shared memory.
+// The most indices embedding_backward takes: a block keeps one bit per index (and a list of the non-zero words), beside
+// its 8 KB list of indices sorted by row, in 48 KB of shared memory.
 constexpr int64_t kMaxEmbeddingIndices = 131072;
 
 // The gradient of an embedding lookup out[i] = weight[indices[i]]: grad_weight[v] = Σ_{i : indices[i] = v} g[i] for

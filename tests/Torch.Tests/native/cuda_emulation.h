@@ -40,8 +40,9 @@ struct Block {
   std::vector<std::unique_ptr<std::barrier<>>> warps;
   std::vector<float> lanes;
   std::vector<unsigned> votes;
+  std::vector<int> values;
   std::vector<float4> shared;
-  explicit Block(int threads, size_t shared_bytes) : all(threads), lanes(threads), votes(threads), shared((shared_bytes + 15) / 16) {
+  explicit Block(int threads, size_t shared_bytes) : all(threads), lanes(threads), votes(threads), values(threads), shared((shared_bytes + 15) / 16) {
     for (int w = 0; w < threads / 32; ++w) warps.push_back(std::make_unique<std::barrier<>>(32));
     std::fill(shared.begin(), shared.end(), make_float4(NAN, NAN, NAN, NAN));
   }
@@ -94,3 +95,15 @@ inline int __ffs(int x) { return x == 0 ? 0 : std::countr_zero(static_cast<unsig
 inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
 template <typename T>
 T __ldg(const T* address) { return *address; }
+inline void __syncwarp(unsigned = 0xffffffffu) { dt_emulation::block->warps[threadIdx.x / 32]->arrive_and_wait(); }
+// The lanes of the warp whose value equals this lane's (every lane of the warp takes part, as with the full mask).
+inline unsigned __match_any_sync(unsigned, int value) {
+  auto& b = *dt_emulation::block;
+  const int warp = threadIdx.x / 32;
+  b.values[threadIdx.x] = value;
+  b.warps[warp]->arrive_and_wait();
+  unsigned same = 0;
+  for (int lane = 0; lane < 32; ++lane) same |= (b.values[warp * 32 + lane] == value ? 1u : 0u) << lane;
+  b.warps[warp]->arrive_and_wait();
+  return same;
+}

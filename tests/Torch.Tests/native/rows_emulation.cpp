@@ -4,6 +4,7 @@
 #include "row_kernels.cu"
 
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 namespace {
@@ -49,14 +50,16 @@ bool scaled_rows(int rows, int cols, float k) {
   return std::max({e_out.relative(), e_w.relative(), e_s.relative()}) <= 1e-5;
 }
 
-// Indices from the whole table, a fifth of them one row (many rows summed into it), some outside the table.
-bool embedding(int rows, int cols, int n) {
+// Indices from the first `ids` rows of the table, a fifth of them one row (many rows summed into it), some outside the
+// table. Besides the error against double: each row must equal, bit for bit, its gradient rows summed in float in
+// ascending index order (the order the kernel promises, so that the result does not depend on scheduling).
+bool embedding(int rows, int cols, int n, int ids) {
   std::mt19937 random(static_cast<unsigned>(rows * 13 + cols + n));
   std::normal_distribution<float> normal;
-  std::uniform_int_distribution<int64_t> token(0, rows - 1);
+  std::uniform_int_distribution<int64_t> token(0, ids - 1);
   std::uniform_real_distribution<float> unit;
   std::vector<int64_t> indices(n);
-  for (auto& i : indices) i = unit(random) < 0.2f ? rows / 2 : token(random);
+  for (auto& i : indices) i = unit(random) < 0.2f ? ids / 2 : token(random);
   if (n > 3) indices[1] = -1, indices[2] = rows;   // outside: added to no row
   std::vector<float> g(size_t(n) * cols), gw(size_t(rows) * cols, NAN);
   for (auto& x : g) x = normal(random);
@@ -65,13 +68,22 @@ bool embedding(int rows, int cols, int n) {
   dt_emulation::launch(blocks, kThreads, embedding_shared_words(n) * sizeof(uint32_t),
                        [&] { embedding_backward_kernel(indices.data(), n, g.data(), rows, cols, by4, gw.data()); });
   std::vector<double> expected(gw.size(), 0.0);
+  std::vector<float> ascending(gw.size(), 0.f);
   for (int i = 0; i < n; ++i)
     if (indices[i] >= 0 && indices[i] < rows)
-      for (int c = 0; c < cols; ++c) expected[size_t(indices[i]) * cols + c] += g[size_t(i) * cols + c];
+      for (int c = 0; c < cols; ++c) {
+        expected[size_t(indices[i]) * cols + c] += g[size_t(i) * cols + c];
+        ascending[size_t(indices[i]) * cols + c] += g[size_t(i) * cols + c];
+      }
   Error e;
-  for (size_t i = 0; i < gw.size(); ++i) e.add(expected[i], gw[i]);
-  std::printf("embedding gradient %d x %d, %d indices: %.2e\n", rows, cols, n, e.relative());
-  return e.relative() <= 1e-5;
+  size_t unequal = 0;
+  for (size_t i = 0; i < gw.size(); ++i) {
+    e.add(expected[i], gw[i]);
+    unequal += std::memcmp(&ascending[i], &gw[i], sizeof(float)) != 0;
+  }
+  std::printf("embedding gradient %d x %d, %d indices below %d: %.2e, %zu elements not the ascending sum\n", rows, cols, n,
+              ids, e.relative(), unequal);
+  return e.relative() <= 1e-5 && unequal == 0;
 }
 
 // x (outer, mid, inner, cols) summed over outer and inner, against the sum in double.
@@ -102,9 +114,11 @@ int main() {
   bool ok = true;
   ok &= scaled_rows(37, 48, 19.6f);    // four columns at a time, a partial block of rows
   ok &= scaled_rows(9, 45, 0.5f);      // a column at a time
-  ok &= embedding(200, 48, 300);       // several blocks, indices past one word of bits
-  ok &= embedding(130, 45, 1000);      // a column at a time, the last block partial
-  ok &= embedding(70, 8, 1);           // one index
+  ok &= embedding(200, 48, 300, 200);       // several blocks, indices past one word of bits
+  ok &= embedding(130, 45, 1000, 130);      // a column at a time, the last block partial
+  ok &= embedding(70, 8, 1, 70);            // one index
+  ok &= embedding(100, 12, 5000, 64);       // every index in the first block: three chunks of its list
+  ok &= embedding(300, 4, 3000, 5);         // five rows named ~600 times each (one chunk, some rows spanning two)
   ok &= partial_sums(1, 1, 77, 40);    // the residual's and SwiGLU's (parts, cols): a partial column block, 77 rows
   ok &= partial_sums(3, 2, 5, 33);     // the rotary's (B, H, parts, d) over B and parts
   ok &= partial_sums(1, 1, 3, 1);      // a scalar's parts: fewer rows than warps
