@@ -50,7 +50,7 @@ for part in ${PARTS:-ngpt}; do
         hhml) run 360 hhml --family hhml ;;   # the binding's rows, then hhml_reference.py (stopped by HhmlBenchmark after 240 s)
         gemm) run 60 gemm --no-reference --family gemm ;;   # the step's products one by one (seconds)
         attention) run 120 attention --no-reference --family attention ;;
-        kernels) run 200 kernels --no-reference --family kernels ;;   # every kernel's check, kernel timings, nGPT's fp32 graphed step with every kernel, then without the table-row, attention and partial-sums kernels in turn
+        kernels) run 200 kernels --no-reference --family kernels ;;   # every kernel's check, kernel timings, nGPT's fp32 graphed step with every kernel, then without the embedding-gradient, scaled-rows, attention and partial-sums kernels in turn
         concurrency)   # a linear layer's ∂x and ∂W side by side on two streams, against one after the other (PyTorch)
             echo "=== concurrent backward products"
             timeout 60 "$python" "$repo/benchmarks/Families.Benchmarks/concurrent_backward.py" > "$out/concurrency.md" 2>&1
