@@ -12,7 +12,8 @@ using Dashboard.Worker.Experiments.Training;
 // --family harmonic: seed 004's field trials per second and Harmonic GPT inference instead (HarmonicBenchmark.cs).
 // --family sympscale (anywhere among the options): seed 003's tables instead (SympScaleBenchmark).
 // The kernels held back from the workers run here too: the GPU checks below check them, refuse any that fail, and the
-// timings time the rest; the nGPT rows then run what the workers run (Fused.HeldBack off again).
+// timings time the rest; the nGPT rows then run what the workers run (the held-back kernels refused again, but for
+// those DT_BENCH_HELD_BACK names).
 Fused.AllowHeldBack();
 if (SympScaleBenchmark.Selected(args) is { } rest) { SympScaleBenchmark.Run(rest); return; }
 var options = BenchmarkOptions.Parse(args);
@@ -27,17 +28,9 @@ if (options.Family is "ngpt-profile" or "ngpt-profile-graph" or "ngpt-profile-fp
 {
     // --family ngpt-profile[-graph][-fp32]: a few nGPT steps (eager or graphed; bf16 autocast or fp32) inside a profiled
     // range, for ncu (KernelProfile.cs, kernel_profile.py).
-    // The workers' kernels, and of the held-back ones only those DT_BENCH_HELD_BACK names (comma-separated FusedKernel
-    // names), so that a profile with a held-back kernel and one without differ in it alone.
-    var heldBackNamed = (Environment.GetEnvironmentVariable("DT_BENCH_HELD_BACK") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-    if (heldBackNamed.FirstOrDefault(n => !Fused.HeldBack.Any(k => k.ToString() == n)) is { } unknown)
-    {
-        Console.Error.WriteLine($"DT_BENCH_HELD_BACK: '{unknown}' is not a held-back kernel; they are {string.Join(", ", Fused.HeldBack)}.");
-        Environment.Exit(2);
-    }
-    foreach (var kernel in Fused.HeldBack.Where(k => !heldBackNamed.Contains(k.ToString())))
-        Fused.Refuse(kernel);
-    Console.Error.WriteLine($"held-back kernels profiled: {(heldBackNamed.Length == 0 ? "none" : string.Join(", ", heldBackNamed))}");
+    // The workers' kernels, and of the held-back ones only those DT_BENCH_HELD_BACK names, so that a profile with a
+    // held-back kernel and one without differ in it alone.
+    Console.Error.WriteLine($"held-back kernels profiled: {KeepNamedHeldBack()}");
     KernelProfile.Run(device, options.Steps ?? 3, graph: options.Family.Contains("-graph"), bf16: !options.Family.EndsWith("-fp32"));
     return;
 }
@@ -148,7 +141,9 @@ if (device.IsCuda)
     AttentionTiming.Print(device, shape);
     TableRowsTiming.Print(device, shape);
 }
-Fused.AllowHeldBack(false);
+// The nGPT rows run the workers' kernels, and of the held-back ones those DT_BENCH_HELD_BACK names (a candidate set
+// timed against PyTorch in one call before it goes to the workers).
+Console.Error.WriteLine($"held-back kernels in the nGPT rows: {KeepNamedHeldBack()}");
 // The fused kernels are on in the nGPT rows (as in a run's config), less any refused by its own check, unless the
 // training with them differed from the training without.
 FamilyBenchmarks.UseFusedKernels = !checks.Any(c => c.Path == GpuChecks.FusedTrainingPath && !c.Passed);
@@ -321,3 +316,17 @@ if (mhc is { } timing)
         $"{timing.ReplayedStepMean * 1000:F2} ms, after the last step {timing.AfterLastStep:F3} s.");
 }
 
+// Refuses the kernels of Fused.HeldBack that DT_BENCH_HELD_BACK (comma-separated FusedKernel names) does not name;
+// returns the names kept. Exits 2 on a name that is not a held-back kernel, rather than time without it.
+static string KeepNamedHeldBack()
+{
+    var named = (Environment.GetEnvironmentVariable("DT_BENCH_HELD_BACK") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    if (named.FirstOrDefault(n => !Fused.HeldBack.Any(k => k.ToString() == n)) is { } unknown)
+    {
+        Console.Error.WriteLine($"DT_BENCH_HELD_BACK: '{unknown}' is not a held-back kernel; they are {string.Join(", ", Fused.HeldBack)}.");
+        Environment.Exit(2);
+    }
+    foreach (var kernel in Fused.HeldBack.Where(k => !named.Contains(k.ToString())))
+        Fused.Refuse(kernel);
+    return named.Length == 0 ? "none" : string.Join(", ", named);
+}
