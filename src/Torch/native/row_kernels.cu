@@ -85,6 +85,18 @@ __host__ __device__ inline int64_t embedding_shared_words(int n) {
   return 2 * ((n + 31) / 32) + 2 + (kEmbeddingRows + 1) + kEmbeddingRows + kEmbeddingList;
 }
 
+// The row, less first, of the index that lane `lane` of the j-th non-zero word stands for; -1 where that bit is not set
+// or j is past end. Warp 0 reads kWordsInFlight words' indices at once before ranking them one word after another, so
+// that their loads from memory overlap (a block of the product's byte tokens lists hundreds of words).
+constexpr int kWordsInFlight = 8;
+__device__ __forceinline__ int marked_row(const int64_t* __restrict__ indices, const uint32_t* bits, const uint32_t* nonzero,
+                                          uint32_t j, uint32_t end, int64_t first, int lane) {
+  if (j >= end) return -1;
+  const uint32_t word = nonzero[j];
+  if (((bits[word] >> lane) & 1u) == 0) return -1;
+  return static_cast<int>(indices[static_cast<int64_t>(word) * 32 + lane] - first);
+}
+
 // A block writes rows [first, first + 64) of grad_weight. Its threads mark which indices fall there (a ballot per 32
 // indices) and one warp lists the non-zero words in order. Then, a chunk of at most kEmbeddingList marked indices at a
 // time, warp 0 sorts the chunk's indices by row (a count, a scan, then a stable placement: the words in ascending
@@ -146,13 +158,17 @@ __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int6
       __syncwarp();
       const uint32_t end = *chunk_end;
       // Count each row's indices in the chunk (row_start[r + 1]), a word at a time.
-      for (uint32_t j = begin; j < end; ++j) {
-        const uint32_t word = nonzero[j];
-        const bool set = (bits[word] >> lane) & 1u;
-        const int local = set ? static_cast<int>(indices[static_cast<int64_t>(word) * 32 + lane] - first) : -1;
-        const uint32_t same = __match_any_sync(0xffffffffu, local);
-        if (set && (same & ((1u << lane) - 1u)) == 0) row_start[local + 1] += static_cast<uint32_t>(__popc(same));
-        __syncwarp();
+      for (uint32_t j0 = begin; j0 < end; j0 += kWordsInFlight) {
+        int local[kWordsInFlight];
+#pragma unroll
+        for (int u = 0; u < kWordsInFlight; ++u) local[u] = marked_row(indices, bits, nonzero, j0 + u, end, first, lane);
+#pragma unroll
+        for (int u = 0; u < kWordsInFlight; ++u) {
+          if (j0 + u >= end) break;   // the whole warp
+          const uint32_t same = __match_any_sync(0xffffffffu, local[u]);
+          if (local[u] >= 0 && (same & ((1u << lane) - 1u)) == 0) row_start[local[u] + 1] += static_cast<uint32_t>(__popc(same));
+          __syncwarp();
+        }
       }
       if (lane == 0)
         for (int r = 1; r <= kEmbeddingRows; ++r) row_start[r] += row_start[r - 1];
@@ -160,16 +176,20 @@ __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int6
       for (int r = lane; r < kEmbeddingRows; r += 32) cursor[r] = row_start[r];
       __syncwarp();
       // Place them: words in ascending order, and within a word the lanes of one row in ascending order.
-      for (uint32_t j = begin; j < end; ++j) {
-        const uint32_t word = nonzero[j];
-        const bool set = (bits[word] >> lane) & 1u;
-        const int local = set ? static_cast<int>(indices[static_cast<int64_t>(word) * 32 + lane] - first) : -1;
-        const uint32_t same = __match_any_sync(0xffffffffu, local);
-        const uint32_t before = same & ((1u << lane) - 1u);
-        if (set) list[cursor[local] + __popc(before)] = word * 32 + static_cast<uint32_t>(lane);
-        __syncwarp();
-        if (set && before == 0) cursor[local] += static_cast<uint32_t>(__popc(same));
-        __syncwarp();
+      for (uint32_t j0 = begin; j0 < end; j0 += kWordsInFlight) {
+        int local[kWordsInFlight];
+#pragma unroll
+        for (int u = 0; u < kWordsInFlight; ++u) local[u] = marked_row(indices, bits, nonzero, j0 + u, end, first, lane);
+#pragma unroll
+        for (int u = 0; u < kWordsInFlight; ++u) {
+          if (j0 + u >= end) break;
+          const uint32_t same = __match_any_sync(0xffffffffu, local[u]);
+          const uint32_t before = same & ((1u << lane) - 1u);
+          if (local[u] >= 0) list[cursor[local[u]] + __popc(before)] = nonzero[j0 + u] * 32 + static_cast<uint32_t>(lane);
+          __syncwarp();
+          if (local[u] >= 0 && before == 0) cursor[local[u]] += static_cast<uint32_t>(__popc(same));
+          __syncwarp();
+        }
       }
     }
     __syncthreads();
