@@ -9,8 +9,9 @@ namespace Dashboard.Torch;
 /// PyTorch's fused attention pads the head to 64 and tiles by 64 × 64; at nGPT's seed shape (T = 128, d = 48) that is
 /// most of its time. Same values and gradients to float32 rounding; the kernel's result (and its gradients) lie in
 /// memory as (B, T, H, d), so merging the heads afterwards is free. Held back in <see cref="Fused.HeldBack"/>:
-/// no version has yet been measured faster than ATen's float32 attention there; the latest passed its GPU checks, but its
-/// timing's CUDA graph failed to capture (a flaw of the timing, since fixed), so it is not yet timed.
+/// no version has yet been measured faster than ATen's float32 attention there; the latest passes its GPU checks, but its
+/// timing's CUDA graph fails to capture ("operation would make the legacy stream depend on a capturing blocking
+/// stream", ninth and tenth sessions), so it is not yet timed.
 /// </summary>
 public static class CausalAttention
 {

@@ -43,14 +43,16 @@ public static class Fused
     /// </summary>
     // Checked on an H100 on 2026-12-07 (docs/benchmarks.md): the other nGPT kernels in the fourth session (the cross
     // entropy's row cache in the sixth, its two blocks an SM and the rotary's dense ∂x in the ninth), the point-cloud and
-    // graph kernels (HHmL's) in the fifth, the sum of the parameter partials (PartialSums) in the ninth. Held back:
-    // the short-sequence attention passed its checks, but its timing's graph capture failed (on a flaw of the timing,
-    // since fixed), so it is not yet timed; the table-row kernels (TableRows) passed theirs and are faster alone (head
-    // rows 135 against 244 µs, embedding gradient 54 against 117), yet the fp32 graphed step ran 147,590–147,779
-    // tokens/s with them and 156,503–157,411 without (two calls, ninth session).
+    // graph kernels (HHmL's) in the fifth, the sum of the parameter partials (PartialSums) in the ninth, the scaled head
+    // rows (TableRows.Scaled) in the tenth: 135 against ATen's 244 µs alone, the fp32 graphed step 158,367 tokens/s
+    // with it and 156,919 without. Held back: the short-sequence attention passed its checks, but its timing's CUDA
+    // graph still fails to capture (tenth session), so it is untimed; the embedding's gradient kernel passed its checks
+    // and is faster on ids drawn from the whole vocabulary (44 against 117 µs), but was slower on the product's byte
+    // tokens (ids < 256, all in four of its blocks: 114 against 100 µs in the tenth session's first version, ~0.7 ms
+    // in the ninth's, which is what made the ninth session's step slower).
     public static readonly IReadOnlySet<FusedKernel> HeldBack = new HashSet<FusedKernel>
     {
-        FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient,
+        FusedKernel.CausalAttention, FusedKernel.EmbeddingGradient,
     };
 
     private static volatile bool s_allowHeldBack;

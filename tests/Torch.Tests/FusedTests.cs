@@ -401,9 +401,9 @@ public class FusedTests
     public void Kernels_held_back_from_the_workers_are_named()
     {
         // A kernel enters the workers' default path in the commit that records its passed GPU check and a step at least
-        // as fast with it (docs/benchmarks.md): the short-sequence attention is not yet timed, the table-row kernels made
-        // the fp32 graphed step slower on an H100 (ninth session).
-        Fused.HeldBack.Should().BeEquivalentTo([FusedKernel.CausalAttention, FusedKernel.ScaledRows, FusedKernel.EmbeddingGradient]);
+        // as fast with it (docs/benchmarks.md): the short-sequence attention is not yet timed in a CUDA graph, the
+        // embedding's gradient is slower than ATen's on the product's byte tokens (tenth session).
+        Fused.HeldBack.Should().BeEquivalentTo([FusedKernel.CausalAttention, FusedKernel.EmbeddingGradient]);
         Enum.GetValues<FusedKernel>().Should().HaveCount(13, "a new kernel is added to HeldBack until its GPU check has run");
     }
 }
