@@ -24,14 +24,17 @@ internal static class TableRowsTiming
         var scaled = new[] { true, false }.Select(kernel =>
             Row("head rows scaled, w ⊙ (k·s)", kernel, "kernel: 2 + 3", "ATen: 2 + 6", () => ScaledRows(device, v, c, kernel))).ToArray();
         if (scaled is [{ } ks, { } rs] && ks >= rs) { Fused.Refuse(FusedKernel.ScaledRows); refused.Add("scaled rows"); }
-        // Two token draws: ids uniform over the vocabulary, and the product's (bytes: the first 256 ids, so each id
-        // repeats ~B·T/256 times and all fall in a few of the table's rows), which the nGPT rows train on.
+        // Three token draws: ids uniform over the vocabulary; the product's (bytes: the first 256 ids, so each id repeats
+        // ~B·T/256 times and all fall in a few of the table's rows), which the nGPT rows train on; and bytes with a fifth
+        // of them one id, as spaces are in text (one row summed from ~400 gradient rows).
         var notFaster = false;
-        foreach (var (draw, ids) in new[] { ("uniform ids", (long)shape.Vocab), ("ids < 256, as the product's bytes", 256L) })
+        var draws = new[] { ("uniform ids", (long)shape.Vocab, false), ("ids < 256, as the product's bytes", 256L, false),
+            ("ids < 256, a fifth of them one id (text's spaces)", 256L, true) };
+        foreach (var (draw, ids, crowded) in draws)
         {
             var embedding = new[] { true, false }.Select(kernel =>
                 Row(Invariant($"embedding of {shape.Batch} × {shape.Context} tokens, {draw}"), kernel, "kernel: 1 (the gradient written once)",
-                    "ATen: 1 (a zero fill) and a scatter of the token rows", () => Embedding(device, shape, Math.Min(ids, shape.Vocab), kernel))).ToArray();
+                    "ATen: 1 (a zero fill) and a scatter of the token rows", () => Embedding(device, shape, Math.Min(ids, shape.Vocab), crowded, kernel))).ToArray();
             notFaster |= embedding is [{ } k, { } r] && k >= r;
         }
         if (notFaster) { Fused.Refuse(FusedKernel.EmbeddingGradient); refused.Add("embedding gradient"); }
@@ -72,11 +75,14 @@ internal static class TableRowsTiming
         });
     }
 
-    private static (double, string) Embedding(Device device, Shape shape, long ids, bool kernel)
+    private static (double, string) Embedding(Device device, Shape shape, long ids, bool crowded, bool kernel)
     {
         using var scope = Torch.NewDisposeScope();
         var w = Torch.Randn([shape.Vocab, shape.Width]).To(device).RequiresGrad_();
-        var tokens = Torch.RandInt(0, ids, [shape.Batch, shape.Context]).To(device);
+        long[] tokenShape = [shape.Batch, shape.Context];
+        var tokens = Torch.RandInt(0, ids, tokenShape);
+        if (crowded) tokens = Torch.Where(Torch.Rand(tokenShape).Lt(0.2), Torch.Full(tokenShape, 32, ScalarType.Int64), tokens);
+        tokens = tokens.To(device);
         var gradOut = Torch.Randn([shape.Batch, shape.Context, shape.Width]).To(device);
         if (kernel && !TableRows.KernelTakesEmbedding(w, tokens)) throw new InvalidOperationException("not taken here (not compiled in, or refused by its GPU check)");
         return GraphTimer.PerCall(device, () =>
