@@ -86,15 +86,35 @@ __host__ __device__ inline int64_t embedding_shared_words(int n) {
 }
 
 // The row, less first, of the index that lane `lane` of the j-th non-zero word stands for; -1 where that bit is not set
-// or j is past end. Warp 0 reads kWordsInFlight words' indices at once before ranking them one word after another, so
-// that their loads from memory overlap (a block of the product's byte tokens lists hundreds of words).
-constexpr int kWordsInFlight = 8;
+// or j is past end.
 __device__ __forceinline__ int marked_row(const int64_t* __restrict__ indices, const uint32_t* bits, const uint32_t* nonzero,
                                           uint32_t j, uint32_t end, int64_t first, int lane) {
   if (j >= end) return -1;
   const uint32_t word = nonzero[j];
   if (((bits[word] >> lane) & 1u) == 0) return -1;
   return static_cast<int>(indices[static_cast<int64_t>(word) * 32 + lane] - first);
+}
+
+// Calls visit(j, row, same) for the non-zero words j in [begin, end) in order, on every lane of the warp: row as
+// marked_row gives it, same the lanes whose row is the same (__match_any_sync); the warp synchronised after each. The
+// indices of kWordsInFlight words are read at once before they are ranked one word after another, so that their loads
+// overlap (a block of the product's byte tokens lists hundreds of words).
+constexpr int kWordsInFlight = 8;
+template <typename Visit>
+__device__ __forceinline__ void rank_marked_words(const int64_t* __restrict__ indices, const uint32_t* bits,
+                                                  const uint32_t* nonzero, uint32_t begin, uint32_t end, int64_t first,
+                                                  int lane, Visit visit) {
+  for (uint32_t j0 = begin; j0 < end; j0 += kWordsInFlight) {
+    int row[kWordsInFlight];
+#pragma unroll
+    for (int u = 0; u < kWordsInFlight; ++u) row[u] = marked_row(indices, bits, nonzero, j0 + u, end, first, lane);
+#pragma unroll
+    for (int u = 0; u < kWordsInFlight; ++u) {
+      if (j0 + u >= end) break;   // the whole warp
+      visit(j0 + u, row[u], __match_any_sync(0xffffffffu, row[u]));
+      __syncwarp();
+    }
+  }
 }
 
 // A block writes rows [first, first + 64) of grad_weight. Its threads mark which indices fall there (a ballot per 32
@@ -157,40 +177,22 @@ __global__ void __launch_bounds__(kThreads) embedding_backward_kernel(const int6
       for (int r = lane; r <= kEmbeddingRows; r += 32) row_start[r] = 0;
       __syncwarp();
       const uint32_t end = *chunk_end;
-      // Count each row's indices in the chunk (row_start[r + 1]), a word at a time.
-      for (uint32_t j0 = begin; j0 < end; j0 += kWordsInFlight) {
-        int local[kWordsInFlight];
-#pragma unroll
-        for (int u = 0; u < kWordsInFlight; ++u) local[u] = marked_row(indices, bits, nonzero, j0 + u, end, first, lane);
-#pragma unroll
-        for (int u = 0; u < kWordsInFlight; ++u) {
-          if (j0 + u >= end) break;   // the whole warp
-          const uint32_t same = __match_any_sync(0xffffffffu, local[u]);
-          if (local[u] >= 0 && (same & ((1u << lane) - 1u)) == 0) row_start[local[u] + 1] += static_cast<uint32_t>(__popc(same));
-          __syncwarp();
-        }
-      }
+      const uint32_t earlier = (1u << lane) - 1u;
+      // Count each row's indices in the chunk (row_start[r + 1]): each row's first lane in a word adds its lanes.
+      rank_marked_words(indices, bits, nonzero, begin, end, first, lane, [&](uint32_t, int row, uint32_t same) {
+        if (row >= 0 && (same & earlier) == 0) row_start[row + 1] += static_cast<uint32_t>(__popc(same));
+      });
       if (lane == 0)
         for (int r = 1; r <= kEmbeddingRows; ++r) row_start[r] += row_start[r - 1];
       __syncwarp();
       for (int r = lane; r < kEmbeddingRows; r += 32) cursor[r] = row_start[r];
       __syncwarp();
       // Place them: words in ascending order, and within a word the lanes of one row in ascending order.
-      for (uint32_t j0 = begin; j0 < end; j0 += kWordsInFlight) {
-        int local[kWordsInFlight];
-#pragma unroll
-        for (int u = 0; u < kWordsInFlight; ++u) local[u] = marked_row(indices, bits, nonzero, j0 + u, end, first, lane);
-#pragma unroll
-        for (int u = 0; u < kWordsInFlight; ++u) {
-          if (j0 + u >= end) break;
-          const uint32_t same = __match_any_sync(0xffffffffu, local[u]);
-          const uint32_t before = same & ((1u << lane) - 1u);
-          if (local[u] >= 0) list[cursor[local[u]] + __popc(before)] = nonzero[j0 + u] * 32 + static_cast<uint32_t>(lane);
-          __syncwarp();
-          if (local[u] >= 0 && before == 0) cursor[local[u]] += static_cast<uint32_t>(__popc(same));
-          __syncwarp();
-        }
-      }
+      rank_marked_words(indices, bits, nonzero, begin, end, first, lane, [&](uint32_t j, int row, uint32_t same) {
+        if (row >= 0) list[cursor[row] + __popc(same & earlier)] = nonzero[j] * 32 + static_cast<uint32_t>(lane);
+        __syncwarp();
+        if (row >= 0 && (same & earlier) == 0) cursor[row] += static_cast<uint32_t>(__popc(same));
+      });
     }
     __syncthreads();
     const uint32_t next = *chunk_end;   // read before the block's sync below, after which warp 0 writes the next
