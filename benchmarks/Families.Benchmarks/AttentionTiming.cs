@@ -57,13 +57,15 @@ internal static class AttentionTiming
         var scale = Math.Sqrt(d);
         Tensor Values() => qkv.Narrow(2, 2 * c, c).View(b, t, h, d).Transpose(1, 2);
         // Apply would quietly run ATen's attention for a kernel that is not compiled in or was refused: say so instead.
-        // The view is disposed at once: a view of qkv alive until the capture keeps qkv's gradient accumulator, made here
-        // on the default stream, in the autograd graph, and the capture then fails ("operation would make the legacy
-        // stream depend on a capturing blocking stream"; ninth session's timings).
+        // The probe's views are made without autograd and freed at once: a view of qkv with a gradient function keeps
+        // qkv's gradient accumulator, made on the default stream, alive; later views reuse it, and the capture fails
+        // ("operation would make the legacy stream depend on a capturing blocking stream"). Disposing the last view
+        // alone (ninth session) left the Narrow and View between it and qkv alive in this method's scope (tenth).
         if (kernel)
         {
-            using var values = Values();
-            if (!CausalAttention.KernelTakes(q, k, values))
+            using var probe = Torch.NewDisposeScope();
+            using var noGrad = Torch.NoGrad();
+            if (!CausalAttention.KernelTakes(q, k, Values()))
                 throw new InvalidOperationException("not taken here (not compiled in, or refused by its GPU check)");
         }
         void Once()
