@@ -10,8 +10,8 @@ namespace Dashboard.Torch;
 /// most of its time. Same values and gradients to float32 rounding; the kernel's result (and its gradients) lie in
 /// memory as (B, T, H, d), so merging the heads afterwards is free. Held back in <see cref="Fused.HeldBack"/>:
 /// no version has yet been measured faster than ATen's float32 attention there; the latest passes its GPU checks, but its
-/// timing's CUDA graph fails to capture ("operation would make the legacy stream depend on a capturing blocking
-/// stream", ninth and tenth sessions), so it is not yet timed.
+/// timing's CUDA graph failed to capture (ninth and tenth sessions: a flaw of the timing, fixed after the tenth
+/// session's call and not yet rerun), so it is not yet timed.
 /// </summary>
 public static class CausalAttention
 {

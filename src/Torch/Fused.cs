@@ -46,7 +46,7 @@ public static class Fused
     // graph kernels (HHmL's) in the fifth, the sum of the parameter partials (PartialSums) in the ninth, the scaled head
     // rows (TableRows.Scaled) in the tenth: 135 against ATen's 244 µs alone, the fp32 graphed step 158,367 tokens/s
     // with it and 156,919 without. Held back: the short-sequence attention passed its checks, but its timing's CUDA
-    // graph still fails to capture (tenth session), so it is untimed; the embedding's gradient kernel passed its checks
+    // graph failed to capture (tenth session; a flaw of the timing, fixed, not rerun), so it is untimed; the embedding's gradient kernel passed its checks
     // and is faster on ids drawn from the whole vocabulary (44 against 117 µs), but was slower on the product's byte
     // tokens (ids < 256, all in four of its blocks: 114 against 100 µs in the tenth session's first version, ~0.7 ms
     // in the ninth's, which is what made the ninth session's step slower).
