@@ -87,26 +87,30 @@ if (options.Family == "kernels")
     var timedSteps = options.Steps ?? 100;
     // A run first whose figure is not kept, so that the rows below do not depend on which of them runs first in the process.
     FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, 20);
-    var with = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
-    Fused.Refuse(FusedKernel.EmbeddingGradient);
-    var withoutEmbedding = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
-    Fused.Refuse(FusedKernel.ScaledRows);
-    var without = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
-    Fused.Refuse(FusedKernel.CausalAttention);
-    var workers = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
-    Fused.Refuse(FusedKernel.PartialSums);
-    var withoutSums = FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
+    Throughput Step() => FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, timedSteps);
+    var stepRows = new List<(string Label, Throughput Result)>
+    {
+        ("every kernel that passed above, held back or not (the table rows', and attention unless refused above)", Step()),
+    };
+    foreach (var (dropped, label) in new[]
+    {
+        (FusedKernel.EmbeddingGradient, "without the embedding-gradient kernel (ATen's)"),
+        (FusedKernel.ScaledRows, "and without the scaled-rows kernel (ATen's head scaling)"),
+        (FusedKernel.CausalAttention, "and without the attention kernel (ATen's attention): the workers' set before the tenth session"),
+        (FusedKernel.PartialSums, "and without the partial-sums kernel (ATen's sums of the parameter partials)"),
+    })
+    {
+        Fused.Refuse(dropped);
+        stepRows.Add((label, Step()));
+    }
     Console.WriteLine("nGPT fp32 (TF32 off), binding CUDA graph, tokens/s (same call; each row also without the kernels the rows above dropped)");
     Console.WriteLine();
     // ms a step beside tokens/s, so that a row's difference reads as time (the seed's step is 16 × 128 tokens).
     string Ms(Throughput t) => (Shape.Seed.Batch * Shape.Seed.Context / t.TokensPerSecond * 1000).ToString("F3", CultureInfo.InvariantCulture);
     Console.WriteLine("| Step | tokens/s | ms a step | final loss | Notes |");
     Console.WriteLine("|---|---:|---:|---:|---|");
-    Console.WriteLine($"| every kernel that passed above, held back or not (the table rows', and attention unless refused above) | {with.TokensPerSecond:N0} | {Ms(with)} | {with.FinalLoss:F4} | {with.Note} |");
-    Console.WriteLine($"| without the embedding-gradient kernel (ATen's) | {withoutEmbedding.TokensPerSecond:N0} | {Ms(withoutEmbedding)} | {withoutEmbedding.FinalLoss:F4} | {withoutEmbedding.Note} |");
-    Console.WriteLine($"| and without the scaled-rows kernel (ATen's head scaling) | {without.TokensPerSecond:N0} | {Ms(without)} | {without.FinalLoss:F4} | {without.Note} |");
-    Console.WriteLine($"| and without the attention kernel (ATen's attention): the workers' set | {workers.TokensPerSecond:N0} | {Ms(workers)} | {workers.FinalLoss:F4} | {workers.Note} |");
-    Console.WriteLine($"| and without the partial-sums kernel (ATen's sums of the parameter partials) | {withoutSums.TokensPerSecond:N0} | {Ms(withoutSums)} | {withoutSums.FinalLoss:F4} | {withoutSums.Note} |");
+    foreach (var (label, t) in stepRows)
+        Console.WriteLine($"| {label} | {t.TokensPerSecond:N0} | {Ms(t)} | {t.FinalLoss:F4} | {t.Note} |");
     Console.WriteLine();
     return;
 }
