@@ -137,6 +137,8 @@ internal static class GpuChecks
                 () => new[] { EmbeddingError(device, 1000, 45, [5000]), EmbeddingError(device, 70, 8, [1]), EmbeddingError(device, 300, 16, [131073]) }.Max())),
             (FusedKernel.EmbeddingGradient, Check("embedding gradient, the product's tokens (ids < 256 of 50,257 × 384: 64 × 1,024 tokens in four blocks of rows, their lists in chunks)", FusedKernelsPath, 1e-5,
                 () => EmbeddingError(device, 50257, 384, [64, 1024], ids: 256))),
+            (FusedKernel.AdamWProjection, Check("AdamW's step with the projection in one pass = AdamW, then the projection, in float64 (nGPT's 50 matrices + 3 odd ones, 3 steps, rate on the device, weight decay 0.1; weights and deviation)", FusedKernelsPath, 1e-5,
+                () => AdamWProjectionError(device))),
             // A float32 row of 60,000 (240 KB) is longer than a block's shared memory: the passes without the row cache.
             (FusedKernel.LinearCrossEntropy, Check("fused head + cross entropy = ATen reference in float64, fp32, vocab 60,000 (rows past the shared-memory cache)", FusedKernelsPath, 1e-5,
                 () => FusedLinearCrossEntropy(device, autocast: false, vocab: 60000, rows: 256))),
@@ -515,6 +517,41 @@ internal static class GpuChecks
         Fused.ProjectToSphereReference(exact);
         return new[] { RelativeError(deviation, expected) }
             .Concat(weights.Zip(exact, (w, e) => RelativeError(w.Weight, e.Weight))).Max();
+    }
+
+    /// <summary>
+    /// The fused AdamW step with the projection (float32, the rate a device tensor) against AdamW and the projection on
+    /// float64 copies, after each of three steps with the same gradients: the largest relative error of a matrix or of
+    /// the deviation. Throws where the kernel would not run, so that a reference is never checked against itself.
+    /// </summary>
+    private static double AdamWProjectionError(Device device)
+    {
+        if (!Fused.IsCompiledIn) throw new InvalidOperationException("the shim was built without the fused kernels");
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(9);
+        var odd = new (long Rows, long Cols, int Dim)[] { (1001, 45, 1), (7, 33, 0), (3, 1, 1) };
+        var unit32 = NGptUnitMatrices(device, ScalarType.Float32)
+            .Concat(odd.Select(o => (Weight: Torch.Randn([o.Rows, o.Cols]).To(device), o.Dim)))
+            .Select(m => (Weight: m.Weight.Detach().RequiresGrad_(), m.Dim)).ToList();
+        var unit64 = unit32.Select(m => (Weight: m.Weight.Detach().To(ScalarType.Float64).RequiresGrad_(), m.Dim)).ToList();
+        var group32 = new ParamGroup(unit32.Select(m => m.Weight), 3e-3, 0.1) { LearningRateTensor = Torch.Full([], 3e-3, ScalarType.Float32, device) };
+        using var fused = new AdamW([group32], beta2: 0.95, capturable: true);
+        using var reference = new AdamW([new ParamGroup(unit64.Select(m => m.Weight), 3e-3, 0.1)], beta2: 0.95, capturable: true);
+        var error = 0.0;
+        for (var step = 0; step < 3; step++)
+        {
+            foreach (var (m32, m64) in unit32.Zip(unit64))
+            {
+                var g = Torch.RandnLike(m32.Weight);
+                m32.Weight.Grad = g;
+                m64.Weight.Grad = g.To(ScalarType.Float64);
+            }
+            if (!fused.ProjectsWithKernel(unit32)) throw new InvalidOperationException("AdamW would not step these matrices with the kernel");
+            var deviation = fused.StepProjecting(unit32);
+            var expected = reference.StepProjecting(unit64, useKernel: false);
+            error = unit32.Zip(unit64, (a, b) => RelativeError(a.Weight, b.Weight)).Append(RelativeError(deviation, expected)).Append(error).Max();
+        }
+        return error;
     }
 
     private static double FusedLinearCrossEntropy(Device device, bool autocast, int vocab = 50257, int rows = 2048)

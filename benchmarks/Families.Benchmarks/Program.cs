@@ -73,8 +73,8 @@ if (options.Family == "attention")
 if (options.Family == "kernels")
 {
     // --family kernels (a short lease): every fused kernel's GPU check, the attention and table-row kernels timed against
-    // ATen's, then nGPT's fp32 (TF32 off) graphed step with every kernel, then dropping the embedding-gradient, scaled-rows,
-    // attention and partial-sums kernels one after another (no PyTorch rows).
+    // ATen's, then nGPT's fp32 (TF32 off) graphed step with every kernel, then dropping AdamW's step with the projection,
+    // the embedding-gradient, scaled-rows, attention and partial-sums kernels one after another (no PyTorch rows).
     if (!device.IsCuda || !Fused.IsCompiledIn)
     {
         Console.WriteLine("The kernels need a CUDA device and a shim built with the fused kernels (build.sh with nvcc); nothing to check here.");
@@ -94,7 +94,8 @@ if (options.Family == "kernels")
     };
     foreach (var (dropped, label) in new[]
     {
-        (FusedKernel.EmbeddingGradient, "without the embedding-gradient kernel (ATen's)"),
+        (FusedKernel.AdamWProjection, "without AdamW's step with the projection (libtorch's fused AdamW, then the projection kernel)"),
+        (FusedKernel.EmbeddingGradient, "and without the embedding-gradient kernel (ATen's)"),
         (FusedKernel.ScaledRows, "and without the scaled-rows kernel (ATen's head scaling)"),
         (FusedKernel.CausalAttention, "and without the attention kernel (ATen's attention): the workers' set before the tenth session"),
         (FusedKernel.PartialSums, "and without the partial-sums kernel (ATen's sums of the parameter partials)"),

@@ -100,6 +100,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial void dt_rows_use_partial_sums_kernel(int on);
     [LibraryImport(Library)] internal static partial int dt_fused_causal_attention(IntPtr q, IntPtr k, IntPtr v, double scale, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_unit_deviation_sum(IntPtr* weights, int* dims, int count, int normalise, out IntPtr result);
+    [LibraryImport(Library)] internal static partial int dt_adamw_unit_step(IntPtr* parameters, IntPtr* grads, IntPtr* expAvgs, IntPtr* expAvgSqs, int* dims, int count, IntPtr step, IntPtr lr, double lrValue, double beta1, double beta2, double weightDecay, double eps, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_fused_linear_cross_entropy(IntPtr hidden, IntPtr weight, IntPtr targets, int computeDtype, long ignoreIndex, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_points_radius_sums(IntPtr positions, IntPtr centres, IntPtr stats, double r2, int excludeSelf, out IntPtr result);
     [LibraryImport(Library)] internal static partial int dt_points_radius_counts(IntPtr positions, IntPtr centres, double r2, out IntPtr result);

@@ -63,9 +63,60 @@ public sealed class AdamW : Optimizer
         public long Step { get; set; }
     }
 
-    public override void Step()
+    public override void Step() => StepGroups(null);
+
+    /// <summary>
+    /// <see cref="Step"/>, then each matrix of <paramref name="unitMatrices"/> back on the unit sphere, every vector along
+    /// its Dim divided by its norm (nGPT's projection); returns Σ |‖v‖ − 1| over those vectors before the division, a
+    /// float32 scalar on their device, without host synchronisation. Where the fused kernel runs
+    /// (<see cref="FusedKernel.AdamWProjection"/>: a capturable step through the fused path, the matrices float32 CUDA
+    /// parameters of one group, each with a gradient) the step and the projection of those matrices are one pass over
+    /// them; otherwise the step, then <see cref="Dashboard.Torch.Fused.ProjectToSphereMeasuringDeviation"/>, which computes the same.
+    /// </summary>
+    /// <param name="useKernel">false: the step, then the projection, whatever the build (to compare, or to time without it).</param>
+    public Tensor StepProjecting(IReadOnlyList<(Tensor Weight, int Dim)> unitMatrices, bool useKernel = true)
+    {
+        if (unitMatrices.Count == 0) throw new ArgumentException("no matrices to project", nameof(unitMatrices));
+        foreach (var (w, dim) in unitMatrices)   // before the step, so that a bad list changes nothing
+        {
+            if (w.Dim != 2) throw new ArgumentException($"every weight to project must be a matrix; got {w}", nameof(unitMatrices));
+            if (dim is < -2 or > 1) throw new ArgumentOutOfRangeException(nameof(unitMatrices), dim, "dim must be 0, 1 or -1.");
+        }
+        if (useKernel && KernelTakes(unitMatrices) is { } plan) return StepGroups(plan)!;
+        Step();
+        return Dashboard.Torch.Fused.ProjectToSphereMeasuringDeviation(unitMatrices, useKernel);
+    }
+
+    /// <summary>Whether <see cref="StepProjecting"/> would step and project these matrices with the fused kernel now (their gradients set).</summary>
+    public bool ProjectsWithKernel(IReadOnlyList<(Tensor Weight, int Dim)> unitMatrices) => KernelTakes(unitMatrices) is not null;
+
+    /// <summary>The matrices the kernel projects, by parameter, and their group: where every one of them can go through it.</summary>
+    private sealed record UnitPlan(int Group, Dictionary<Tensor, int> Dims);
+
+    private UnitPlan? KernelTakes(IReadOnlyList<(Tensor Weight, int Dim)> unitMatrices)
+    {
+        if (!Capturable || !Fused || !Dashboard.Torch.Fused.Usable(FusedKernel.AdamWProjection)) return null;
+        var dims = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        foreach (var (w, dim) in unitMatrices)
+        {
+            if (!AdamWProjectionKernel.Takes(w, w.Grad) || !dims.TryAdd(w, dim)) return null;
+        }
+        for (var g = 0; g < Groups.Count; g++)
+        {
+            var group = Groups[g];
+            if (!dims.Keys.All(w => group.Parameters.Any(p => ReferenceEquals(p, w)))) continue;
+            var lr = group.LearningRateTensor;
+            var first = unitMatrices[0].Weight;
+            return lr is null || (lr.Dtype == ScalarType.Float32 && lr.Device == first.Device) ? new UnitPlan(g, dims) : null;
+        }
+        return null;
+    }
+
+    // Every group's step; the plan's matrices, if any, through the kernel with the projection (its deviation returned).
+    private Tensor? StepGroups(UnitPlan? plan)
     {
         using var noGrad = Torch.NoGrad();
+        Tensor? deviation = null;
         var index = 0;
         var groupIndex = 0;
         foreach (var group in Groups)
@@ -83,10 +134,12 @@ public sealed class AdamW : Optimizer
                 items.Add((p, grad, s));
             }
             if (items.Count == 0) continue;
-            if (Capturable) StepCapturable(g, group, items);
+            if (plan is not null && plan.Group == g) deviation = StepCapturable(g, group, items, plan.Dims)?.MoveToOuterScope();
+            else if (Capturable) StepCapturable(g, group, items, null);
             else if (Foreach && items.All(it => it.State.Step == items[0].State.Step)) StepForeach(group, items);
             else foreach (var it in items) StepOne(group, it.Param, it.Grad, it.State);
         }
+        return deviation;
     }
 
     // PyTorch 1.13's _single_tensor_adamw, op for op.
@@ -141,12 +194,23 @@ public sealed class AdamW : Optimizer
     // The same update with the step count and the bias corrections as device tensors (PyTorch's capturable
     // multi-tensor AdamW): p ← p·(1 − lr·wd); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;
     // p ← p + m / ((√v / √(1 − β₂ᵗ) + ε) / (−lr / (1 − β₁ᵗ))).
-    private void StepCapturable(int groupIndex, ParamGroup group, List<(Tensor Param, Tensor Grad, State State)> items)
+    // With unitDims, those of the items go through the kernel with the projection (its deviation returned), the rest as here.
+    private Tensor? StepCapturable(int groupIndex, ParamGroup group, List<(Tensor Param, Tensor Grad, State State)> items,
+        Dictionary<Tensor, int>? unitDims)
     {
         var step = GroupStep(groupIndex, items[0].Param);
         step.Add_(1.0);
         double lr = group.LearningRate, wd = group.WeightDecay;
         var lrTensor = group.LearningRateTensor;
+        Tensor? deviation = null;
+        if (unitDims is not null)
+        {
+            var onSphere = items.Where(it => unitDims.ContainsKey(it.Param))
+                .Select(it => (it.Param, it.Grad, it.State.ExpAvg, it.State.ExpAvgSq, unitDims[it.Param])).ToList();
+            deviation = AdamWProjectionKernel.Step(onSphere, step, lrTensor, lr, Beta1, Beta2, wd, Eps);
+            items = items.Where(it => !unitDims.ContainsKey(it.Param)).ToList();
+            if (items.Count == 0) return deviation;
+        }
         if (UsesFusedKernel(items[0].Param) && items.All(it => it.Param.Device.IsCuda && it.Param.Dtype == items[0].Param.Dtype)
             && (lrTensor is null || (FusedAdamW.TensorLrExists && lrTensor.Dtype == ScalarType.Float32)))
         {
@@ -154,7 +218,7 @@ public sealed class AdamW : Optimizer
             FusedAdamW.Call(items.Select(it => it.Param).ToArray(), items.Select(it => it.Grad).ToArray(),
                 items.Select(it => it.State.ExpAvg).ToArray(), items.Select(it => it.State.ExpAvgSq).ToArray(), [],
                 items.Select(_ => step).ToArray(), lrTensor is null ? lr : lrTensor, Beta1, Beta2, wd, Eps, false, false);
-            return;
+            return deviation;
         }
         var negativeStepSize = (1.0 - ForeachOps.PowScalarBase.Call(Beta1, step)).Reciprocal();          // 1 / (1 − β₁ᵗ)
         if (lrTensor is null) negativeStepSize.Mul_(-lr);                                                 // −lr / (1 − β₁ᵗ)
@@ -178,7 +242,7 @@ public sealed class AdamW : Optimizer
             ForeachOps.AddScalar.CallInPlace(denom, Eps);
             DivideEach(denom, negativeStepSize);
             ForeachOps.AddcdivScalar.CallInPlace(ps, m, denom, 1.0);
-            return;
+            return deviation;
         }
         foreach (var (p, grad, s) in items)
         {
@@ -188,6 +252,7 @@ public sealed class AdamW : Optimizer
             var denom = (s.ExpAvgSq.Sqrt() / biasCorrection2Sqrt).Add_(Eps).Div_(negativeStepSize);
             p.Addcdiv_(s.ExpAvg, denom);
         }
+        return deviation;
     }
 
     /// <summary>tensors[i] /= divisor (a 0-dimensional tensor): one multi-tensor kernel where libtorch has it (2.1+).</summary>

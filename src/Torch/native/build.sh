@@ -108,7 +108,7 @@ if printf '%s\n' "${defines[@]}" | grep -q DT_WITH_CUDA && [ "${DT_FUSED_KERNELS
       done
     fi
     # The .cu files compile side by side (a minute each for several archs); each has its own log.
-    units=(fused_kernels point_kernels attention_kernels row_kernels)
+    units=(fused_kernels point_kernels attention_kernels row_kernels adamw_kernels)
     pids=()
     for cu in "${units[@]}"; do
       echo "build.sh: nvcc $nvcc: compiling $cu.cu for sm ${archs% }"
@@ -144,7 +144,7 @@ trap 'rm -f "$tmp" "${fused_objs[@]}"' EXIT
 build() {   # build [fused]
   local sources=("$here/dashtorch.cpp") extra_defines=() extra_libs=()
   if [ "${1:-}" = fused ]; then
-    sources+=("$here/fused.cpp" "$here/points.cpp" "$here/attention.cpp" "$here/rows.cpp" "${fused_objs[@]}")
+    sources+=("$here/fused.cpp" "$here/points.cpp" "$here/attention.cpp" "$here/rows.cpp" "$here/adamw.cpp" "${fused_objs[@]}")
     extra_defines=(-DDT_WITH_FUSED_KERNELS)
     extra_libs=("${cudart_libs[@]}")
   fi
@@ -157,7 +157,7 @@ if [ "${#fused_objs[@]}" -gt 0 ]; then
   if build fused; then
     built="with fused kernels"
   else
-    fused_why="the build with fused.cpp, points.cpp, attention.cpp, rows.cpp and the kernels' objects failed (see above)"
+    fused_why="the build with fused.cpp, points.cpp, attention.cpp, rows.cpp, adamw.cpp and the kernels' objects failed (see above)"
     echo "build.sh: warning: $fused_why; retrying without the fused kernels" >&2
   fi
 fi

@@ -13,6 +13,7 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #ifdef DT_WITH_FUSED_KERNELS
+#include "adamw.h"
 #include "attention.h"
 #include "fused.h"
 #include "points.h"
@@ -900,6 +901,30 @@ int dt_fused_causal_attention(dt_tensor q, dt_tensor k, dt_tensor v, double scal
     *out = wrap(dt_attention::causal_attention(T(q), T(k), T(v), scale));
 #else
     (void)q; (void)k; (void)v; (void)scale; (void)out;
+    no_fused_kernels();
+#endif
+  });
+}
+
+int dt_adamw_unit_step(const dt_tensor* params, const dt_tensor* grads, const dt_tensor* exp_avgs,
+                       const dt_tensor* exp_avg_sqs, const int32_t* dims, int32_t count, dt_tensor step, dt_tensor lr,
+                       double lr_value, double beta1, double beta2, double weight_decay, double eps, dt_tensor* out) {
+  return guarded([&] {
+#ifdef DT_WITH_FUSED_KERNELS
+    std::vector<at::Tensor> ps, gs, ms, vs;
+    std::vector<int64_t> ds;
+    for (int32_t i = 0; i < count; ++i) {
+      ps.push_back(T(params[i]));
+      gs.push_back(T(grads[i]));
+      ms.push_back(T(exp_avgs[i]));
+      vs.push_back(T(exp_avg_sqs[i]));
+      ds.push_back(dims[i]);
+    }
+    const std::optional<at::Tensor> rate = lr == nullptr ? std::nullopt : std::optional<at::Tensor>(T(lr));
+    *out = wrap(dt_adamw::unit_step(ps, gs, ms, vs, ds, T(step), rate, lr_value, beta1, beta2, weight_decay, eps));
+#else
+    (void)params; (void)grads; (void)exp_avgs; (void)exp_avg_sqs; (void)dims; (void)count; (void)step; (void)lr;
+    (void)lr_value; (void)beta1; (void)beta2; (void)weight_decay; (void)eps; (void)out;
     no_fused_kernels();
 #endif
   });

@@ -183,6 +183,14 @@ DT_API void dt_rows_use_partial_sums_kernel(int32_t on);
 // normalise 1: the same launch also projects them (each vector divided by the norm it measured).
 DT_API int dt_fused_unit_deviation_sum(const dt_tensor* weights, const int32_t* dims, int32_t count, int32_t normalise,
                                        dt_tensor* out);
+// One AdamW step of float32 matrices (adamw_kernels.cu) with each then normalised along dims[i] (0: columns, 1 or -1:
+// rows), in one pass: params, grads, exp_avgs, exp_avg_sqs count each, contiguous, on one CUDA device; step the group's
+// count already advanced (float32, on the device); lr the rate on the device (float32) or null for lr_value. *out:
+// the sum over the updated vectors of | |v| - 1 | before the division, a float32 scalar; no host sync.
+DT_API int dt_adamw_unit_step(const dt_tensor* params, const dt_tensor* grads, const dt_tensor* exp_avgs,
+                              const dt_tensor* exp_avg_sqs, const int32_t* dims, int32_t count, dt_tensor step,
+                              dt_tensor lr, double lr_value, double beta1, double beta2, double weight_decay,
+                              double eps, dt_tensor* out);
 // Mean cross entropy of hidden (N, C) . weight (V, C)^T against targets (N), rows with ignore_index left out; the
 // GEMMs in compute_dtype (a ScalarType code: float32, bfloat16, float16), softmax in float32, the logits padded to a
 // multiple of 8 columns and turned into their gradient in place. Differentiable in hidden and weight.

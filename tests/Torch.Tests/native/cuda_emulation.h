@@ -1,7 +1,7 @@
-// The CUDA features the attention and table-row kernels use, emulated on the CPU so that their source can be checked
+// The CUDA features the attention, table-row and AdamW kernels use, emulated on the CPU so that their source can be checked
 // where there is no GPU: each CUDA thread of a block is a std::thread; __syncthreads, the warp shuffles and votes are
 // barriers; shared memory is one buffer per block, filled with NaN before each block (as a GPU's holds whatever was
-// there). Blocks run one after another. Only what attention_kernels.cu and row_kernels.cu need is here.
+// there). Blocks run one after another. Only what attention_kernels.cu, row_kernels.cu and adamw_kernels.cu need is here.
 #pragma once
 #include <algorithm>
 #include <atomic>

@@ -1,5 +1,6 @@
 using Dashboard.Torch;
 using Dashboard.Torch.NN;
+using Dashboard.Torch.Optim;
 
 namespace Dashboard.Worker.Experiments.NGpt;
 
@@ -110,11 +111,20 @@ public sealed class NGptModel : Module<Tensor, Tensor>
     public Tensor WeightNormDeviation() => MeanDeviation(matrices => Fused.UnitDeviationSum(matrices, useKernel: _config.FusedKernels));
 
     /// <summary>
-    /// <see cref="WeightNormDeviation"/>, then <see cref="Project"/>: one pass over the matrices with the kernel, which
-    /// measures each vector's norm once for both (the trainer's step when it projects after every step).
+    /// The optimizer's step, then <see cref="WeightNormDeviation"/> and <see cref="Project"/> (the trainer's step when it
+    /// projects after every step): one pass over the matrices where AdamW's kernel with the projection runs
+    /// (<see cref="AdamW.StepProjecting"/>); otherwise the step, then one pass that measures each vector's norm once for
+    /// both.
     /// </summary>
-    public Tensor ProjectMeasuringDeviation() =>
-        MeanDeviation(matrices => Fused.ProjectToSphereMeasuringDeviation(matrices, useKernel: _config.FusedKernels));
+    public Tensor StepProjectingMeasuringDeviation(AdamW optimizer)
+    {
+        if (!UnitMatrices().Any())
+        {
+            optimizer.Step();
+            return WeightNormDeviation();
+        }
+        return MeanDeviation(matrices => optimizer.StepProjecting(matrices, useKernel: _config.FusedKernels));
+    }
 
     private Tensor MeanDeviation(Func<IReadOnlyList<(Tensor Weight, int Dim)>, Tensor> deviationSum)
     {

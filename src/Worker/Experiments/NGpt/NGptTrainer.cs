@@ -156,11 +156,11 @@ public sealed class NGptTrainer : IDisposable
             loss = Loss(inputs, targets);
             loss.Backward();
         }
-        Optimizer.Step();
         using var noGrad = Dashboard.Torch.Torch.NoGrad();
+        if (ProjectsInStep) return Dashboard.Torch.Torch.Stack([loss.Detach(), Model.StepProjectingMeasuringDeviation(Optimizer)]);
+        Optimizer.Step();
         if (!_config.Normalized) return loss.Detach().Reshape(1);
-        var deviation = ProjectsInStep ? Model.ProjectMeasuringDeviation() : Model.WeightNormDeviation();
-        return Dashboard.Torch.Torch.Stack([loss.Detach(), deviation]);
+        return Dashboard.Torch.Torch.Stack([loss.Detach(), Model.WeightNormDeviation()]);
     }
 
     public void Dispose()
