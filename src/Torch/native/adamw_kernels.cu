@@ -18,6 +18,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "unit_blocks.h"
+
 namespace dt_adamw {
 namespace {
 
@@ -107,8 +109,7 @@ __device__ void divide(const UnitMatrix& mat, int64_t first, int64_t stride, int
 }
 
 __global__ void __launch_bounds__(kThreads) unit_step_kernel(const Batch batch, const Hyper hyper, float* deviation_sum) {
-  int k = 0;
-  while (k + 1 < batch.count && static_cast<int32_t>(blockIdx.x) >= batch.first_block[k + 1]) ++k;
+  const int32_t k = dt_unit_blocks::matrix_of(batch.first_block, batch.count, static_cast<int32_t>(blockIdx.x));
   const UnitMatrix mat = batch.matrices[k];
   const int64_t block = static_cast<int64_t>(blockIdx.x) - batch.first_block[k];
   const Step s = step_of(hyper);
@@ -167,16 +168,10 @@ __global__ void __launch_bounds__(kThreads) unit_step_kernel(const Batch batch, 
 const char* unit_step(const UnitMatrix* matrices, int32_t count, Hyper hyper, float* deviation_sum, void* stream) {
   if (count < 0 || count > kMaxUnitMatrices) return "too many matrices for one launch";
   Batch batch{};
-  int64_t blocks = 0;
-  for (int32_t i = 0; i < count; ++i) {
-    const UnitMatrix& m = matrices[i];
-    batch.matrices[i] = m;
-    batch.first_block[i] = static_cast<int32_t>(blocks);
-    blocks += m.by_columns != 0 ? (m.cols + kWarp - 1) / kWarp : (m.rows + kWarps - 1) / kWarps;
-    if (blocks > 0x7fffffff) return "too many blocks for one launch";
-  }
-  batch.first_block[count] = static_cast<int32_t>(blocks);
+  for (int32_t i = 0; i < count; ++i) batch.matrices[i] = matrices[i];
   batch.count = count;
+  if (const char* e = dt_unit_blocks::deal(matrices, count, kWarps, kWarp, batch.first_block)) return e;
+  const int32_t blocks = batch.first_block[count];
   if (blocks == 0) return nullptr;
   unit_step_kernel<<<static_cast<unsigned>(blocks), kThreads, kSharedFloats * sizeof(float),
                      static_cast<cudaStream_t>(stream)>>>(batch, hyper, deviation_sum);

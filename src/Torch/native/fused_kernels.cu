@@ -11,6 +11,8 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include "unit_blocks.h"
+
 #include <algorithm>
 
 namespace dt_fused {
@@ -517,8 +519,7 @@ struct UnitMatrixBatch {
 template <typename T>
 __global__ void __launch_bounds__(kThreads) project_unit_kernel(const UnitMatrixBatch batch, int32_t normalise,
                                                                float* deviation_sum) {
-  int k = 0;
-  while (k + 1 < batch.count && static_cast<int32_t>(blockIdx.x) >= batch.first_block[k + 1]) ++k;
+  const int32_t k = dt_unit_blocks::matrix_of(batch.first_block, batch.count, static_cast<int32_t>(blockIdx.x));
   const UnitMatrix mat = batch.matrices[k];
   const int64_t block = static_cast<int64_t>(blockIdx.x) - batch.first_block[k];
   T* w = static_cast<T*>(mat.data);
@@ -906,16 +907,10 @@ const char* project_unit(const UnitMatrix* matrices, int32_t count, int32_t type
   if (!known(type)) return "unsupported element type";
   if (count < 0 || count > kMaxUnitMatrices) return "too many matrices for one launch";
   UnitMatrixBatch batch{};
-  int64_t blocks = 0;
-  for (int32_t i = 0; i < count; ++i) {
-    const UnitMatrix& m = matrices[i];
-    batch.matrices[i] = m;
-    batch.first_block[i] = static_cast<int32_t>(blocks);
-    blocks += m.by_columns != 0 ? (m.cols + kWarp - 1) / kWarp : (m.rows + kRowsPerBlock - 1) / kRowsPerBlock;
-    if (blocks > 0x7fffffff) return "too many blocks for one launch";
-  }
-  batch.first_block[count] = static_cast<int32_t>(blocks);
+  for (int32_t i = 0; i < count; ++i) batch.matrices[i] = matrices[i];
   batch.count = count;
+  if (const char* e = dt_unit_blocks::deal(matrices, count, kRowsPerBlock, kWarp, batch.first_block)) return e;
+  const int32_t blocks = batch.first_block[count];
   if (blocks == 0) return nullptr;
   const auto s = static_cast<cudaStream_t>(stream);
   with_type(type, [&](auto tt) {

@@ -3,21 +3,14 @@
 // and run by AdamWProjectionTests (g++ -std=c++20 -DDT_CUDA_EMULATION).
 #include "adamw_kernels.cu"
 
+#include "relative_error.h"
+
 #include <cstdio>
 #include <random>
 
 namespace {
 
 using namespace dt_adamw;
-
-struct Error {
-  double diff = 0, norm = 0;
-  void add(double expected, double actual) {
-    diff += (expected - actual) * (expected - actual);
-    norm += expected * expected;
-  }
-  double relative() const { return std::isfinite(diff) ? std::sqrt(diff) / std::max(std::sqrt(norm), 1e-300) : INFINITY; }
-};
 
 struct Matrix {
   int rows, cols;
@@ -31,9 +24,7 @@ bool step(const std::vector<Matrix>& shapes, float t, bool lr_on_device, bool wi
   std::mt19937 random(static_cast<unsigned>(shapes.size() * 31 + shapes[0].rows));
   std::normal_distribution<float> normal;
   std::vector<Matrix> mats = shapes;
-  std::vector<UnitMatrix> units;
   Batch batch{};
-  int64_t blocks = 0;
   for (auto& mat : mats) {
     const size_t n = size_t(mat.rows) * mat.cols;
     for (auto* a : {&mat.p, &mat.g, &mat.m}) {
@@ -42,15 +33,14 @@ bool step(const std::vector<Matrix>& shapes, float t, bool lr_on_device, bool wi
     }
     mat.v.resize(n);
     for (auto& x : mat.v) x = std::abs(normal(random)) * 0.1f;
-    batch.matrices[batch.count] = {mat.p.data(), mat.g.data(), mat.m.data(), mat.v.data(), mat.rows, mat.cols, mat.by_columns ? 1 : 0};
-    batch.first_block[batch.count++] = static_cast<int32_t>(blocks);
-    blocks += mat.by_columns ? (mat.cols + kWarp - 1) / kWarp : (mat.rows + kWarps - 1) / kWarps;
+    batch.matrices[batch.count++] = {mat.p.data(), mat.g.data(), mat.m.data(), mat.v.data(), mat.rows, mat.cols, mat.by_columns ? 1 : 0};
   }
-  batch.first_block[batch.count] = static_cast<int32_t>(blocks);
+  if (dt_unit_blocks::deal(batch.matrices, batch.count, kWarps, kWarp, batch.first_block) != nullptr) return false;
+  const int blocks = batch.first_block[batch.count];
   const std::vector<Matrix> before = mats;
   float step_count = t, rate = lr, deviation = 0.f;
   const Hyper hyper{&step_count, lr_on_device ? &rate : nullptr, lr_on_device ? -1.f : lr, beta1, beta2, wd, eps};
-  dt_emulation::launch(static_cast<int>(blocks), kThreads, kSharedFloats * sizeof(float),
+  dt_emulation::launch(blocks, kThreads, kSharedFloats * sizeof(float),
                        [&] { unit_step_kernel(batch, hyper, with_deviation ? &deviation : nullptr); });
 
   Error e_p, e_m, e_v, e_dev;

@@ -3,6 +3,8 @@
 // 1e-5. Built and run by CausalAttentionTests (g++ -std=c++20 -DDT_CUDA_EMULATION).
 #include "attention_kernels.cu"
 
+#include "relative_error.h"
+
 #include <cstdio>
 #include <random>
 
@@ -15,19 +17,6 @@ HeadOperand operand(const float* data, int64_t s0, int64_t s1, int64_t s2, int64
                    reinterpret_cast<uintptr_t>(data) % 16 == 0;
   return {HeadTensor{data, {s0, s1, s2, s3}}, by4};
 }
-
-struct Error {
-  double diff = 0, norm = 0;
-  void add(double expected, double actual) {
-    diff += (expected - actual) * (expected - actual);
-    norm += expected * expected;
-  }
-  // Against the larger of the reference's norm and floor (a tenth of ∂out's norm): ∂q and ∂k are exactly 0 at T = 1
-  // (a softmax over one score is constant), where float32 leaves rounding of dp − D, not an error of the kernel.
-  double relative(double floor = 0) const {
-    return std::isfinite(diff) ? std::sqrt(diff) / std::max({std::sqrt(norm), floor, 1e-300}) : INFINITY;
-  }
-};
 
 // q, k (B, H, T, d) contiguous; v a slice of a (B, T, 3C) product, as nGPT's; ∂out laid out (B, T, H, d).
 template <int NS>
@@ -98,6 +87,8 @@ bool check(int batch, int heads, int time, int dim, float scale) {
     }
   double g_norm = 0;
   for (float e : g) g_norm += double(e) * e;
+  // ∂q and ∂k are exactly 0 at T = 1 (a softmax over one score is constant), where float32 leaves rounding of dp − D,
+  // not an error of the kernel: their errors are measured against at least a tenth of ∂out's norm.
   const double floor = 0.1 * std::sqrt(g_norm);
   const double worst = std::max({e_out.relative(), e_q.relative(floor), e_k.relative(floor), e_v.relative(floor)});
   std::printf("(%d, %d, %d, %d): out %.3g, dq %.3g, dk %.3g, dv %.3g (reference norms: dq %.3g, dk %.3g, dv %.3g; "

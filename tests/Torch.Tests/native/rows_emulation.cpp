@@ -3,6 +3,8 @@
 // run by TableRowsTests (g++ -std=c++20 -DDT_CUDA_EMULATION).
 #include "row_kernels.cu"
 
+#include "relative_error.h"
+
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -10,15 +12,6 @@
 namespace {
 
 using namespace dt_rows;
-
-struct Error {
-  double diff = 0, norm = 0;
-  void add(double expected, double actual) {
-    diff += (expected - actual) * (expected - actual);
-    norm += expected * expected;
-  }
-  double relative() const { return std::isfinite(diff) ? std::sqrt(diff) / std::max(std::sqrt(norm), 1e-300) : INFINITY; }
-};
 
 // by4 as the launcher decides it (the vectors here are 16-byte aligned where cols % 4 == 0).
 bool scaled_rows(int rows, int cols, float k) {
