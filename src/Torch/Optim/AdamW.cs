@@ -69,9 +69,10 @@ public sealed class AdamW : Optimizer
     /// <see cref="Step"/>, then each matrix of <paramref name="unitMatrices"/> back on the unit sphere, every vector along
     /// its Dim divided by its norm (nGPT's projection); returns Σ |‖v‖ − 1| over those vectors before the division, a
     /// float32 scalar on their device, without host synchronisation. Where the fused kernel runs
-    /// (<see cref="FusedKernel.AdamWProjection"/>: a capturable step through the fused path, the matrices float32 CUDA
-    /// parameters of one group, each with a gradient) the step and the projection of those matrices are one pass over
-    /// them; otherwise the step, then <see cref="Dashboard.Torch.Fused.ProjectToSphereMeasuringDeviation"/>, which computes the same.
+    /// (<see cref="FusedKernel.AdamWProjection"/>: a capturable step through the fused path, the matrices float32
+    /// parameters of this optimizer on one CUDA device, each with a gradient) the step and the projection of those
+    /// matrices are one pass over them, a launch per group; otherwise the step, then
+    /// <see cref="Dashboard.Torch.Fused.ProjectToSphereMeasuringDeviation"/>, which computes the same.
     /// </summary>
     /// <param name="useKernel">false: the step, then the projection, whatever the build (to compare, or to time without it).</param>
     public Tensor StepProjecting(IReadOnlyList<(Tensor Weight, int Dim)> unitMatrices, bool useKernel = true)
@@ -90,26 +91,33 @@ public sealed class AdamW : Optimizer
     /// <summary>Whether <see cref="StepProjecting"/> would step and project these matrices with the fused kernel now (their gradients set).</summary>
     public bool ProjectsWithKernel(IReadOnlyList<(Tensor Weight, int Dim)> unitMatrices) => KernelTakes(unitMatrices) is not null;
 
-    /// <summary>The matrices the kernel projects, by parameter, and their group: where every one of them can go through it.</summary>
-    private sealed record UnitPlan(int Group, Dictionary<Tensor, int> Dims);
+    /// <summary>The matrices the kernel projects, by parameter, with their dims, for each group that has any.</summary>
+    private sealed record UnitPlan(Dictionary<int, Dictionary<Tensor, int>> DimsByGroup);
 
     private UnitPlan? KernelTakes(IReadOnlyList<(Tensor Weight, int Dim)> unitMatrices)
     {
         if (!Capturable || !Fused || !Dashboard.Torch.Fused.Usable(FusedKernel.AdamWProjection)) return null;
-        var dims = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        var device = unitMatrices[0].Weight.Device;
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var byGroup = new Dictionary<int, Dictionary<Tensor, int>>();
         foreach (var (w, dim) in unitMatrices)
         {
-            if (!AdamWProjectionKernel.Takes(w, w.Grad) || !dims.TryAdd(w, dim)) return null;
+            if (!AdamWProjectionKernel.Takes(w, w.Grad) || w.Device != device || !seen.Add(w)) return null;
+            var g = GroupOf(w);
+            if (g < 0) return null;   // not a parameter of this optimizer: it would not be stepped
+            var lr = Groups[g].LearningRateTensor;
+            if (lr is not null && (lr.Dtype != ScalarType.Float32 || lr.Device != device)) return null;
+            if (!byGroup.TryGetValue(g, out var dims)) byGroup[g] = dims = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+            dims[w] = dim;
         }
+        return new UnitPlan(byGroup);
+    }
+
+    private int GroupOf(Tensor parameter)
+    {
         for (var g = 0; g < Groups.Count; g++)
-        {
-            var group = Groups[g];
-            if (!dims.Keys.All(w => group.Parameters.Any(p => ReferenceEquals(p, w)))) continue;
-            var lr = group.LearningRateTensor;
-            var first = unitMatrices[0].Weight;
-            return lr is null || (lr.Dtype == ScalarType.Float32 && lr.Device == first.Device) ? new UnitPlan(g, dims) : null;
-        }
-        return null;
+            if (Groups[g].Parameters.Any(p => ReferenceEquals(p, parameter))) return g;
+        return -1;
     }
 
     // Every group's step; the plan's matrices, if any, through the kernel with the projection (its deviation returned).
@@ -134,7 +142,11 @@ public sealed class AdamW : Optimizer
                 items.Add((p, grad, s));
             }
             if (items.Count == 0) continue;
-            if (plan is not null && plan.Group == g) deviation = StepCapturable(g, group, items, plan.Dims)?.MoveToOuterScope();
+            if (plan is not null && plan.DimsByGroup.TryGetValue(g, out var dims))
+            {
+                var part = StepCapturable(g, group, items, dims)!;
+                deviation = (deviation is null ? part : deviation + part).MoveToOuterScope();
+            }
             else if (Capturable) StepCapturable(g, group, items, null);
             else if (Foreach && items.All(it => it.State.Step == items[0].State.Step)) StepForeach(group, items);
             else foreach (var it in items) StepOne(group, it.Param, it.Grad, it.State);
