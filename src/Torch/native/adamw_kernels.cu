@@ -1,10 +1,10 @@
 // AdamW's step and the projection onto the unit sphere in one pass; see adamw_kernels.h. Blocks are dealt out matrix
 // after matrix as in the projection kernel (fused_kernels.cu): a warp per row of a row-wise matrix (8 rows a block), and
 // 32 adjacent columns a block of a column-wise one, its 8 warps taking every 8th row, so that a warp's loads are 32
-// consecutive floats either way. A thread walks its elements of a vector in batches of kBatch, every load of a batch
-// issued before the batch's first store (the compiler cannot move loads above stores to p, m and v it cannot prove
-// apart), updates them, and sums the squares of the new p; the vector's norm then comes from a warp or block sum, and a
-// second walk divides the new p, which is still in L2, by it.
+// consecutive floats either way. A thread walks its elements of a vector in batches of kBatch, updates them and sums the
+// squares of the new p; the vector's norm then comes from a warp or block sum. A row of up to 512 keeps its new p in
+// registers and stores them once, divided; a column (or a longer row) stores them, and a second walk divides them,
+// re-reading them from L2.
 #include "adamw_kernels.h"
 
 #ifdef DT_CUDA_EMULATION
@@ -27,6 +27,7 @@ constexpr int kThreads = 256;
 constexpr int kWarp = 32;
 constexpr int kWarps = kThreads / kWarp;   // rows a block of a row-wise matrix; row strides of a column-wise one
 constexpr int kBatch = 4;
+constexpr int kKept = 16;   // a row's elements a lane keeps in registers (rows of up to 512)
 // Shared memory: the row-wise blocks' deviations (kWarps), the column-wise blocks' partial sums (kWarps × kWarp) and norms (kWarp).
 constexpr int kSharedFloats = kWarps + kWarps * kWarp + kWarp;
 
@@ -64,33 +65,56 @@ __device__ __forceinline__ float warp_sum(float x) {
   return x;
 }
 
-// Updates the elements first + j·stride, j < n, of one matrix; returns the sum of their new p².
+// A batch of a thread's elements first + j·stride, j0 ≤ j < j0 + kBatch (those < n), as loaded, then as stepped.
+struct Elements {
+  float p[kBatch], g[kBatch], m[kBatch], v[kBatch];
+};
+
+// Every load of the batch is issued before the step's first store (the compiler cannot move loads above stores to
+// p, m and v it cannot prove apart).
+__device__ __forceinline__ void load(const UnitMatrix& mat, int64_t first, int64_t stride, int64_t j0, int64_t n,
+                                     Elements& e) {
+#pragma unroll
+  for (int k = 0; k < kBatch; ++k) {
+    if (j0 + k >= n) continue;
+    const int64_t i = first + (j0 + k) * stride;
+    e.p[k] = mat.param[i];
+    e.g[k] = mat.grad[i];
+    e.m[k] = mat.exp_avg[i];
+    e.v[k] = mat.exp_avg_sq[i];
+  }
+}
+
+// AdamW on the loaded batch: m and v stored, the new p left in e.p; returns the sum of their squares.
+__device__ __forceinline__ float step(const Step& s, const UnitMatrix& mat, int64_t first, int64_t stride, int64_t j0,
+                                      int64_t n, Elements& e) {
+  float squares = 0.f;
+#pragma unroll
+  for (int k = 0; k < kBatch; ++k) {
+    if (j0 + k >= n) continue;
+    const int64_t i = first + (j0 + k) * stride;
+    const float g = e.g[k];
+    const float m = s.beta1 * e.m[k] + (1.f - s.beta1) * g;
+    const float v = s.beta2 * e.v[k] + (1.f - s.beta2) * g * g;
+    const float denom = sqrtf(v) / s.bias_correction2_sqrt + s.eps;
+    e.p[k] = e.p[k] * s.decay - s.step_size * m / denom;
+    mat.exp_avg[i] = m;
+    mat.exp_avg_sq[i] = v;
+    squares += e.p[k] * e.p[k];
+  }
+  return squares;
+}
+
+// Steps the elements first + j·stride, j < n, storing the new p; returns the sum of their squares.
 __device__ float update(const Step& s, const UnitMatrix& mat, int64_t first, int64_t stride, int64_t n) {
   float squares = 0.f;
   for (int64_t j0 = 0; j0 < n; j0 += kBatch) {
-    float p[kBatch], g[kBatch], m[kBatch], v[kBatch];
+    Elements e;
+    load(mat, first, stride, j0, n, e);
+    squares += step(s, mat, first, stride, j0, n, e);
 #pragma unroll
-    for (int k = 0; k < kBatch; ++k) {
-      if (j0 + k >= n) continue;
-      const int64_t i = first + (j0 + k) * stride;
-      p[k] = mat.param[i];
-      g[k] = mat.grad[i];
-      m[k] = mat.exp_avg[i];
-      v[k] = mat.exp_avg_sq[i];
-    }
-#pragma unroll
-    for (int k = 0; k < kBatch; ++k) {
-      if (j0 + k >= n) continue;
-      const int64_t i = first + (j0 + k) * stride;
-      const float mk = s.beta1 * m[k] + (1.f - s.beta1) * g[k];
-      const float vk = s.beta2 * v[k] + (1.f - s.beta2) * g[k] * g[k];
-      const float denom = sqrtf(vk) / s.bias_correction2_sqrt + s.eps;
-      const float pk = p[k] * s.decay - s.step_size * mk / denom;
-      mat.exp_avg[i] = mk;
-      mat.exp_avg_sq[i] = vk;
-      mat.param[i] = pk;
-      squares += pk * pk;
-    }
+    for (int k = 0; k < kBatch; ++k)
+      if (j0 + k < n) mat.param[first + (j0 + k) * stride] = e.p[k];
   }
   return squares;
 }
@@ -106,6 +130,27 @@ __device__ void divide(const UnitMatrix& mat, int64_t first, int64_t stride, int
     for (int k = 0; k < kBatch; ++k)
       if (j0 + k < n) mat.param[first + (j0 + k) * stride] = p[k] / norm;
   }
+}
+
+// A row of at most kKept · 32 elements (nGPT's rows of C = 384: 12 a lane): its new p stay in registers until the
+// warp has its norm, and are stored once, divided.
+__device__ float step_row_in_registers(const Step& s, const UnitMatrix& mat, int64_t first, int64_t n) {
+  float kept[kKept];
+  float squares = 0.f;
+#pragma unroll
+  for (int j0 = 0; j0 < kKept; j0 += kBatch) {
+    if (j0 >= n) break;
+    Elements e;
+    load(mat, first, kWarp, j0, n, e);
+    squares += step(s, mat, first, kWarp, j0, n, e);
+#pragma unroll
+    for (int k = 0; k < kBatch; ++k) kept[j0 + k] = e.p[k];
+  }
+  const float norm = sqrtf(warp_sum(squares));
+#pragma unroll
+  for (int j = 0; j < kKept; ++j)
+    if (j < n) mat.param[first + j * kWarp] = kept[j] / norm;
+  return norm;
 }
 
 __global__ void __launch_bounds__(kThreads) unit_step_kernel(const Batch batch, const Hyper hyper, float* deviation_sum) {
@@ -127,9 +172,13 @@ __global__ void __launch_bounds__(kThreads) unit_step_kernel(const Batch batch, 
     if (row < mat.rows) {
       const int64_t first = row * mat.cols + lane;
       const int64_t n = lane < mat.cols ? (mat.cols - lane + kWarp - 1) / kWarp : 0;
-      const float norm = sqrtf(warp_sum(update(s, mat, first, kWarp, n)));
-      deviation = fabsf(norm - 1.f);
-      divide(mat, first, kWarp, n, norm);
+      if (mat.cols <= kKept * kWarp) {   // warp-uniform
+        deviation = fabsf(step_row_in_registers(s, mat, first, n) - 1.f);
+      } else {
+        const float norm = sqrtf(warp_sum(update(s, mat, first, kWarp, n)));
+        deviation = fabsf(norm - 1.f);
+        divide(mat, first, kWarp, n, norm);
+      }
     }
     if (deviation_sum == nullptr) return;
     if (lane == 0) deviations[group] = deviation;   // one atomic a block: its rows meet in shared memory first

@@ -1,8 +1,9 @@
 // AdamW's step and nGPT's projection onto the unit sphere in one pass over the matrices (adamw_kernels.cu), behind a
 // plain C++ launcher as fused_kernels.h. The separate path is libtorch's fused AdamW (reads p, g, m, v and writes p, m,
 // v) and then the projection (reads p twice, writes it once): this kernel reads each array once and writes each once,
-// re-reading a vector's updated p from the L2 cache to divide it by its norm. Compiled in where build.sh finds nvcc
-// (DT_WITH_FUSED_KERNELS); the launcher returns nullptr on success or the CUDA error's message. Float32, contiguous.
+// dividing a row's updated p by its norm while it is still in registers (a column's, re-read from the L2 cache).
+// Compiled in where build.sh finds nvcc (DT_WITH_FUSED_KERNELS); the launcher returns nullptr on success or the CUDA
+// error's message. Float32, contiguous.
 #pragma once
 #include <stdint.h>
 

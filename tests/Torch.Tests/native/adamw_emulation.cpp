@@ -85,7 +85,8 @@ int main() {
   ok &= step({{50, 64, false}, {64, 64, false}, {64, 64, true}, {64, 96, true}}, 1.f, true, true);
   // A partial block of rows, rows shorter than a warp and than a batch; a partial block of columns, fewer rows than warps.
   ok &= step({{13, 37, false}, {9, 5, false}, {7, 45, true}, {3, 33, true}}, 7.f, false, true);
-  // Rows longer than a batch of a warp's elements (128), columns of many rows; no deviation asked for.
-  ok &= step({{5, 300, false}, {200, 40, true}}, 1000.f, true, false);
+  // Rows longer than a batch of a warp's elements (128), rows past what a warp keeps in registers (512: stored, then
+  // divided), columns of many rows; no deviation asked for.
+  ok &= step({{5, 300, false}, {3, 600, false}, {200, 40, true}}, 1000.f, true, false);
   return ok ? 0 : 1;
 }
