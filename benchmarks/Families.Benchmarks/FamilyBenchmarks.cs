@@ -22,6 +22,19 @@ internal sealed record Shape(int Layers, int Width, int Heads, int Context, int 
     public static readonly Shape Quick = new(2, 64, 4, 32, 4, 256);
 
     public override string ToString() => $"{Layers} layers × {Width}, {Heads} heads, context {Context}, batch {Batch}, vocab {Vocab}";
+
+    /// <summary>
+    /// nGPT's unit-norm matrices at this shape as (rows, cols, the dim each vector runs along): embeddings and head by
+    /// rows; per block q, k, v and W_uv by rows, the attention's and the MLP's output projections by columns.
+    /// </summary>
+    public IReadOnlyList<(long Rows, long Cols, int Dim)> UnitMatrixShapes()
+    {
+        long c = Width, hidden = (8 * c / 3 + 7) / 8 * 8;
+        var shapes = new List<(long Rows, long Cols, int Dim)> { (Vocab, c, 1), (Vocab, c, 1) };
+        for (var layer = 0; layer < Layers; layer++)
+            shapes.AddRange([(c, c, 1), (c, c, 1), (c, c, 1), (c, c, 0), (2 * hidden, c, 1), (c, hidden, 0)]);
+        return shapes;
+    }
 }
 
 internal sealed record Throughput(double TokensPerSecond, double? PeakMemoryMb, double FinalLoss, string Note);

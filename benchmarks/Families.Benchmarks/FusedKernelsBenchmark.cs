@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dashboard.Torch;
-using Dashboard.Torch.Optim;
 
 namespace Dashboard.Families.Benchmarks;
 
@@ -72,8 +71,6 @@ internal static class FusedKernelsBenchmark
         OpRow($"rotary + q/k normalisation, forward + backward, ({shape.Batch}, {shape.Heads}, {shape.Context}, {shape.Width / shape.Heads}) bf16 view",
             kernel => RotaryStep(device, shape, kernel));
         OpRow($"projection onto the sphere, nGPT's {2 + 6 * shape.Layers} matrices, fp32", kernel => ProjectionStep(device, shape, kernel));
-        OpRow($"AdamW step + projection, nGPT's {2 + 6 * shape.Layers} matrices, fp32 (reference: libtorch's fused AdamW, then the projection kernel)",
-            kernel => AdamWProjectionStep(device, shape, kernel));
         Console.WriteLine();
     }
 
@@ -127,38 +124,10 @@ internal static class FusedKernelsBenchmark
 
     private static Action ProjectionStep(Device device, Shape shape, bool kernel)
     {
-        var weights = UnitMatrices(device, shape);
-        return () => Fused.ProjectToSphere(weights, useKernel: kernel);
-    }
-
-    // nGPT's unit matrices at the shape, random, out of every dispose scope (the timed actions keep them).
-    private static List<(Tensor Weight, int Dim)> UnitMatrices(Device device, Shape shape)
-    {
         using var scope = Torch.NewDisposeScope();
         Torch.ManualSeed(7);
-        var c = shape.Width;
-        var hidden = (8 * c / 3 + 7) / 8 * 8;
-        var shapes = new List<(long Rows, long Cols, int Dim)> { (shape.Vocab, c, 1), (shape.Vocab, c, 1) };
-        for (var layer = 0; layer < shape.Layers; layer++)
-            shapes.AddRange([(c, c, 1), (c, c, 1), (c, c, 1), (c, c, 0), (2 * hidden, c, 1), (c, hidden, 0)]);
-        return shapes.Select(s => (Torch.Randn([s.Rows, s.Cols]).To(device).DetachFromDisposeScope(), s.Dim)).ToList();
-    }
-
-    private static Action AdamWProjectionStep(Device device, Shape shape, bool kernel)
-    {
-        var weights = UnitMatrices(device, shape).Select(m => (Weight: m.Weight.RequiresGrad_(), m.Dim)).ToList();
-        foreach (var (w, _) in weights) w.Grad = Torch.RandnLike(w).DetachFromDisposeScope();
-        var optimizer = new AdamW([new ParamGroup(weights.Select(m => m.Weight), 1e-3, 0.1)], capturable: true);
-        return () =>
-        {
-            using var scope = Torch.NewDisposeScope();
-            if (kernel) optimizer.StepProjecting(weights);
-            else
-            {
-                optimizer.Step();
-                Fused.ProjectToSphereMeasuringDeviation(weights);
-            }
-        };
+        var weights = shape.UnitMatrixShapes().Select(s => (Torch.Randn([s.Rows, s.Cols]).To(device).DetachFromDisposeScope(), s.Dim)).ToList();
+        return () => Fused.ProjectToSphere(weights, useKernel: kernel);
     }
 
     private static double Microseconds(Action body, int iterations = 200)

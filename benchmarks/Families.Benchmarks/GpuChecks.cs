@@ -362,15 +362,9 @@ internal static class GpuChecks
         return weights.Zip(reference, (w, r) => RelativeError(w.Item1, r.Item1)).Max();
     }
 
-    private static List<(Tensor Weight, int Dim)> NGptUnitMatrices(Device device, ScalarType dtype)
-    {
-        // nGPT's unit matrices at the seed's shape: embeddings and head by rows; per block q, k, v, W_uv by rows, the two
-        // output projections by columns.
-        var shapes = new List<(long Rows, long Cols, int Dim)> { (50257, 384, 1), (50257, 384, 1) };
-        for (var layer = 0; layer < 8; layer++)
-            shapes.AddRange([(384, 384, 1), (384, 384, 1), (384, 384, 1), (384, 384, 0), (2048, 384, 1), (384, 1024, 0)]);
-        return shapes.Select(s => ((Torch.Randn([s.Rows, s.Cols]) * 0.06).To(device).To(dtype), s.Dim)).ToList();
-    }
+    // nGPT's unit matrices at the seed's shape, random, near the norms training leaves them at.
+    private static List<(Tensor Weight, int Dim)> NGptUnitMatrices(Device device, ScalarType dtype) =>
+        Shape.Seed.UnitMatrixShapes().Select(s => ((Torch.Randn([s.Rows, s.Cols]) * 0.06).To(device).To(dtype), s.Dim)).ToList();
 
     private static double FusedSwiGlu(Device device, ScalarType dtype, double multiplier = 1)
     {

@@ -72,9 +72,10 @@ if (options.Family == "attention")
 }
 if (options.Family == "kernels")
 {
-    // --family kernels (a short lease): every fused kernel's GPU check, the attention and table-row kernels timed against
-    // ATen's, then nGPT's fp32 (TF32 off) graphed step with every kernel, then dropping AdamW's step with the projection,
-    // the embedding-gradient, scaled-rows, attention and partial-sums kernels one after another (no PyTorch rows).
+    // --family kernels (a short lease): every fused kernel's GPU check, the attention, table-row and AdamW + projection
+    // kernels timed against the paths they replace, then nGPT's fp32 (TF32 off) graphed step with every kernel, then
+    // dropping AdamW's step with the projection, the embedding-gradient, scaled-rows, attention and partial-sums kernels
+    // one after another (no PyTorch rows).
     if (!device.IsCuda || !Fused.IsCompiledIn)
     {
         Console.WriteLine("The kernels need a CUDA device and a shim built with the fused kernels (build.sh with nvcc); nothing to check here.");
@@ -84,6 +85,7 @@ if (options.Family == "kernels")
     GpuChecks.Print(kernelChecks);
     AttentionTiming.Print(device, Shape.Seed);
     TableRowsTiming.Print(device, Shape.Seed);
+    AdamWProjectionTiming.Print(device, Shape.Seed);
     var timedSteps = options.Steps ?? 100;
     // A run first whose figure is not kept, so that the rows below do not depend on which of them runs first in the process.
     FamilyBenchmarks.NGpt(device, Shape.Seed, bf16: false, cudaGraph: true, 20);
@@ -145,6 +147,7 @@ if (device.IsCuda)
 {
     AttentionTiming.Print(device, shape);
     TableRowsTiming.Print(device, shape);
+    AdamWProjectionTiming.Print(device, shape);
 }
 // The nGPT rows run the workers' kernels, and of the held-back ones those DT_BENCH_HELD_BACK names (a candidate set
 // timed against PyTorch in one call before it goes to the workers).
