@@ -17,9 +17,10 @@ internal static class AdamWProjectionTiming
 {
     public static void Print(Device device, Shape shape)
     {
-        var elements = shape.UnitMatrixShapes().Sum(s => s.Rows * s.Cols);
+        var matrices = shape.UnitMatrixShapes();
+        var elements = matrices.Sum(s => s.Rows * s.Cols);
         var floorUs = elements * 28.0 / 3.35e12 * 1e6;
-        Console.WriteLine(Invariant($"AdamW step + projection alone, fp32, nGPT's {shape.UnitMatrixShapes().Count} matrices ({elements:N0} elements), µs per step (floor: {elements * 28.0 / 1e9:F2} GB, {floorUs:F0} µs at 3.35 TB/s)"));
+        Console.WriteLine(Invariant($"AdamW step + projection alone, fp32, nGPT's {matrices.Count} matrices ({elements:N0} elements), µs per step (floor: {elements * 28.0 / 1e9:F2} GB, {floorUs:F0} µs at 3.35 TB/s)"));
         Console.WriteLine();
         Console.WriteLine("| Path | µs per step | × floor | How timed |");
         Console.WriteLine("|---|---:|---:|---|");
